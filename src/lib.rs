@@ -1,0 +1,9 @@
+//! cba: a rules language and interpreter for collective bargaining agreements.
+//!
+//! The pipeline, one folder a stage: [`syntax`] (pest grammar → spanned AST),
+//! [`check`] (name resolution and types → [`ir`]), [`eval`] (evaluation of the
+//! slot-resolved IR against facts), with the CLI a thin layer in `cli/`.
+
+pub mod diag;
+pub mod source;
+pub mod syntax;

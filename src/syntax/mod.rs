@@ -1,0 +1,8 @@
+//! Syntax: the pest grammar (`grammar/cba.pest`) and its lowering to a spanned AST.
+//! No pest type leaves this module.
+
+pub mod ast;
+pub mod parser;
+pub mod span;
+
+pub use parser::{parse_expr, parse_module};
