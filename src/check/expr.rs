@@ -1,0 +1,940 @@
+//! Expressions: name resolution, types and units, lowering to IR.
+
+use super::ops::{arith, comparable, orderable};
+use super::{Checker, Entity, ItemRef, Scope};
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::eval::dates;
+use crate::eval::value::Value;
+use crate::ir::{self, Expr, ExprKind, Op};
+use crate::syntax::ast::{self, BinOp, Ident, Literal, UnOp, Unit};
+use crate::syntax::span::Span;
+use crate::types::{QUnit, Type};
+use rust_decimal::Decimal;
+
+pub(super) fn mk(kind: ExprKind, span: Span) -> Expr {
+    Expr { kind, span }
+}
+
+fn boxed(e: Expr) -> Box<Expr> {
+    Box::new(e)
+}
+
+/// The poison result of an expression already reported as wrong.
+pub(super) fn poison(span: Span) -> (Expr, Type) {
+    (mk(ExprKind::Const(Value::None), span), Type::Error)
+}
+
+impl Checker {
+    /// Checks an expression against an expected type (reported on mismatch).
+    pub(super) fn expect(&mut self, s: &mut Scope, e: &ast::Expr, want: &Type, what: &str) -> Expr {
+        let (ir, got) = self.expr(s, e, Some(want));
+        if !got.fits(want) {
+            let mut d = Diagnostic::error(
+                "E0301",
+                format!("{what} should be `{}`, but this is `{}`", self.ty(want), self.ty(&got)),
+                e.span,
+                format!("this is `{}`", self.ty(&got)),
+            );
+            d = d.with_help(mismatch_help(want, &got));
+            self.error(d);
+        }
+        ir
+    }
+
+    pub(super) fn expr(&mut self, s: &mut Scope, e: &ast::Expr, expected: Option<&Type>) -> (Expr, Type) {
+        let span = e.span;
+        match &e.node {
+            ast::ExprKind::Lit(l) => self.literal(l, span, expected),
+            ast::ExprKind::Paren(inner) => self.expr(s, inner, expected),
+            ast::ExprKind::Path(segs) => self.path(s, segs, span, expected),
+            ast::ExprKind::Field(base, name) => {
+                let (b, t) = self.expr(s, base, None);
+                self.fields(b, t, std::slice::from_ref(name))
+            }
+            ast::ExprKind::Call(name, args) => self.call(s, name, args, span, expected),
+            ast::ExprKind::CallGen(name, comp) => {
+                let (list, lt) = self.comprehension(s, comp, span);
+                let fname = name.iter().map(|i| i.node.as_str()).collect::<Vec<_>>().join(".");
+                self.builtin_call(&fname, vec![(list, lt)], span, name[0].span)
+            }
+            ast::ExprKind::Sort { var, list, keys } => self.sort(s, var.as_ref(), list, keys, span),
+            ast::ExprKind::Fold { acc, init, var, list, body } => {
+                let (init_ir, acc_t) = self.expr(s, init, None);
+                let (list_ir, lt) = self.expr(s, list, None);
+                let elem = self.element_type(&lt, list.span);
+                let acc_slot = s.push_local(&acc.node, acc_t.clone());
+                let var_slot = s.push_local(&var.node, elem);
+                let body_ir = self.expect(s, body, &acc_t, "the fold's step");
+                s.pop_local();
+                s.pop_local();
+                let kind = ExprKind::Fold {
+                    acc: acc_slot,
+                    init: boxed(init_ir),
+                    var: var_slot,
+                    list: boxed(list_ir),
+                    body: boxed(body_ir),
+                };
+                (mk(kind, span), acc_t)
+            }
+            ast::ExprKind::Index(base, keys) => self.index(s, base, keys, span),
+            ast::ExprKind::Unary(UnOp::Not, x) => {
+                let ir = self.expect(s, x, &Type::Bool, "the operand of `not`");
+                (mk(ExprKind::Not(boxed(ir)), span), Type::Bool)
+            }
+            ast::ExprKind::Unary(UnOp::Neg, x) => {
+                let (ir, t) = self.expr(s, x, expected);
+                if !(t.is_numeric() || matches!(t, Type::Qty(_) | Type::Percent) || t.is_error()) {
+                    self.error(
+                        Diagnostic::error("E0302", format!("cannot negate `{}`", self.ty(&t)), x.span, "not a number")
+                            .with_help("only numbers and quantities like `5 days` or `$3` can be negative"),
+                    );
+                    return poison(span);
+                }
+                (mk(ExprKind::Neg(boxed(ir)), span), t)
+            }
+            ast::ExprKind::Binary(op, l, r) => self.binary(s, *op, l, r, span, expected),
+            ast::ExprKind::WithUnit(x, unit) => {
+                let (ir, t) = self.expr(s, x, None);
+                if !t.is_numeric() && !t.is_error() {
+                    self.error(
+                        Diagnostic::error(
+                            "E0304",
+                            format!("a unit word needs a number, but this is `{}`", self.ty(&t)),
+                            x.span,
+                            "not a number",
+                        )
+                        .with_help("a unit turns a number into a quantity: `5 days`, `n workdays`"),
+                    );
+                    return poison(span);
+                }
+                let (scale, ty) = unit_type(*unit);
+                let ir = match scale {
+                    Some(d) => mk(ExprKind::Bin(Op::Div, boxed(ir), boxed(mk(ExprKind::Const(Value::Num(d)), span))), span),
+                    None => ir,
+                };
+                (ir, ty)
+            }
+            ast::ExprKind::If(c, a, b) => {
+                let c_ir = self.expect(s, c, &Type::Bool, "an `if` condition");
+                let pos = self.narrowings(s, c, true);
+                let neg = self.narrowings(s, c, false);
+                let n = s.narrowed.len();
+                s.narrowed.extend(pos);
+                let (a_ir, at) = self.expr(s, a, expected);
+                s.narrowed.truncate(n);
+                s.narrowed.extend(neg);
+                let (b_ir, bt) = self.expr(s, b, expected.or(Some(&at)));
+                s.narrowed.truncate(n);
+                let t = self.join(&at, &bt, b.span, "the `else` branch", "the `then` branch");
+                (mk(ExprKind::If(boxed(c_ir), boxed(a_ir), boxed(b_ir)), span), t)
+            }
+            ast::ExprKind::Let(name, v, body) => {
+                let (v_ir, vt) = self.expr(s, v, None);
+                let slot = s.push_local(&name.node, vt);
+                let (b_ir, bt) = self.expr(s, body, expected);
+                s.pop_local();
+                (mk(ExprKind::Let(slot, boxed(v_ir), boxed(b_ir)), span), bt)
+            }
+            ast::ExprKind::Cases(c) => self.cases(s, &[], c, expected),
+            ast::ExprKind::List(items) => {
+                let want_elem = expected.and_then(|t| match t.strip_optional() {
+                    Type::List(e) => Some((**e).clone()),
+                    _ => None,
+                });
+                let mut irs = Vec::new();
+                let mut t: Option<Type> = None;
+                for it in items {
+                    let (ir, it_t) = self.expr(s, it, want_elem.as_ref().or(t.as_ref()));
+                    t = Some(match t {
+                        None => it_t,
+                        Some(prev) => self.join(&prev, &it_t, it.span, "this list item", "the first item"),
+                    });
+                    irs.push(ir);
+                }
+                let elem = t.or(want_elem).unwrap_or(Type::Never);
+                (mk(ExprKind::List(irs), span), Type::List(Box::new(elem)))
+            }
+            ast::ExprKind::ListComp(c) => self.comprehension(s, c, span),
+            ast::ExprKind::Record(name, fields) => self.record(s, name, fields, span),
+            ast::ExprKind::Error(msg) => {
+                let ir = self.expect(s, msg, &Type::String, "the message of `error`");
+                (mk(ExprKind::Error(boxed(ir)), span), Type::Never)
+            }
+        }
+    }
+
+    pub(super) fn join(&mut self, a: &Type, b: &Type, span: Span, what: &str, other: &str) -> Type {
+        match a.join(b) {
+            Some(t) => t,
+            None => {
+                let msg = format!("{what} is `{}`, but {other} is `{}`", self.ty(b), self.ty(a));
+                self.error(
+                    Diagnostic::error("E0305", msg, span, format!("this is `{}`", self.ty(b)))
+                        .with_help("every branch must give the same type of answer"),
+                );
+                Type::Error
+            }
+        }
+    }
+
+    fn literal(&mut self, l: &Literal, span: Span, expected: Option<&Type>) -> (Expr, Type) {
+        let (v, t) = match l {
+            Literal::Bool(b) => (Value::Bool(*b), Type::Bool),
+            Literal::Int(n) => (Value::int(*n), Type::Int),
+            Literal::Decimal(d) => (Value::Num(*d), Type::Decimal),
+            Literal::Quantity(n, unit) => {
+                let (scale, t) = unit_type(*unit);
+                (Value::Num(scale.map_or(*n, |d| *n / d)), t)
+            }
+            Literal::Date(d) => match dates::from_ymd(d.year, d.month, d.day) {
+                Some(day) => (Value::Date(day), Type::Date),
+                None => {
+                    self.error(Diagnostic::error("E0306", "this date does not exist", span, "no such day")
+                        .with_help("check the month and day"));
+                    return poison(span);
+                }
+            },
+            Literal::YearMonth(y, m) => (Value::YearMonth(y * 12 + *m as i32 - 1), Type::YearMonth),
+            Literal::Time(m) => (Value::Time(*m), Type::Time),
+            Literal::DateTime(d, m) => match dates::from_ymd(d.year, d.month, d.day) {
+                Some(day) => (Value::DateTime(day as i64 * 1440 + *m as i64), Type::DateTime),
+                None => {
+                    self.error(Diagnostic::error("E0306", "this date does not exist", span, "no such day")
+                        .with_help("check the month and day"));
+                    return poison(span);
+                }
+            },
+            Literal::String(text) => {
+                if let Some(Type::Enum(id)) = expected.map(|t| t.strip_optional()) {
+                    return self.variant(*id, text, span);
+                }
+                (Value::Str(text.as_str().into()), Type::String)
+            }
+            Literal::None => (Value::None, Type::Null),
+        };
+        (mk(ExprKind::Const(v), span), t)
+    }
+
+    /// A variant of an enum by name or external spelling.
+    fn variant(&mut self, id: u32, name: &str, span: Span) -> (Expr, Type) {
+        let info = &self.enums[id as usize];
+        let ix = info.variants.iter().position(|v| v == name).or_else(|| info.external.iter().position(|v| v == name));
+        match ix {
+            Some(ix) => (mk(ExprKind::Const(Value::Enum(ix as u32)), span), Type::Enum(id)),
+            None => {
+                let mut d = Diagnostic::error(
+                    "E0205",
+                    format!("`{name}` is not a variant of `{}`", info.name),
+                    span,
+                    "unknown variant",
+                );
+                d = match did_you_mean(name, info.variants.iter().map(String::as_str)) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help(format!("the variants are {}", list_names(&info.variants))),
+                };
+                self.error(d);
+                poison(span)
+            }
+        }
+    }
+
+    /// Resolves a dotted name.
+    fn path(&mut self, s: &mut Scope, segs: &[Ident], span: Span, expected: Option<&Type>) -> (Expr, Type) {
+        let first = segs[0].node.as_str();
+        if let Some((slot, ty)) = s.local(first) {
+            let ty = s.narrowed(Entity::Local(slot)).unwrap_or(ty);
+            return self.fields(mk(ExprKind::Local(slot), segs[0].span), ty, &segs[1..]);
+        }
+        if segs.len() == 1
+            && let Some(Type::Enum(id)) = expected.map(|t| t.strip_optional())
+            && self.enums[*id as usize].variants.iter().any(|v| v == first)
+        {
+            return self.variant(*id, first, span);
+        }
+        if segs.len() >= 2
+            && let Some(ItemRef::Enum(id)) = self.item(s.module, first)
+        {
+            let (ir, t) = self.variant(id, &segs[1].node, segs[1].span.to(segs[0].span));
+            return self.fields(ir, t, &segs[2..]);
+        }
+        if segs.len() == 1
+            && let Some(r) = self.item(s.module, first)
+        {
+            return self.item_value(s, r, first, span);
+        }
+        for n in (1..=segs.len()).rev() {
+            let p = join_path(&segs[..n]);
+            if let Some(&fid) = self.fact_index.get(&p) {
+                let ty = s.narrowed(Entity::Fact(fid)).unwrap_or_else(|| self.facts[fid as usize].ty.clone());
+                let sp = segs[0].span.to(segs[n - 1].span);
+                return self.fields(mk(ExprKind::Fact(fid), sp), ty, &segs[n..]);
+            }
+        }
+        if segs.len() >= 2
+            && let Some(&mid) = self.module_index.get(first)
+        {
+            let name = segs[1].node.as_str();
+            match self.module_items[mid as usize].get(name).map(|x| x.0) {
+                Some(r) => {
+                    let sp = segs[0].span.to(segs[1].span);
+                    let (ir, t) = self.item_value(s, r, name, sp);
+                    return self.fields(ir, t, &segs[2..]);
+                }
+                None if !self.fact_groups.contains_key(&join_path(&segs[..2])) => {
+                    let names: Vec<&str> = self.module_items[mid as usize].keys().map(String::as_str).collect();
+                    let mut d = Diagnostic::error(
+                        "E0201",
+                        format!("module `{first}` has no rule `{name}`"),
+                        segs[1].span,
+                        "unknown name",
+                    );
+                    if let Some(sug) = did_you_mean(name, names) {
+                        d = d.with_help(format!("did you mean `{first}.{sug}`?"));
+                    }
+                    self.error(d);
+                    return poison(span);
+                }
+                None => {}
+            }
+        }
+        let full = join_path(segs);
+        if let Some(gspan) = self.fact_groups.get(&full).copied() {
+            let members: Vec<String> = self
+                .facts
+                .iter()
+                .filter(|f| f.path.starts_with(&format!("{full}.")))
+                .map(|f| format!("`{}`", f.path))
+                .take(4)
+                .collect();
+            self.error(
+                Diagnostic::error("E0204", format!("`{full}` is a group of facts, not a value"), span, "a group of facts")
+                    .with_label(gspan, "declared here")
+                    .with_help(format!("name one fact of the group, e.g. {}", members.join(", "))),
+            );
+            return poison(span);
+        }
+        self.unknown_name(s, segs, span);
+        poison(span)
+    }
+
+    fn unknown_name(&mut self, s: &Scope, segs: &[Ident], span: Span) {
+        let full = join_path(segs);
+        if segs.len() == 1 {
+            let mut names: Vec<String> = s.locals.iter().map(|l| l.0.clone()).collect();
+            names.extend(self.module_items[s.module as usize].keys().cloned());
+            names.extend(self.imports[s.module as usize].keys().cloned());
+            names.extend(self.prelude.keys().cloned());
+            names.extend(self.facts.iter().filter(|f| !f.path.contains('.')).map(|f| f.path.clone()));
+            let mut d = Diagnostic::error("E0201", format!("unknown name `{full}`"), span, "not found");
+            d = match did_you_mean(&full, names.iter().map(String::as_str)) {
+                Some(sug) => d.with_help(format!("did you mean `{sug}`?")),
+                None => d.with_help("declare it as a rule or fact, or import it with `use module.{name}`"),
+            };
+            self.error(d);
+            return;
+        }
+        // A dotted name: most likely a fact.
+        let mut names: Vec<String> = self.facts.iter().map(|f| f.path.clone()).collect();
+        names.extend(self.rules.iter().filter(|r| r.params.is_none()).map(|r| r.qualified.clone()));
+        let mut d = Diagnostic::error(
+            "E0202",
+            format!("unknown fact `{full}`"),
+            span,
+            "no fact or rule of this name is declared",
+        );
+        d = match did_you_mean(&full, names.iter().map(String::as_str)) {
+            Some(sug) => d.with_help(format!("did you mean `{sug}`?")),
+            None => d.with_help(format!("declare it in a `facts {} {{ … }}` block", segs[0].node)),
+        };
+        self.error(d);
+    }
+
+    fn item_value(&mut self, s: &mut Scope, r: ItemRef, name: &str, span: Span) -> (Expr, Type) {
+        match r {
+            ItemRef::Rule(id) => {
+                let info = &self.rules[id as usize];
+                if info.params.is_some() {
+                    let d = Diagnostic::error("E0206", format!("`{name}` is a function and needs arguments"), span, "called without arguments")
+                        .with_label(info.name_span, "declared here")
+                        .with_help(format!("call it: `{name}(…)`"));
+                    self.error(d);
+                    return poison(span);
+                }
+                if let Some(cur) = s.rule {
+                    self.deps[cur as usize].push((id, span));
+                }
+                let ty = s.narrowed(Entity::Rule(id)).unwrap_or_else(|| info.ty.clone());
+                (mk(ExprKind::Rule(id), span), ty)
+            }
+            ItemRef::Table(id) => {
+                let keys = self.tables[id as usize].keys.len();
+                self.error(
+                    Diagnostic::error("E0207", format!("table `{name}` needs a key"), span, "a table, not a value")
+                        .with_help(format!("look up a row: `{name}[{}]`", vec!["key"; keys.max(1)].join(", "))),
+                );
+                poison(span)
+            }
+            ItemRef::Enum(_) | ItemRef::Record(_) => {
+                self.error(
+                    Diagnostic::error("E0208", format!("`{name}` is a type, not a value"), span, "a type")
+                        .with_help(format!("name a variant like `{name}.variant`, or build a record `{name} {{ field: … }}`")),
+                );
+                poison(span)
+            }
+        }
+    }
+
+    /// Field accesses on a record value.
+    pub(super) fn fields(&mut self, mut ir: Expr, mut ty: Type, rest: &[Ident]) -> (Expr, Type) {
+        for f in rest {
+            match &ty {
+                Type::Error | Type::Never => return poison(f.span),
+                Type::Record(rid) => {
+                    let info = &self.records[*rid as usize];
+                    match info.fields.iter().position(|(n, _, _)| *n == f.node) {
+                        Some(ix) => {
+                            let fty = info.fields[ix].1.clone();
+                            let span = ir.span.to(f.span);
+                            ir = mk(ExprKind::Field(boxed(ir), ix as u32), span);
+                            ty = fty;
+                        }
+                        None => {
+                            let names: Vec<&str> = info.fields.iter().map(|x| x.0.as_str()).collect();
+                            let mut d = Diagnostic::error(
+                                "E0203",
+                                format!("`{}` has no field `{}`", info.name, f.node),
+                                f.span,
+                                "unknown field",
+                            );
+                            d = match did_you_mean(&f.node, names.iter().copied()) {
+                                Some(sug) => d.with_help(format!("did you mean `{sug}`?")),
+                                None => d.with_help(format!("the fields are {}", list_names(&names))),
+                            };
+                            self.error(d);
+                            return poison(f.span);
+                        }
+                    }
+                }
+                Type::Optional(_) => {
+                    self.error(
+                        Diagnostic::error("E0307", format!("`{}` may be none", f.node), ir.span, "may be none")
+                            .with_help("check it first: `when x != none => x.field`"),
+                    );
+                    return poison(f.span);
+                }
+                other => {
+                    let t = self.ty(other);
+                    self.error(
+                        Diagnostic::error("E0203", format!("a `{t}` has no field `{}`", f.node), f.span, "not a record")
+                            .with_help("only records have fields"),
+                    );
+                    return poison(f.span);
+                }
+            }
+        }
+        (ir, ty)
+    }
+
+    /// Narrowings implied by a condition being true (`positive`) or false.
+    pub(super) fn narrowings(&self, s: &Scope, cond: &ast::Expr, positive: bool) -> Vec<(Entity, Type)> {
+        match &cond.node {
+            ast::ExprKind::Paren(x) => self.narrowings(s, x, positive),
+            ast::ExprKind::Unary(UnOp::Not, x) => self.narrowings(s, x, !positive),
+            ast::ExprKind::Binary(BinOp::And, a, b) if positive => {
+                let mut v = self.narrowings(s, a, true);
+                v.extend(self.narrowings(s, b, true));
+                v
+            }
+            ast::ExprKind::Binary(BinOp::Or, a, b) if !positive => {
+                let mut v = self.narrowings(s, a, false);
+                v.extend(self.narrowings(s, b, false));
+                v
+            }
+            ast::ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b) => {
+                let narrows = (*op == BinOp::Ne) == positive;
+                if !narrows {
+                    return Vec::new();
+                }
+                let path = match (&a.node, &b.node) {
+                    (ast::ExprKind::Path(p), ast::ExprKind::Lit(Literal::None))
+                    | (ast::ExprKind::Lit(Literal::None), ast::ExprKind::Path(p)) => p,
+                    _ => return Vec::new(),
+                };
+                self.entity(s, path).into_iter().collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The entity a path names and its non-optional type, for narrowing.
+    fn entity(&self, s: &Scope, segs: &[Ident]) -> Option<(Entity, Type)> {
+        let first = segs[0].node.as_str();
+        let (e, t) = if segs.len() == 1 {
+            if let Some((slot, t)) = s.local(first) {
+                (Entity::Local(slot), t)
+            } else if let Some(ItemRef::Rule(id)) = self.item(s.module, first) {
+                (Entity::Rule(id), self.rules[id as usize].ty.clone())
+            } else {
+                let f = *self.fact_index.get(first)?;
+                (Entity::Fact(f), self.facts[f as usize].ty.clone())
+            }
+        } else if let Some(&f) = self.fact_index.get(&join_path(segs)) {
+            (Entity::Fact(f), self.facts[f as usize].ty.clone())
+        } else {
+            let mid = *self.module_index.get(first)?;
+            match self.module_items[mid as usize].get(&segs[1].node)?.0 {
+                ItemRef::Rule(id) if segs.len() == 2 => (Entity::Rule(id), self.rules[id as usize].ty.clone()),
+                _ => return None,
+            }
+        };
+        match t {
+            Type::Optional(inner) => Some((e, *inner)),
+            _ => None,
+        }
+    }
+
+    fn binary(
+        &mut self,
+        s: &mut Scope,
+        op: BinOp,
+        l: &ast::Expr,
+        r: &ast::Expr,
+        span: Span,
+        expected: Option<&Type>,
+    ) -> (Expr, Type) {
+        match op {
+            BinOp::And | BinOp::Or => {
+                let l_ir = self.expect(s, l, &Type::Bool, &format!("the left side of `{}`", if op == BinOp::And { "and" } else { "or" }));
+                let n = s.narrowed.len();
+                let ns = self.narrowings(s, l, op == BinOp::And);
+                s.narrowed.extend(ns);
+                let r_ir = self.expect(s, r, &Type::Bool, &format!("the right side of `{}`", if op == BinOp::And { "and" } else { "or" }));
+                s.narrowed.truncate(n);
+                let kind = if op == BinOp::And { ExprKind::And(boxed(l_ir), boxed(r_ir)) } else { ExprKind::Or(boxed(l_ir), boxed(r_ir)) };
+                (mk(kind, span), Type::Bool)
+            }
+            BinOp::Coalesce => {
+                let (l_ir, lt) = self.expr(s, l, expected.map(|t| t.clone().optional()).as_ref());
+                let inner = match &lt {
+                    Type::Optional(t) => (**t).clone(),
+                    Type::Null => Type::Never,
+                    t if t.is_error() => Type::Error,
+                    t => {
+                        let t = self.ty(t);
+                        self.error(
+                            Diagnostic::warning("W0301", format!("`??` has no effect: the left side is `{t}`, never none"), l.span, "never none")
+                                .with_help("remove `?? …`"),
+                        );
+                        lt.clone()
+                    }
+                };
+                let (r_ir, rt) = self.expr(s, r, Some(&inner));
+                let t = self.join(&inner, &rt, r.span, "the fallback after `??`", "the value before it");
+                (mk(ExprKind::Coalesce(boxed(l_ir), boxed(r_ir)), span), t)
+            }
+            BinOp::In | BinOp::NotIn => {
+                let (l_ir, lt) = self.expr(s, l, None);
+                let want = Type::List(Box::new(lt.clone()));
+                let (r_ir, rt) = self.expr(s, r, Some(&want));
+                match rt.strip_optional() {
+                    Type::List(et) if comparable(&lt, et) => {}
+                    t if t.is_error() => {}
+                    Type::List(et) => {
+                        let (a, b) = (self.ty(&lt), self.ty(et));
+                        self.error(
+                            Diagnostic::error("E0303", format!("cannot look for a `{a}` in a list of `{b}`"), span, "mismatched types")
+                                .with_help("the value and the list items must have the same type"),
+                        );
+                    }
+                    t => {
+                        let t = self.ty(t);
+                        self.error(
+                            Diagnostic::error("E0308", format!("`in` needs a list, but this is `{t}`"), r.span, "not a list")
+                                .with_help("write a list: `x in {a, b}` or `x in [a, b]`"),
+                        );
+                    }
+                }
+                let o = if op == BinOp::In { Op::In } else { Op::NotIn };
+                (mk(ExprKind::Bin(o, boxed(l_ir), boxed(r_ir)), span), Type::Bool)
+            }
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let (mut l_ir, mut lt) = self.expr(s, l, None);
+                let (r_ir, rt) = self.expr(s, r, Some(&lt));
+                // `"mail" == method`: retry the left side against the right's enum.
+                if matches!(rt.strip_optional(), Type::Enum(_)) && lt == Type::String {
+                    (l_ir, lt) = self.expr(s, l, Some(&rt));
+                }
+                let eq = matches!(op, BinOp::Eq | BinOp::Ne);
+                if !comparable(&lt, &rt) {
+                    let (a, b) = (self.ty(&lt), self.ty(&rt));
+                    self.error(
+                        Diagnostic::error("E0303", format!("cannot compare `{a}` with `{b}`"), span, "mismatched types")
+                            .with_help("both sides of a comparison must have the same type (and the same unit)"),
+                    );
+                } else if !eq && (!orderable(&lt) || !orderable(&rt)) {
+                    let t = if orderable(&lt) { &rt } else { &lt };
+                    let help = if matches!(t, Type::Optional(_) | Type::Null) {
+                        "a value that may be none has no order: check `x != none` first, or use `x ?? fallback`"
+                    } else {
+                        "only numbers, quantities, dates, times, strings and enums have an order"
+                    };
+                    let t = self.ty(t);
+                    self.error(
+                        Diagnostic::error("E0309", format!("`{t}` values cannot be ordered"), span, "no order").with_help(help),
+                    );
+                }
+                let o = match op {
+                    BinOp::Eq => Op::Eq,
+                    BinOp::Ne => Op::Ne,
+                    BinOp::Lt => Op::Lt,
+                    BinOp::Le => Op::Le,
+                    BinOp::Gt => Op::Gt,
+                    _ => Op::Ge,
+                };
+                (mk(ExprKind::Bin(o, boxed(l_ir), boxed(r_ir)), span), Type::Bool)
+            }
+            _ => {
+                let (l_ir, lt) = self.expr(s, l, expected);
+                let want_r = match (&lt, op) {
+                    (t, BinOp::Add | BinOp::Sub) if t.is_numeric() || matches!(t, Type::Qty(_)) => Some(lt.clone()),
+                    _ => None,
+                };
+                let (r_ir, rt) = self.expr(s, r, want_r.as_ref());
+                if lt.is_error() || rt.is_error() {
+                    return poison(span);
+                }
+                let show = |t: &Type| self.ty(t);
+                match arith(op, &lt, &rt, &show) {
+                    Ok((o, t)) => (mk(ExprKind::Bin(o, boxed(l_ir), boxed(r_ir)), span), t),
+                    Err(e) => {
+                        let code = if matches!((&lt, &rt), (Type::Qty(_), Type::Qty(_))) { "E0311" } else { "E0310" };
+                        self.error(
+                            Diagnostic::error(code, e.message, span, "here")
+                                .with_label(l.span, format!("`{}`", self.ty(&lt)))
+                                .with_label(r.span, format!("`{}`", self.ty(&rt)))
+                                .with_help(e.help),
+                        );
+                        poison(span)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `when … => … otherwise => …`, with exception branches tried first.
+    pub(super) fn cases(
+        &mut self,
+        s: &mut Scope,
+        first: &[(Expr, Expr)],
+        c: &ast::Cases,
+        expected: Option<&Type>,
+    ) -> (Expr, Type) {
+        let n = s.narrowed.len();
+        let mut branches = first.to_vec();
+        let mut ty: Option<Type> = expected.cloned();
+        for b in &c.branches {
+            let cond = self.expect(s, &b.cond, &Type::Bool, "a `when` condition");
+            let pos = self.narrowings(s, &b.cond, true);
+            let neg = self.narrowings(s, &b.cond, false);
+            let m = s.narrowed.len();
+            s.narrowed.extend(pos);
+            let (v, vt) = self.expr(s, &b.value, ty.as_ref());
+            s.narrowed.truncate(m);
+            s.narrowed.extend(neg);
+            ty = Some(match ty {
+                None => vt,
+                Some(t) => self.join(&t, &vt, b.value.span, "this branch", "the answer"),
+            });
+            branches.push((cond, v));
+        }
+        let otherwise = match &c.otherwise {
+            Some(o) => {
+                let (v, vt) = self.expr(s, o, ty.as_ref());
+                ty = Some(match ty {
+                    None => vt,
+                    Some(t) => self.join(&t, &vt, o.span, "the `otherwise` branch", "the answer"),
+                });
+                v
+            }
+            None => {
+                self.error(
+                    Diagnostic::error("E0312", "`when` branches without `otherwise`", c.span, "what if no condition holds?")
+                        .with_help("add `otherwise => …` after the last `when`: the answer when no condition holds"),
+                );
+                mk(ExprKind::Const(Value::None), c.span)
+            }
+        };
+        s.narrowed.truncate(n);
+        (mk(ExprKind::Cases(branches, boxed(otherwise)), c.span), ty.unwrap_or(Type::Error))
+    }
+
+    pub(super) fn element_type(&mut self, t: &Type, span: Span) -> Type {
+        match t {
+            Type::List(e) => (**e).clone(),
+            t if t.is_error() => Type::Error,
+            t => {
+                let t = self.ty(t);
+                self.error(
+                    Diagnostic::error("E0308", format!("expected a list, but this is `{t}`"), span, "not a list")
+                        .with_help("this form goes over the items of a list"),
+                );
+                Type::Error
+            }
+        }
+    }
+
+    fn comprehension(&mut self, s: &mut Scope, c: &ast::Comprehension, span: Span) -> (Expr, Type) {
+        let (list_ir, lt) = self.expr(s, &c.list, None);
+        let elem = self.element_type(&lt, c.list.span);
+        let var = s.push_local(&c.var.node, elem);
+        let n = s.narrowed.len();
+        let mut filter = None;
+        if let Some(f) = &c.filter {
+            filter = Some(self.expect(s, f, &Type::Bool, "the `if` filter"));
+            let ns = self.narrowings(s, f, true);
+            s.narrowed.extend(ns);
+        }
+        let (el_ir, el_t) = self.expr(s, &c.element, None);
+        s.narrowed.truncate(n);
+        s.pop_local();
+        let kind = ExprKind::Comp { var, list: boxed(list_ir), element: boxed(el_ir), filter: filter.map(boxed) };
+        (mk(kind, span), Type::List(Box::new(el_t)))
+    }
+
+    fn sort(&mut self, s: &mut Scope, var: Option<&Ident>, list: &ast::Expr, keys: &[(ast::Expr, bool)], span: Span) -> (Expr, Type) {
+        let (list_ir, lt) = self.expr(s, list, None);
+        let elem = self.element_type(&lt, list.span);
+        let name = var.map_or("it", |v| v.node.as_str());
+        let slot = s.push_local(name, elem.clone());
+        let mut key_irs = Vec::new();
+        if keys.is_empty() {
+            if !orderable(&elem) {
+                let t = self.ty(&elem);
+                self.error(
+                    Diagnostic::error("E0309", format!("`{t}` values cannot be ordered"), list.span, "no order")
+                        .with_help("sort records by their fields: `sort(r in xs by r.date)`"),
+                );
+            }
+            key_irs.push((mk(ExprKind::Local(slot), span), false));
+        }
+        for (k, desc) in keys {
+            let (k_ir, kt) = self.expr(s, k, None);
+            if !orderable(&kt) {
+                let t = self.ty(&kt);
+                self.error(
+                    Diagnostic::error("E0309", format!("cannot sort by `{t}` values"), k.span, "no order")
+                        .with_help("sort keys must be numbers, quantities, dates, times, strings or enums"),
+                );
+            }
+            key_irs.push((k_ir, *desc));
+        }
+        s.pop_local();
+        (mk(ExprKind::Sort { var: slot, list: boxed(list_ir), keys: key_irs }, span), lt)
+    }
+
+    fn record(&mut self, s: &mut Scope, name: &Ident, fields: &[(Ident, ast::Expr)], span: Span) -> (Expr, Type) {
+        let Some(ItemRef::Record(rid)) = self.item(s.module, &name.node) else {
+            let names: Vec<&str> = self.records.iter().map(|r| r.name.as_str()).collect();
+            let mut d = Diagnostic::error("E0106", format!("unknown record type `{}`", name.node), name.span, "not a record");
+            if let Some(sug) = did_you_mean(&name.node, names) {
+                d = d.with_help(format!("did you mean `{sug}`?"));
+            }
+            self.error(d);
+            return poison(span);
+        };
+        let decl = self.records[rid as usize].fields.clone();
+        let mut vals: Vec<Option<Expr>> = vec![None; decl.len()];
+        for (f, e) in fields {
+            match decl.iter().position(|(n, _, _)| *n == f.node) {
+                Some(ix) => {
+                    let ir = self.expect(s, e, &decl[ix].1, &format!("field `{}`", f.node));
+                    vals[ix] = Some(ir);
+                }
+                None => {
+                    let names: Vec<&str> = decl.iter().map(|x| x.0.as_str()).collect();
+                    let mut d = Diagnostic::error("E0203", format!("`{}` has no field `{}`", name.node, f.node), f.span, "unknown field");
+                    if let Some(sug) = did_you_mean(&f.node, names) {
+                        d = d.with_help(format!("did you mean `{sug}`?"));
+                    }
+                    self.error(d);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (ix, v) in vals.into_iter().enumerate() {
+            match v {
+                Some(ir) => out.push(ir),
+                None => match &decl[ix].2 {
+                    ir::Default::Value(v) => out.push(mk(ExprKind::Const(v.clone()), span)),
+                    _ => {
+                        self.error(
+                            Diagnostic::error("E0313", format!("field `{}` is missing", decl[ix].0), span, "incomplete record")
+                                .with_help(format!("add `{}: …`", decl[ix].0)),
+                        );
+                        out.push(mk(ExprKind::Const(Value::None), span));
+                    }
+                },
+            }
+        }
+        (mk(ExprKind::Record(out), span), Type::Record(rid))
+    }
+
+    fn index(&mut self, s: &mut Scope, base: &ast::Expr, keys: &[ast::Expr], span: Span) -> (Expr, Type) {
+        if let ast::ExprKind::Path(segs) = &base.node
+            && let Some(tid) = self.table_ref(s, segs)
+        {
+            let info = self.tables[tid as usize].clone();
+            if keys.len() != info.keys.len() {
+                self.error(
+                    Diagnostic::error(
+                        "E0314",
+                        format!("table `{}` takes {} key(s), but {} were given", info.name, info.keys.len(), keys.len()),
+                        span,
+                        "wrong number of keys",
+                    )
+                    .with_help(format!("the keys are: {}", info.keys.iter().map(|k| self.ty(k)).collect::<Vec<_>>().join(", "))),
+                );
+                return poison(span);
+            }
+            let mut irs = Vec::new();
+            for (k, kt) in keys.iter().zip(&info.keys) {
+                irs.push(self.expect(s, k, kt, "the table key"));
+            }
+            let ty = if self.table_total(&info) { info.ty.clone() } else { info.ty.clone().optional() };
+            return (mk(ExprKind::Table(tid, irs), span), ty);
+        }
+        let (b_ir, bt) = self.expr(s, base, None);
+        let elem = self.element_type(&bt, base.span);
+        if keys.len() != 1 {
+            self.error(Diagnostic::error("E0314", "a list takes one index", span, "wrong number of indexes")
+                .with_help("write `xs[i]`, counting from 0"));
+            return poison(span);
+        }
+        let k = self.expect(s, &keys[0], &Type::Int, "a list index");
+        (mk(ExprKind::ListIndex(boxed(b_ir), boxed(k)), span), elem)
+    }
+
+    fn table_ref(&self, s: &Scope, segs: &[Ident]) -> Option<u32> {
+        let r = match segs.len() {
+            1 if s.local(&segs[0].node).is_none() => self.item(s.module, &segs[0].node)?,
+            2 => self.module_items[*self.module_index.get(&segs[0].node)? as usize].get(&segs[1].node)?.0,
+            _ => return None,
+        };
+        match r {
+            ItemRef::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    fn call(&mut self, s: &mut Scope, name: &[Ident], args: &[ast::Expr], span: Span, expected: Option<&Type>) -> (Expr, Type) {
+        let fname = join_path(name);
+        let target = match name.len() {
+            1 if s.local(&fname).is_none() => self.item(s.module, &fname),
+            2 => self
+                .module_index
+                .get(&name[0].node)
+                .and_then(|m| self.module_items[*m as usize].get(&name[1].node).map(|x| x.0)),
+            _ => None,
+        };
+        match target {
+            Some(ItemRef::Rule(id)) => {
+                let info = self.rules[id as usize].clone();
+                let Some(params) = &info.params else {
+                    self.error(
+                        Diagnostic::error("E0206", format!("`{fname}` is a rule, not a function"), span, "called with arguments")
+                            .with_label(info.name_span, "declared here")
+                            .with_help(format!("refer to it without parentheses: `{fname}`")),
+                    );
+                    return poison(span);
+                };
+                if params.len() != args.len() {
+                    self.error(
+                        Diagnostic::error(
+                            "E0315",
+                            format!("`{fname}` takes {} argument(s), but {} were given", params.len(), args.len()),
+                            span,
+                            "wrong number of arguments",
+                        )
+                        .with_label(info.name_span, "declared here")
+                        .with_help(format!(
+                            "the parameters are: {}",
+                            params.iter().map(|(n, t)| format!("{n}: {}", self.ty(t))).collect::<Vec<_>>().join(", ")
+                        )),
+                    );
+                    return poison(span);
+                }
+                let mut irs = Vec::new();
+                for (a, (pn, pt)) in args.iter().zip(params) {
+                    irs.push(self.expect(s, a, pt, &format!("argument `{pn}`")));
+                }
+                if let Some(cur) = s.rule {
+                    self.deps[cur as usize].push((id, name[0].span));
+                }
+                (mk(ExprKind::Call(id, irs), span), info.ty.clone())
+            }
+            Some(ItemRef::Table(_)) => {
+                self.error(
+                    Diagnostic::error("E0207", format!("`{fname}` is a table"), span, "not a function")
+                        .with_help(format!("look up a row with brackets: `{fname}[…]`")),
+                );
+                poison(span)
+            }
+            Some(_) => {
+                self.error(Diagnostic::error("E0208", format!("`{fname}` is a type, not a function"), span, "a type")
+                    .with_help("build a record with `Name { field: … }`"));
+                poison(span)
+            }
+            None => {
+                if fname == "error" {
+                    let msg = args.first().map(|a| self.expect(s, a, &Type::String, "the message"));
+                    let msg = msg.unwrap_or_else(|| mk(ExprKind::Const(Value::Str("error".into())), span));
+                    return (mk(ExprKind::Error(boxed(msg)), span), Type::Never);
+                }
+                let hint = super::builtins::arg_hint(&fname, expected);
+                let mut typed = Vec::new();
+                for (i, a) in args.iter().enumerate() {
+                    let want = hint.as_ref().filter(|_| i > 0).or(if i == 0 { None } else { typed.first().map(|(_, t): &(Expr, Type)| t) }).cloned();
+                    typed.push(self.expr(s, a, want.as_ref()));
+                }
+                self.builtin_call(&fname, typed, span, name[0].span)
+            }
+        }
+    }
+}
+
+/// The type and scale of a unit word.
+fn unit_type(u: Unit) -> (Option<Decimal>, Type) {
+    match u {
+        Unit::Money => (None, Type::Qty(QUnit::Money)),
+        Unit::Percent => (Some(Decimal::from(100)), Type::Percent),
+        Unit::Hours => (None, Type::Qty(QUnit::Hours)),
+        Unit::Minutes => (Some(Decimal::from(60)), Type::Qty(QUnit::Hours)),
+        Unit::Days => (None, Type::Qty(QUnit::Days)),
+        Unit::Workdays => (None, Type::Qty(QUnit::Workdays)),
+        Unit::Weeks => (None, Type::Qty(QUnit::Weeks)),
+        Unit::Months => (None, Type::Qty(QUnit::Months)),
+        Unit::Years => (None, Type::Qty(QUnit::Years)),
+        Unit::PayPeriods => (None, Type::Qty(QUnit::PayPeriods)),
+    }
+}
+
+pub(super) fn join_path(segs: &[Ident]) -> String {
+    segs.iter().map(|i| i.node.as_str()).collect::<Vec<_>>().join(".")
+}
+
+pub(super) fn list_names<S: AsRef<str>>(names: &[S]) -> String {
+    let v: Vec<String> = names.iter().take(12).map(|n| format!("`{}`", n.as_ref())).collect();
+    let more = if names.len() > 12 { ", …" } else { "" };
+    format!("{}{more}", v.join(", "))
+}
+
+fn mismatch_help(want: &Type, got: &Type) -> String {
+    match (want, got) {
+        (w, Type::Optional(inner)) if inner.fits(w) => {
+            "this may be none: check it first (`when x != none => …`), or give a fallback with `x ?? other`".into()
+        }
+        (Type::Qty(u), t) if t.is_numeric() => format!("give the number a unit, e.g. `5 {}`", u.name()),
+        (Type::Qty(a), Type::Qty(b)) => format!("the answer must be in {}, not {}", a.name(), b.name()),
+        _ => "change the expression or the declared type so they agree".into(),
+    }
+}

@@ -1,0 +1,466 @@
+//! Evaluation of the checked IR against one case's facts.
+//!
+//! A [`Case`] holds the facts in slots (by [`FactId`]) and a memo of rule answers
+//! (by [`RuleId`]); locals live on one stack. No names are looked up here.
+
+pub mod builtins;
+pub mod calendar;
+pub mod dates;
+pub mod format;
+pub mod value;
+pub mod workdays;
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::ir::*;
+use crate::syntax::span::Span;
+use value::Value;
+
+/// A fact's state in one case.
+#[derive(Debug, Clone)]
+pub enum Slot {
+    Value(Value),
+    Missing,
+    /// Present but not of the declared type: the message says where and why.
+    Bad(Arc<str>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorKind {
+    MissingFact(FactId),
+    BadFact(FactId, Arc<str>),
+    /// `error("…")` in a rule.
+    Raised(String),
+    /// Division by zero, a fraction of a day, a date out of range, …
+    Runtime(String),
+}
+
+/// Why a query failed: what, where (the expression), and in which rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalError {
+    pub kind: ErrorKind,
+    pub span: Span,
+    /// The innermost rule being evaluated.
+    pub rule: Option<RuleId>,
+}
+
+impl EvalError {
+    pub fn runtime(msg: impl Into<String>, span: Span) -> EvalError {
+        EvalError { kind: ErrorKind::Runtime(msg.into()), span, rule: None }
+    }
+
+    /// A one-line message naming the fact, the rule and its citation.
+    pub fn message(&self, prog: &Program) -> String {
+        let what = match &self.kind {
+            ErrorKind::MissingFact(f) => format!("missing fact `{}`", prog.facts[*f as usize].path),
+            ErrorKind::BadFact(f, why) => format!("fact `{}` {}", prog.facts[*f as usize].path, why),
+            ErrorKind::Raised(m) => m.clone(),
+            ErrorKind::Runtime(m) => m.clone(),
+        };
+        match self.rule.map(|r| &prog.rules[r as usize]) {
+            Some(r) => match &r.citation {
+                Some(c) => format!("{what} (needed by `{}`, {c})", r.qualified),
+                None => format!("{what} (needed by `{}`)", r.qualified),
+            },
+            None => what,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, EvalError>;
+
+#[derive(Debug, Clone)]
+enum Memo {
+    Unset,
+    Done(Value),
+    Failed(EvalError),
+}
+
+/// One case: facts and memoized answers.
+pub struct Case<'p> {
+    pub prog: &'p Program,
+    pub facts: Vec<Slot>,
+    memo: Vec<Memo>,
+    stack: Vec<Value>,
+    closures: Option<Arc<[i32]>>,
+    /// The date `today()` means (and the default of `as_of`).
+    pub today: i32,
+}
+
+impl<'p> Case<'p> {
+    /// A case with every fact at its default (or missing).
+    pub fn new(prog: &'p Program) -> Case<'p> {
+        let today = calendar::today();
+        let facts = prog
+            .facts
+            .iter()
+            .map(|f| match &f.default {
+                Default::None => Slot::Missing,
+                Default::Value(v) => Slot::Value(v.clone()),
+                Default::Today => Slot::Value(Value::Date(today)),
+            })
+            .collect();
+        Case { prog, facts, memo: vec![Memo::Unset; prog.rules.len()], stack: Vec::new(), closures: None, today }
+    }
+
+    /// Sets a fact, forgetting memoized answers.
+    pub fn set_fact(&mut self, f: FactId, slot: Slot) {
+        self.facts[f as usize] = slot;
+        self.reset_memo();
+    }
+
+    pub fn reset_memo(&mut self) {
+        self.memo.iter_mut().for_each(|m| *m = Memo::Unset);
+        self.closures = None;
+    }
+
+    /// The answer of a rule (memoized).
+    pub fn rule(&mut self, id: RuleId) -> Result<Value> {
+        match &self.memo[id as usize] {
+            Memo::Done(v) => return Ok(v.clone()),
+            Memo::Failed(e) => return Err(e.clone()),
+            Memo::Unset => {}
+        }
+        let prog = self.prog;
+        let r = &prog.rules[id as usize];
+        let frame = self.stack.len();
+        self.stack.resize(frame + r.locals as usize, Value::None);
+        let res = self.eval(&r.body, frame).map_err(|mut e| {
+            e.rule.get_or_insert(id);
+            e
+        });
+        self.stack.truncate(frame);
+        self.memo[id as usize] = match &res {
+            Ok(v) => Memo::Done(v.clone()),
+            Err(e) => Memo::Failed(e.clone()),
+        };
+        res
+    }
+
+    /// Calls a function with argument values.
+    pub fn call(&mut self, id: RuleId, args: Vec<Value>) -> Result<Value> {
+        let prog = self.prog;
+        let r = &prog.rules[id as usize];
+        let frame = self.stack.len();
+        self.stack.extend(args);
+        self.stack.resize(frame + (r.locals as usize).max(self.stack.len() - frame), Value::None);
+        let res = self.eval(&r.body, frame).map_err(|mut e| {
+            e.rule.get_or_insert(id);
+            e
+        });
+        self.stack.truncate(frame);
+        res
+    }
+
+    /// Evaluates a top-level expression (`--expr`, the REPL) with `locals` slots.
+    pub fn eval_top(&mut self, e: &Expr, locals: u32) -> Result<Value> {
+        let frame = self.stack.len();
+        self.stack.resize(frame + locals as usize, Value::None);
+        let res = self.eval(e, frame);
+        self.stack.truncate(frame);
+        res
+    }
+
+    fn fact(&self, f: FactId, span: Span) -> Result<Value> {
+        match &self.facts[f as usize] {
+            Slot::Value(v) => Ok(v.clone()),
+            Slot::Missing => Err(EvalError { kind: ErrorKind::MissingFact(f), span, rule: None }),
+            Slot::Bad(why) => Err(EvalError { kind: ErrorKind::BadFact(f, why.clone()), span, rule: None }),
+        }
+    }
+
+    pub(crate) fn closures(&mut self, span: Span) -> Result<Arc<[i32]>> {
+        if let Some(c) = &self.closures {
+            return Ok(c.clone());
+        }
+        let mut days: Vec<i32> = match self.prog.calendar.as_ref().and_then(|c| c.closures) {
+            Some(f) => match self.fact(f, span) {
+                Ok(Value::List(xs)) => xs.iter().filter_map(|v| if let Value::Date(d) = v { Some(*d) } else { None }).collect(),
+                Ok(_) => Vec::new(),
+                Err(e) if matches!(e.kind, ErrorKind::MissingFact(_)) => Vec::new(),
+                Err(e) => return Err(e),
+            },
+            None => Vec::new(),
+        };
+        days.sort_unstable();
+        days.dedup();
+        let c: Arc<[i32]> = days.into();
+        self.closures = Some(c.clone());
+        Ok(c)
+    }
+
+    pub(crate) fn eval(&mut self, e: &Expr, frame: usize) -> Result<Value> {
+        match &e.kind {
+            ExprKind::Const(v) => Ok(v.clone()),
+            ExprKind::Fact(f) => self.fact(*f, e.span),
+            ExprKind::Rule(r) => self.rule(*r),
+            ExprKind::Local(i) => Ok(self.stack[frame + *i as usize].clone()),
+            ExprKind::Call(f, args) => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval(a, frame)?);
+                }
+                self.call(*f, vals)
+            }
+            ExprKind::Builtin(b, args) => builtins::call(self, *b, args, frame, e.span),
+            ExprKind::Field(x, i) => match self.eval(x, frame)? {
+                Value::Record(fs) => Ok(fs[*i as usize].clone()),
+                Value::None => Err(EvalError::runtime("a field of a value that is none", e.span)),
+                _ => Err(EvalError::runtime("a field of a value that is not a record", e.span)),
+            },
+            ExprKind::Table(t, keys) => {
+                let mut ks = Vec::with_capacity(keys.len());
+                for k in keys {
+                    ks.push(self.eval(k, frame)?);
+                }
+                Ok(lookup(&self.prog.tables[*t as usize].rows, &ks).unwrap_or(Value::None))
+            }
+            ExprKind::ListIndex(l, i) => {
+                let list = self.eval(l, frame)?;
+                let i = self.eval(i, frame)?;
+                match (list, i) {
+                    (Value::List(xs), Value::Num(n)) => {
+                        let ix = to_i64(n, "a list index", e.span)?;
+                        usize::try_from(ix).ok().and_then(|ix| xs.get(ix).cloned()).ok_or_else(|| {
+                            EvalError::runtime(format!("index {ix} is outside the list of {} items", xs.len()), e.span)
+                        })
+                    }
+                    _ => Err(EvalError::runtime("bad list index", e.span)),
+                }
+            }
+            ExprKind::Not(x) => Ok(Value::Bool(!self.bool(x, frame)?)),
+            ExprKind::Neg(x) => match self.eval(x, frame)? {
+                Value::Num(n) => Ok(Value::Num(-n)),
+                v => Ok(v),
+            },
+            ExprKind::And(a, b) => Ok(Value::Bool(self.bool(a, frame)? && self.bool(b, frame)?)),
+            ExprKind::Or(a, b) => Ok(Value::Bool(self.bool(a, frame)? || self.bool(b, frame)?)),
+            ExprKind::Coalesce(a, b) => match self.eval(a, frame)? {
+                Value::None => self.eval(b, frame),
+                v => Ok(v),
+            },
+            ExprKind::If(c, a, b) => {
+                if self.bool(c, frame)? {
+                    self.eval(a, frame)
+                } else {
+                    self.eval(b, frame)
+                }
+            }
+            ExprKind::Cases(branches, otherwise) => {
+                for (c, v) in branches {
+                    if self.bool(c, frame)? {
+                        return self.eval(v, frame);
+                    }
+                }
+                self.eval(otherwise, frame)
+            }
+            ExprKind::Let(slot, v, body) => {
+                let v = self.eval(v, frame)?;
+                self.stack[frame + *slot as usize] = v;
+                self.eval(body, frame)
+            }
+            ExprKind::List(xs) => {
+                let mut out = Vec::with_capacity(xs.len());
+                for x in xs {
+                    out.push(self.eval(x, frame)?);
+                }
+                Ok(Value::List(out.into()))
+            }
+            ExprKind::Record(xs) => {
+                let mut out = Vec::with_capacity(xs.len());
+                for x in xs {
+                    out.push(self.eval(x, frame)?);
+                }
+                Ok(Value::Record(out.into()))
+            }
+            ExprKind::Comp { var, list, element, filter } => {
+                let xs = self.list(list, frame)?;
+                let mut out = Vec::with_capacity(xs.len());
+                for x in xs.iter() {
+                    self.stack[frame + *var as usize] = x.clone();
+                    if let Some(f) = filter
+                        && !self.bool(f, frame)?
+                    {
+                        continue;
+                    }
+                    out.push(self.eval(element, frame)?);
+                }
+                Ok(Value::List(out.into()))
+            }
+            ExprKind::Sort { var, list, keys } => {
+                let xs = self.list(list, frame)?;
+                let mut keyed: Vec<(Vec<Value>, Value)> = Vec::with_capacity(xs.len());
+                for x in xs.iter() {
+                    self.stack[frame + *var as usize] = x.clone();
+                    let mut ks = Vec::with_capacity(keys.len());
+                    for (k, _) in keys {
+                        ks.push(self.eval(k, frame)?);
+                    }
+                    keyed.push((ks, x.clone()));
+                }
+                keyed.sort_by(|a, b| {
+                    for (i, (_, desc)) in keys.iter().enumerate() {
+                        let o = a.0[i].cmp_same(&b.0[i]);
+                        let o = if *desc { o.reverse() } else { o };
+                        if o != Ordering::Equal {
+                            return o;
+                        }
+                    }
+                    Ordering::Equal
+                });
+                Ok(Value::List(keyed.into_iter().map(|(_, v)| v).collect()))
+            }
+            ExprKind::Fold { acc, init, var, list, body } => {
+                let mut a = self.eval(init, frame)?;
+                let xs = self.list(list, frame)?;
+                for x in xs.iter() {
+                    self.stack[frame + *acc as usize] = a;
+                    self.stack[frame + *var as usize] = x.clone();
+                    a = self.eval(body, frame)?;
+                }
+                Ok(a)
+            }
+            ExprKind::Error(msg) => {
+                let m = match self.eval(msg, frame)? {
+                    Value::Str(s) => s.to_string(),
+                    _ => "error".to_string(),
+                };
+                Err(EvalError { kind: ErrorKind::Raised(m), span: e.span, rule: None })
+            }
+            ExprKind::Bin(op, a, b) => {
+                let x = self.eval(a, frame)?;
+                let y = self.eval(b, frame)?;
+                self.binary(*op, x, y, e.span)
+            }
+        }
+    }
+
+    pub(crate) fn bool(&mut self, e: &Expr, frame: usize) -> Result<bool> {
+        match self.eval(e, frame)? {
+            Value::Bool(b) => Ok(b),
+            _ => Err(EvalError::runtime("expected true or false", e.span)),
+        }
+    }
+
+    pub(crate) fn list(&mut self, e: &Expr, frame: usize) -> Result<Arc<[Value]>> {
+        match self.eval(e, frame)? {
+            Value::List(xs) => Ok(xs),
+            Value::None => Ok(Arc::from(Vec::new())),
+            _ => Err(EvalError::runtime("expected a list", e.span)),
+        }
+    }
+
+    fn binary(&mut self, op: Op, x: Value, y: Value, span: Span) -> Result<Value> {
+        use Value::*;
+        Ok(match (op, x, y) {
+            (Op::Eq, a, b) => Bool(a == b),
+            (Op::Ne, a, b) => Bool(a != b),
+            (Op::Lt, a, b) => Bool(a.cmp_same(&b) == Ordering::Less),
+            (Op::Le, a, b) => Bool(a.cmp_same(&b) != Ordering::Greater),
+            (Op::Gt, a, b) => Bool(a.cmp_same(&b) == Ordering::Greater),
+            (Op::Ge, a, b) => Bool(a.cmp_same(&b) != Ordering::Less),
+            (Op::In, a, List(xs)) => Bool(xs.contains(&a)),
+            (Op::NotIn, a, List(xs)) => Bool(!xs.contains(&a)),
+            (Op::In, _, None) => Bool(false),
+            (Op::NotIn, _, None) => Bool(true),
+            (Op::Add, Num(a), Num(b)) => Num(checked(a.checked_add(b), span)?),
+            (Op::Sub, Num(a), Num(b)) => Num(checked(a.checked_sub(b), span)?),
+            (Op::Mul, Num(a), Num(b)) => Num(checked(a.checked_mul(b), span)?),
+            (Op::Div, Num(a), Num(b)) => {
+                if b.is_zero() {
+                    return Err(EvalError::runtime("division by zero", span));
+                }
+                Num(checked(a.checked_div(b), span)?)
+            }
+            (Op::Mod, Num(a), Num(b)) => {
+                if b.is_zero() {
+                    return Err(EvalError::runtime("remainder of a division by zero", span));
+                }
+                let r = a % b;
+                Num(if r < Decimal::ZERO { r + b.abs() } else { r })
+            }
+            (Op::Concat, Str(a), Str(b)) => Str(format!("{a}{b}").into()),
+            (Op::DateAddDays(k), Date(d), Num(n)) => Date(self.date_offset(d, n, k, span)?),
+            (Op::DateAddMonths(k), Date(d), Num(n)) => {
+                let n = to_i64(n, "a number of months", span)?.saturating_mul(k);
+                Date(dates::add_months(d, n).ok_or_else(|| EvalError::runtime("date out of range", span))?)
+            }
+            (Op::DateAddWorkdays(k), Date(d), Num(n)) => {
+                let n = to_i64(n, "a number of workdays", span)?.saturating_mul(k);
+                Date(calendar::add_workdays(self, d, n, span)?)
+            }
+            (Op::DateDiff, Date(a), Date(b)) => Num(Decimal::from(a as i64 - b as i64)),
+            (Op::TimeAddHours(k), Time(t), Num(h)) => {
+                let m = minutes(h, span)? * k + t as i64;
+                if !(0..1440).contains(&m) {
+                    return Err(EvalError::runtime("the time passes midnight: use a date-time", span));
+                }
+                Time(m as u32)
+            }
+            (Op::TimeDiff, Time(a), Time(b)) => Num(Decimal::from(a as i64 - b as i64) / Decimal::from(60)),
+            (Op::DateTimeAddHours(k), DateTime(t), Num(h)) => DateTime(t + minutes(h, span)? * k),
+            (Op::DateTimeAddDays(k), DateTime(t), Num(n)) => {
+                let (d, m) = dates::split_datetime(t);
+                DateTime(dates::make_datetime(self.date_offset(d, n, k, span)?, m))
+            }
+            (Op::DateTimeAddWorkdays(k), DateTime(t), Num(n)) => {
+                let (d, m) = dates::split_datetime(t);
+                let n = to_i64(n, "a number of workdays", span)?.saturating_mul(k);
+                DateTime(dates::make_datetime(calendar::add_workdays(self, d, n, span)?, m))
+            }
+            (Op::DateTimeDiff, DateTime(a), DateTime(b)) => Num(Decimal::from(a - b) / Decimal::from(60)),
+            (Op::YearMonthAddMonths(k), YearMonth(a), Num(n)) => {
+                let n = to_i64(n, "a number of months", span)?.saturating_mul(k);
+                YearMonth(i32::try_from(a as i64 + n).map_err(|_| EvalError::runtime("month out of range", span))?)
+            }
+            (_, None, _) | (_, _, None) => return Err(EvalError::runtime("a value is none here", span)),
+            (op, a, b) => return Err(EvalError::runtime(format!("internal: {op:?} on {a:?} and {b:?}"), span)),
+        })
+    }
+
+    fn date_offset(&self, d: i32, n: Decimal, k: i64, span: Span) -> Result<i32> {
+        let n = to_i64(n, "a number of days", span)?.saturating_mul(k);
+        i32::try_from(d as i64 + n)
+            .ok()
+            .filter(|x| dates::from_ymd(1, 1, 1).is_none_or(|lo| *x >= lo) && dates::from_ymd(9999, 12, 31).is_none_or(|hi| *x <= hi))
+            .ok_or_else(|| EvalError::runtime("date out of range (years 1 to 9999)", span))
+    }
+}
+
+fn checked(v: Option<Decimal>, span: Span) -> Result<Decimal> {
+    v.ok_or_else(|| EvalError::runtime("number too large", span))
+}
+
+/// A whole number, or an error naming what it counts.
+pub(crate) fn to_i64(n: Decimal, what: &str, span: Span) -> Result<i64> {
+    use rust_decimal::prelude::ToPrimitive;
+    if !n.fract().is_zero() {
+        return Err(EvalError::runtime(format!("{what} must be whole, not {}", n.normalize()), span));
+    }
+    n.to_i64().ok_or_else(|| EvalError::runtime(format!("{what} is too large"), span))
+}
+
+fn minutes(h: Decimal, span: Span) -> Result<i64> {
+    to_i64(h * Decimal::from(60), "a time in whole minutes", span)
+}
+
+/// The table cell for the given keys, if any.
+pub fn lookup(rows: &TableRows, keys: &[Value]) -> Option<Value> {
+    let (k, rest) = keys.split_first()?;
+    let cell = match rows {
+        TableRows::Dated(rs) => {
+            let Value::Date(d) = k else { return None };
+            let ix = rs.partition_point(|(from, _, _)| from <= d);
+            &rs.get(ix.checked_sub(1)?)?.2
+        }
+        TableRows::Keyed(rs) => &rs.iter().find(|(key, _)| key == k)?.1,
+    };
+    match cell {
+        TableCell::Value(v) if rest.is_empty() => Some(v.clone()),
+        TableCell::Nested(n) => lookup(n, rest),
+        TableCell::Value(_) => None,
+    }
+}

@@ -1,0 +1,326 @@
+//! The checked, slot-resolved program that the evaluator runs.
+//!
+//! Every name is resolved: facts, rules, tables and locals are integer ids, and
+//! every operator is specialised to its operand types, so evaluation does no
+//! string lookups and no type dispatch beyond the value itself.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::eval::value::Value;
+use crate::eval::workdays::WorkdayTable;
+use crate::source::SourceMap;
+use crate::syntax::span::Span;
+pub use crate::types::{QUnit, Type};
+
+pub type FactId = u32;
+pub type RuleId = u32;
+pub type TableId = u32;
+pub type EnumId = u32;
+pub type RecordId = u32;
+pub type ModuleId = u32;
+
+/// The whole checked program: standard library and contracts.
+#[derive(Debug)]
+pub struct Program {
+    pub sources: SourceMap,
+    pub modules: Vec<ModuleInfo>,
+    pub facts: Vec<FactInfo>,
+    pub rules: Vec<RuleInfo>,
+    pub tables: Vec<TableInfo>,
+    pub enums: Vec<EnumInfo>,
+    pub records: Vec<RecordInfo>,
+    pub tests: Vec<TestInfo>,
+    pub calendar: Option<CalendarInfo>,
+    /// Fact paths, for reading fact files (edges only, never in evaluation).
+    pub fact_tree: FactTree,
+    /// `module.rule` → rule, for queries (edges only).
+    pub rule_index: HashMap<String, RuleId>,
+    /// The precomputed workday table, built on first use.
+    pub workdays: OnceLock<Result<WorkdayTable, String>>,
+    /// The fact `calendar.closures`, if declared.
+    pub closures_fact: Option<FactId>,
+    /// The fact `as_of`, if declared.
+    pub as_of_fact: Option<FactId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModuleInfo {
+    pub name: String,
+    pub doc: Option<String>,
+    pub article: Option<u32>,
+    pub title: Option<String>,
+    pub file: crate::syntax::span::FileId,
+    pub is_stdlib: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Default {
+    None,
+    Value(Value),
+    Today,
+}
+
+#[derive(Debug, Clone)]
+pub struct FactInfo {
+    /// Dotted path: `grievance.step1.received_on`.
+    pub path: String,
+    pub ty: Type,
+    pub default: Default,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+/// Paths of facts as a tree, for reading nested fact files.
+#[derive(Debug, Clone, Default)]
+pub struct FactTree {
+    pub children: Vec<(String, FactNodeKind)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum FactNodeKind {
+    Leaf(FactId),
+    Group(FactTree),
+}
+
+/// A citation, normalised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Citation {
+    pub article: Option<u32>,
+    pub section: Option<String>,
+    pub sub: Option<String>,
+    pub sidebar: bool,
+    pub source: Option<String>,
+    pub quote: Option<String>,
+}
+
+impl std::fmt::Display for Citation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(a) = self.article {
+            parts.push(format!("Art. {a}"));
+        }
+        if let Some(s) = &self.section {
+            parts.push(format!("§{s}"));
+        }
+        if let Some(s) = &self.sub {
+            parts.push(format!("sub {s}"));
+        }
+        if self.sidebar {
+            parts.push("Sidebar".into());
+        }
+        if let Some(s) = &self.source {
+            parts.push(s.clone());
+        }
+        write!(f, "{}", parts.join(" "))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleInfo {
+    pub module: ModuleId,
+    pub name: String,
+    /// `module.name`
+    pub qualified: String,
+    pub ty: Type,
+    /// Parameter types; `None` for a rule (memoized, a query).
+    pub params: Option<Vec<(String, Type)>>,
+    pub citation: Option<Citation>,
+    pub doc: Option<String>,
+    pub body: Expr,
+    /// Local slots the body needs (parameters first).
+    pub locals: u32,
+    pub span: Span,
+    pub name_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableInfo {
+    pub module: ModuleId,
+    pub name: String,
+    pub qualified: String,
+    pub ty: Type,
+    pub keys: Vec<Type>,
+    pub citation: Option<Citation>,
+    pub doc: Option<String>,
+    pub rows: TableRows,
+    pub span: Span,
+}
+
+/// Rows of one key level.
+#[derive(Debug, Clone)]
+pub enum TableRows {
+    /// Effective-dated: sorted by date.
+    Dated(Vec<(i32, Option<String>, TableCell)>),
+    Keyed(Vec<(Value, TableCell)>),
+}
+
+#[derive(Debug, Clone)]
+pub enum TableCell {
+    Value(Value),
+    Nested(TableRows),
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumInfo {
+    pub name: String,
+    pub variants: Vec<String>,
+    /// JSON spelling of each variant.
+    pub external: Vec<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordInfo {
+    pub name: String,
+    pub fields: Vec<(String, Type, Default)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestInfo {
+    pub module: ModuleId,
+    pub name: String,
+    pub givens: Vec<(FactId, Value, Span)>,
+    pub expects: Vec<TestExpect>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestExpect {
+    pub rule: RuleId,
+    /// `None`: the query is expected to fail.
+    pub value: Option<Value>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct CalendarInfo {
+    pub weekend: [bool; 7],
+    /// A function `(year: int): list of date`.
+    pub holidays: RuleId,
+    pub closures: Option<FactId>,
+}
+
+/// An expression with the span of the text it came from.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Const(Value),
+    Fact(FactId),
+    Rule(RuleId),
+    Local(u32),
+    Call(RuleId, Vec<Expr>),
+    Builtin(Builtin, Vec<Expr>),
+    Field(Box<Expr>, u32),
+    Table(TableId, Vec<Expr>),
+    ListIndex(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    Bin(Op, Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Coalesce(Box<Expr>, Box<Expr>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    Cases(Vec<(Expr, Expr)>, Box<Expr>),
+    Let(u32, Box<Expr>, Box<Expr>),
+    List(Vec<Expr>),
+    /// Map/filter over a list: `[element for var in list if filter]`.
+    Comp { var: u32, list: Box<Expr>, element: Box<Expr>, filter: Option<Box<Expr>> },
+    Sort { var: u32, list: Box<Expr>, keys: Vec<(Expr, bool)> },
+    Fold { acc: u32, init: Box<Expr>, var: u32, list: Box<Expr>, body: Box<Expr> },
+    Record(Vec<Expr>),
+    Error(Box<Expr>),
+}
+
+/// Binary operators specialised to operand types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// Numbers and quantities (including money): exact decimal arithmetic.
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    /// date ± days
+    DateAddDays(i64),
+    /// date ± months (×1 or ×12 for years), clamped
+    DateAddMonths(i64),
+    /// date ± workdays (sign)
+    DateAddWorkdays(i64),
+    /// date - date → days
+    DateDiff,
+    /// time ± hours
+    TimeAddHours(i64),
+    TimeDiff,
+    DateTimeAddHours(i64),
+    DateTimeAddDays(i64),
+    DateTimeAddWorkdays(i64),
+    DateTimeDiff,
+    YearMonthAddMonths(i64),
+    Concat,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    Min,
+    Max,
+    MinList,
+    MaxList,
+    Abs,
+    Floor,
+    Ceil,
+    Round,
+    RoundTo,
+    RoundUp,
+    RoundDown,
+    Number,
+    Count,
+    Sum,
+    Any,
+    All,
+    First,
+    Last,
+    Reverse,
+    Distinct,
+    Range,
+    Len,
+    Contains,
+    ListConcat,
+    Date,
+    Year,
+    Month,
+    Day,
+    Weekday,
+    DaysBetween,
+    LastDayOfMonth,
+    YearMonthOf,
+    FirstDay,
+    LastDay,
+    DateOf,
+    TimeOf,
+    DateTime,
+    Today,
+    WorkdaysBetween,
+    IsWorkday,
+    NextWorkday,
+    Text,
+    StartsWith,
+    StrContains,
+    Lower,
+    Upper,
+    StrLen,
+}
