@@ -5,5 +5,7 @@
 //! slot-resolved IR against facts), with the CLI a thin layer in `cli/`.
 
 pub mod diag;
+pub mod eval;
+pub mod facts;
 pub mod source;
 pub mod syntax;

@@ -1,0 +1,1 @@
+//! Workday arithmetic over a precomputed table.
