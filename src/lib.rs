@@ -4,6 +4,11 @@
 //! [`check`] (name resolution and types → [`ir`]), [`eval`] (evaluation of the
 //! slot-resolved IR against facts), with the CLI a thin layer in `cli/`.
 
+pub mod check;
 pub mod diag;
+pub mod eval;
+pub mod facts;
+pub mod ir;
 pub mod source;
 pub mod syntax;
+pub mod types;

@@ -148,7 +148,7 @@ impl Checker {
     fn rows(&mut self, module: ModuleId, info: &TableInfo, level: usize, rows: &[ast::TableRow]) -> TableRows {
         let key_ty = info.keys[level].clone();
         let last = level + 1 == info.keys.len();
-        let mut cell = |c: &mut Checker, r: &ast::TableRow| -> Option<TableCell> {
+        let cell = |c: &mut Checker, r: &ast::TableRow| -> Option<TableCell> {
             match (&r.value, last) {
                 (ast::TableValue::Value(e), true) => c.const_expr(module, e, &info.ty).map(TableCell::Value),
                 (ast::TableValue::Nested(rs), false) => Some(TableCell::Nested(c.rows(module, info, level + 1, rs))),
