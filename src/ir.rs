@@ -24,6 +24,8 @@ pub type ModuleId = u32;
 #[derive(Debug)]
 pub struct Program {
     pub sources: SourceMap,
+    /// Name tables, for checking expressions against the program later.
+    pub names: crate::check::Names,
     pub modules: Vec<ModuleInfo>,
     pub facts: Vec<FactInfo>,
     pub rules: Vec<RuleInfo>,

@@ -5,10 +5,13 @@
 //! slot-resolved IR against facts), with the CLI a thin layer in `cli/`.
 
 pub mod check;
+pub mod cli;
 pub mod diag;
 pub mod eval;
 pub mod facts;
 pub mod ir;
+pub mod load;
+pub mod report;
 pub mod source;
 pub mod syntax;
 pub mod types;

@@ -25,7 +25,7 @@ pub struct Input {
 
 /// Parses and checks a set of files into a program. Returns the program when
 /// there are no errors (warnings may be present).
-pub fn check_files(inputs: Vec<Input>) -> (Option<Program>, Vec<Diagnostic>) {
+pub fn check_files(inputs: Vec<Input>) -> (Result<Program, SourceMap>, Vec<Diagnostic>) {
     let mut sources = SourceMap::default();
     let mut diags = Vec::new();
     let mut parsed = Vec::new();
@@ -42,9 +42,50 @@ pub fn check_files(inputs: Vec<Input>) -> (Option<Program>, Vec<Diagnostic>) {
     checker.run(&parsed);
     let diags = std::mem::take(&mut checker.diags);
     if diags.iter().any(Diagnostic::is_error) {
-        return (None, diags);
+        return (Err(checker.sources), diags);
     }
-    (Some(checker.finish()), diags)
+    (Ok(checker.finish()), diags)
+}
+
+/// A checked expression, for `--expr` and the REPL.
+pub struct CheckedExpr {
+    pub expr: Expr,
+    pub ty: Type,
+    pub locals: u32,
+}
+
+/// Checks an expression in the context of the whole program: qualified rule
+/// names, facts, and the standard library. The text is added to `sources` of a
+/// copy, so diagnostics point into it; they are returned with that source map.
+pub fn check_expr(prog: &Program, name: &str, text: &str) -> Result<CheckedExpr, (SourceMap, Vec<Diagnostic>)> {
+    let mut sources = prog.sources.clone();
+    let file = sources.add(name, text);
+    let parsed = crate::syntax::parse_expr(text, file);
+    let e = match parsed {
+        Ok(e) => e,
+        Err(d) => return Err((sources, d)),
+    };
+    let mut c = Checker::from_program(prog, sources);
+    let module = c.modules.len() as ModuleId;
+    c.module_items.push(HashMap::new());
+    c.imports.push(HashMap::new());
+    let mut s = Scope::new(module, None);
+    let (expr, ty) = c.expr(&mut s, &e, None);
+    if c.diags.iter().any(Diagnostic::is_error) {
+        return Err((c.sources, c.diags));
+    }
+    Ok(CheckedExpr { expr, ty, locals: s.max_local })
+}
+
+/// Name tables kept with the program so expressions can be checked later.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub(crate) module_index: HashMap<String, ModuleId>,
+    pub(crate) module_items: Vec<HashMap<String, (ItemRef, Span)>>,
+    pub(crate) imports: Vec<HashMap<String, ItemRef>>,
+    pub(crate) prelude: HashMap<String, ItemRef>,
+    pub(crate) fact_index: HashMap<String, FactId>,
+    pub(crate) fact_groups: HashMap<String, Span>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,6 +219,33 @@ impl Checker {
         self.diags.push(d);
     }
 
+    fn from_program(prog: &Program, sources: SourceMap) -> Checker {
+        let n = prog.names.clone();
+        Checker {
+            sources,
+            diags: Vec::new(),
+            modules: prog.modules.clone(),
+            module_index: n.module_index,
+            module_items: n.module_items,
+            imports: n.imports,
+            prelude: n.prelude,
+            enums: prog.enums.clone(),
+            records: prog.records.clone(),
+            facts: prog.facts.clone(),
+            fact_index: n.fact_index,
+            fact_groups: n.fact_groups,
+            rules: prog
+                .rules
+                .iter()
+                .map(|r| RuleInfo { body: Expr { kind: ExprKind::Const(crate::eval::value::Value::None), span: r.span }, ..r.clone() })
+                .collect(),
+            tables: prog.tables.clone(),
+            tests: Vec::new(),
+            calendar: None,
+            deps: vec![Vec::new(); prog.rules.len()],
+        }
+    }
+
     fn finish(self) -> Program {
         let mut fact_tree = FactTree::default();
         for (id, f) in self.facts.iter().enumerate() {
@@ -187,7 +255,17 @@ impl Checker {
             self.rules.iter().enumerate().map(|(i, r)| (r.qualified.clone(), i as RuleId)).collect();
         let closures_fact = self.fact_index.get("calendar.closures").copied();
         let as_of_fact = self.fact_index.get("as_of").copied();
+        let _ = (&closures_fact, &as_of_fact);
+        let names = Names {
+            module_index: self.module_index,
+            module_items: self.module_items,
+            imports: self.imports,
+            prelude: self.prelude,
+            fact_index: self.fact_index,
+            fact_groups: self.fact_groups,
+        };
         Program {
+            names,
             sources: self.sources,
             modules: self.modules,
             facts: self.facts,

@@ -1,0 +1,52 @@
+//! `cba check [PATHS…]`: parse and type-check, reporting every error.
+
+use std::path::PathBuf;
+
+use super::{ContractsArg, Format};
+use crate::diag::Severity;
+use crate::load::{Contracts, load};
+
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct Args {
+    /// Files or directories to check with the standard library (default: the built-in Agreement)
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub contracts: ContractsArg,
+    /// Output format of the diagnostics
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+pub fn run(args: &Args) -> i32 {
+    let source = if args.paths.is_empty() { args.contracts.source() } else { Contracts::Paths(args.paths.clone()) };
+    let loaded = match load(&source) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{:?}", miette::miette!("{e}"));
+            return 2;
+        }
+    };
+    let errors = loaded.diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = loaded.diags.len() - errors;
+    match args.format {
+        Format::Json => println!("{}", crate::report::render_json(loaded.sources(), &loaded.diags)),
+        Format::Text => {
+            print!("{}", crate::report::render_text(loaded.sources(), &loaded.diags));
+            let files = loaded.sources().files.len();
+            if errors == 0 {
+                println!("checked {files} files: no errors{}", plural(warnings, "warning", ", "));
+            } else {
+                println!("checked {files} files: {errors} error{}{}", if errors == 1 { "" } else { "s" }, plural(warnings, "warning", ", "));
+            }
+        }
+    }
+    i32::from(errors > 0)
+}
+
+fn plural(n: usize, what: &str, sep: &str) -> String {
+    match n {
+        0 => String::new(),
+        1 => format!("{sep}1 {what}"),
+        n => format!("{sep}{n} {what}s"),
+    }
+}

@@ -1,0 +1,194 @@
+//! `cba eval --facts FILE [--query NAME]… [--expr EXPR]`: answer queries for one case.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use super::{ContractsArg, Format, load_or_report};
+use crate::diag::did_you_mean;
+use crate::eval::{Case, ErrorKind};
+use crate::facts::load::{Origin, fill_case, parse};
+use crate::ir::Program;
+
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct Args {
+    /// The case's facts: a JSON or TOML file, or `-` for standard input
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
+    /// A query to answer, like `grievance.step1_deadline` (repeatable; default: every query the facts allow)
+    #[arg(long = "query", value_name = "NAME")]
+    pub queries: Vec<String>,
+    /// An expression to evaluate against the facts and all modules
+    #[arg(long, value_name = "EXPR")]
+    pub expr: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    #[command(flatten)]
+    pub contracts: ContractsArg,
+}
+
+/// Reads the fact file into the case. Errors are printed; returns false then.
+pub fn read_facts(case: &mut Case, path: &PathBuf) -> bool {
+    let (name, text) = if path.as_os_str() == "-" {
+        let mut s = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+            eprintln!("{:?}", miette::miette!("cannot read the facts from standard input: {e}"));
+            return false;
+        }
+        ("<stdin>".to_string(), s)
+    } else {
+        match std::fs::read_to_string(path) {
+            Ok(s) => (path.display().to_string(), s),
+            Err(e) => {
+                eprintln!("{:?}", miette::miette!("cannot read the facts file `{}`: {e}", path.display()));
+                return false;
+            }
+        }
+    };
+    let is_toml = path.extension().is_some_and(|e| e == "toml") || (path.as_os_str() == "-" && !text.trim_start().starts_with('{'));
+    let root = match parse(&text, is_toml) {
+        Ok(r) => r,
+        Err(e) => {
+            let offset = if e.offset == crate::facts::UNKNOWN_OFFSET { 0 } else { e.offset as usize };
+            let report = miette::miette!(
+                labels = vec![miette::LabeledSpan::at_offset(offset.min(text.len()), "here")],
+                help = "fix the syntax of the fact file",
+                "{name}: {}",
+                e.message
+            )
+            .with_source_code(miette::NamedSource::new(name.clone(), text.clone()));
+            eprintln!("{report:?}");
+            return false;
+        }
+    };
+    if let Err(e) = fill_case(case, &root, &Origin { name: &name, text: &text }) {
+        eprintln!("{:?}", miette::miette!("{name}: {e}"));
+        return false;
+    }
+    true
+}
+
+/// The rules answered when no `--query` is given: every rule of the contracts.
+pub fn default_queries(prog: &Program) -> Vec<u32> {
+    prog.rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.params.is_none() && !prog.modules[r.module as usize].is_stdlib)
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
+pub fn run(args: &Args) -> i32 {
+    let Some(prog) = load_or_report(&args.contracts.source()) else { return 1 };
+    let mut case = Case::new(&prog);
+    if let Some(f) = &args.facts
+        && !read_facts(&mut case, f)
+    {
+        return 1;
+    }
+    if let Some(text) = &args.expr {
+        return eval_expr(&prog, &mut case, text, args.format);
+    }
+    let mut answers: Vec<(String, Result<String, String>)> = Vec::new();
+    if args.queries.is_empty() {
+        for id in default_queries(&prog) {
+            let r = &prog.rules[id as usize];
+            match case.rule(id) {
+                Ok(v) => answers.push((r.qualified.clone(), Ok(render(&prog, &v, &r.ty, args.format)))),
+                Err(e) if matches!(e.kind, ErrorKind::MissingFact(_)) => {}
+                Err(e) => answers.push((r.qualified.clone(), Err(e.message(&prog)))),
+            }
+        }
+    } else {
+        for q in &args.queries {
+            match prog.rule_index.get(q) {
+                Some(&id) if prog.rules[id as usize].params.is_none() => {
+                    let r = &prog.rules[id as usize];
+                    let res = case.rule(id).map(|v| render(&prog, &v, &r.ty, args.format)).map_err(|e| e.message(&prog));
+                    answers.push((q.clone(), res));
+                }
+                _ => {
+                    let names = prog.rules.iter().filter(|r| r.params.is_none()).map(|r| r.qualified.as_str());
+                    let hint = did_you_mean(q, names).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                    answers.push((q.clone(), Err(format!("unknown query `{q}`{hint}"))));
+                }
+            }
+        }
+    }
+    let failed = answers.iter().any(|(_, r)| r.is_err());
+    match args.format {
+        Format::Json => println!("{}", json_object(&answers)),
+        Format::Text => print!("{}", text_table(&answers)),
+    }
+    i32::from(failed)
+}
+
+fn render(prog: &Program, v: &crate::eval::value::Value, ty: &crate::types::Type, format: Format) -> String {
+    match format {
+        Format::Json => {
+            let mut s = String::new();
+            crate::eval::format::write_json(&mut s, prog, v, ty);
+            s
+        }
+        Format::Text => crate::eval::format::text(prog, v, ty),
+    }
+}
+
+fn json_key(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"?\"".into())
+}
+
+/// `{"q": value, …, "errors": {"q": "message"}}`
+pub fn json_object(answers: &[(String, Result<String, String>)]) -> String {
+    let mut out = String::from("{");
+    let mut first = true;
+    for (q, r) in answers {
+        if let Ok(v) = r {
+            out.push_str(if first { "\n  " } else { ",\n  " });
+            first = false;
+            out.push_str(&format!("{}: {v}", json_key(q)));
+        }
+    }
+    let errors: Vec<String> =
+        answers.iter().filter_map(|(q, r)| r.as_ref().err().map(|e| format!("    {}: {}", json_key(q), json_key(e)))).collect();
+    if !errors.is_empty() {
+        out.push_str(if first { "\n  " } else { ",\n  " });
+        first = false;
+        out.push_str(&format!("\"errors\": {{\n{}\n  }}", errors.join(",\n")));
+    }
+    out.push_str(if first { "}" } else { "\n}" });
+    out
+}
+
+/// Aligned `name  value` lines; failures say `error: …`.
+pub fn text_table(answers: &[(String, Result<String, String>)]) -> String {
+    let width = answers.iter().map(|(q, _)| q.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (q, r) in answers {
+        match r {
+            Ok(v) => out.push_str(&format!("{q:width$}  {v}\n")),
+            Err(e) => out.push_str(&format!("{q:width$}  error: {e}\n")),
+        }
+    }
+    out
+}
+
+fn eval_expr(prog: &Program, case: &mut Case, text: &str, format: Format) -> i32 {
+    let checked = match crate::check::check_expr(prog, "<expr>", text) {
+        Ok(c) => c,
+        Err((sources, diags)) => {
+            eprint!("{}", crate::report::render_text(&sources, &diags));
+            return 1;
+        }
+    };
+    match case.eval_top(&checked.expr, checked.locals) {
+        Ok(v) => {
+            println!("{}", render(prog, &v, &checked.ty, format));
+            0
+        }
+        Err(e) => {
+            eprintln!("{:?}", miette::miette!("{}", e.message(prog)));
+            1
+        }
+    }
+}

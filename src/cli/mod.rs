@@ -1,0 +1,73 @@
+//! The `cba` command line: one file per subcommand, each a thin layer over the
+//! library whose `run` returns the exit code (so tests can call it directly).
+
+pub mod check;
+pub mod eval;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::load::{Contracts, Loaded, load};
+
+#[derive(Parser, Debug)]
+#[command(name = "cba", version, about = "Rules of a collective bargaining agreement: check them, ask them questions")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Parse and type-check the standard library and the contracts
+    Check(check::Args),
+    /// Answer queries (or an expression) for the facts of one case
+    Eval(eval::Args),
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Options shared by commands that load the Agreement.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ContractsArg {
+    /// A directory of `.cba` contracts to use instead of the built-in Agreement
+    #[arg(long, value_name = "DIR")]
+    pub contracts: Option<PathBuf>,
+}
+
+impl ContractsArg {
+    pub fn source(&self) -> Contracts {
+        match &self.contracts {
+            Some(d) => Contracts::Dir(d.clone()),
+            None => Contracts::Embedded,
+        }
+    }
+}
+
+/// Loads the program, printing its diagnostics; `None` when it has errors.
+pub fn load_or_report(contracts: &Contracts) -> Option<crate::ir::Program> {
+    let loaded: Loaded = match load(contracts) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{:?}", miette::miette!("{e}"));
+            return None;
+        }
+    };
+    if !loaded.diags.is_empty() {
+        eprint!("{}", crate::report::render_text(loaded.sources(), &loaded.diags));
+    }
+    loaded.program.ok()
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Check(a) => check::run(&a),
+        Command::Eval(a) => eval::run(&a),
+    }
+}

@@ -1,0 +1,224 @@
+//! Reading a fact file into a case's slots, typed by the declared facts.
+//! A mistyped fact is kept as a [`Slot::Bad`] naming where it is and why, so
+//! only the queries that read it fail.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::{FactNode, FactValue, UNKNOWN_OFFSET};
+use crate::eval::value::Value;
+use crate::eval::{Case, Slot, dates};
+use crate::ir::{Default, FactNodeKind, FactTree, Program};
+use crate::types::{QUnit, Type};
+
+/// Where a fact file's values came from, for messages.
+pub struct Origin<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+impl Origin<'_> {
+    fn at(&self, offset: u32) -> String {
+        if offset == UNKNOWN_OFFSET {
+            return format!("in {}", self.name);
+        }
+        let (l, c) = crate::source::line_col(self.text, offset as usize);
+        format!("at {}:{l}:{c}", self.name)
+    }
+}
+
+/// Fills a case's fact slots from a parsed fact file. Returns an error only when
+/// the file is not an object at the top.
+pub fn fill_case(case: &mut Case, root: &FactNode, origin: &Origin) -> Result<(), String> {
+    if !matches!(root.value, FactValue::Object(_)) {
+        return Err(format!("a fact file must be an object of facts, but this is {}", root.value.kind()));
+    }
+    let prog = case.prog;
+    walk(prog, &prog.fact_tree, root, "", origin, &mut case.facts);
+    case.reset_memo();
+    Ok(())
+}
+
+fn walk(prog: &Program, tree: &FactTree, node: &FactNode, prefix: &str, origin: &Origin, slots: &mut [Slot]) {
+    for (name, kind) in &tree.children {
+        let Some(child) = node.get(name) else { continue };
+        match kind {
+            FactNodeKind::Leaf(id) => {
+                let info = &prog.facts[*id as usize];
+                slots[*id as usize] = match (&child.value, &info.ty) {
+                    (FactValue::Null, Type::Optional(_)) => Slot::Value(Value::None),
+                    (FactValue::Null, _) => match &info.default {
+                        Default::Value(v) => Slot::Value(v.clone()),
+                        _ => Slot::Missing,
+                    },
+                    (_, ty) => match convert(prog, child, ty, origin) {
+                        Ok(v) => Slot::Value(v),
+                        Err(why) => Slot::Bad(Arc::from(why)),
+                    },
+                };
+            }
+            FactNodeKind::Group(sub) => {
+                let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+                match &child.value {
+                    FactValue::Object(_) => walk(prog, sub, child, &path, origin, slots),
+                    FactValue::Null => {}
+                    other => {
+                        let why: Arc<str> = Arc::from(format!(
+                            "is mistyped: `{path}` should be an object of facts, but is {} {}",
+                            other.kind(),
+                            origin.at(child.offset)
+                        ));
+                        mark_bad(sub, &why, slots);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn mark_bad(tree: &FactTree, why: &Arc<str>, slots: &mut [Slot]) {
+    for (_, kind) in &tree.children {
+        match kind {
+            FactNodeKind::Leaf(id) => slots[*id as usize] = Slot::Bad(why.clone()),
+            FactNodeKind::Group(g) => mark_bad(g, why, slots),
+        }
+    }
+}
+
+fn shown(v: &FactValue) -> String {
+    match v {
+        FactValue::Null => "null".into(),
+        FactValue::Bool(b) => b.to_string(),
+        FactValue::Number(n) => n.clone(),
+        FactValue::String(s) => format!("\"{s}\""),
+        FactValue::Array(_) => "an array".into(),
+        FactValue::Object(_) => "an object".into(),
+    }
+}
+
+/// What a value of the type looks like, for messages.
+fn expected(prog: &Program, ty: &Type) -> String {
+    match ty {
+        Type::Bool => "true or false".into(),
+        Type::Int => "a whole number".into(),
+        Type::Decimal => "a number".into(),
+        Type::Percent => "a percentage like 33.26".into(),
+        Type::Qty(QUnit::Money) => "an amount of money like 1500.00".into(),
+        Type::Qty(u) => format!("a number of {}", u.name().replace('_', " ")),
+        Type::Date => "a date like \"2025-02-14\"".into(),
+        Type::Time => "a time like \"09:30\"".into(),
+        Type::DateTime => "a date-time like \"2025-02-14T09:30\"".into(),
+        Type::YearMonth => "a month like \"2025-02\"".into(),
+        Type::String => "a string".into(),
+        Type::Enum(e) => {
+            let ext = &prog.enums[*e as usize].external;
+            let shown: Vec<String> = ext.iter().take(8).map(|s| format!("\"{s}\"")).collect();
+            format!("one of {}{}", shown.join(", "), if ext.len() > 8 { ", …" } else { "" })
+        }
+        Type::Record(r) => format!("an object with {}", prog.records[*r as usize].fields.iter().map(|f| format!("`{}`", f.0)).collect::<Vec<_>>().join(", ")),
+        Type::List(t) => format!("a list of {}", expected(prog, t)),
+        Type::Optional(t) => format!("{} or null", expected(prog, t)),
+        _ => "a value".into(),
+    }
+}
+
+fn parse_number(s: &str) -> Option<Decimal> {
+    let t = s.trim();
+    Decimal::from_str_exact(t).ok().or_else(|| Decimal::from_scientific(t).ok())
+}
+
+/// Converts one value to the declared type.
+pub fn convert(prog: &Program, node: &FactNode, ty: &Type, origin: &Origin) -> Result<Value, String> {
+    let bad = || format!("is mistyped: expected {}, found `{}` {}", expected(prog, ty), shown(&node.value), origin.at(node.offset));
+    let v = &node.value;
+    Ok(match ty {
+        Type::Optional(inner) => match v {
+            FactValue::Null => Value::None,
+            _ => return convert(prog, node, inner, origin),
+        },
+        Type::Bool => match v {
+            FactValue::Bool(b) => Value::Bool(*b),
+            _ => return Err(bad()),
+        },
+        Type::Int | Type::Decimal | Type::Percent | Type::Qty(_) => {
+            let n = match v {
+                FactValue::Number(n) => parse_number(n),
+                FactValue::String(s) if matches!(ty, Type::Qty(QUnit::Money)) => {
+                    parse_number(&s.replace(['$', ','], ""))
+                }
+                FactValue::String(s) => parse_number(s),
+                _ => None,
+            };
+            let n = n.ok_or_else(bad)?;
+            match ty {
+                Type::Int if !n.fract().is_zero() => return Err(bad()),
+                Type::Percent => Value::Num(n / Decimal::from(100)),
+                _ => Value::Num(n),
+            }
+        }
+        Type::Date => Value::Date(str_of(v).and_then(dates::parse_date).ok_or_else(bad)?),
+        Type::Time => Value::Time(str_of(v).and_then(dates::parse_time).ok_or_else(bad)?),
+        Type::DateTime => Value::DateTime(str_of(v).and_then(dates::parse_datetime).ok_or_else(bad)?),
+        Type::YearMonth => Value::YearMonth(str_of(v).and_then(dates::parse_year_month).ok_or_else(bad)?),
+        Type::String => match v {
+            FactValue::String(s) => Value::Str(s.as_str().into()),
+            _ => return Err(bad()),
+        },
+        Type::Enum(e) => {
+            let info = &prog.enums[*e as usize];
+            let s = str_of(v).ok_or_else(bad)?;
+            let ix = info.external.iter().position(|x| x == s).or_else(|| info.variants.iter().position(|x| x == s));
+            Value::Enum(ix.ok_or_else(bad)? as u32)
+        }
+        Type::List(t) => match v {
+            FactValue::Array(xs) => {
+                let mut out = Vec::with_capacity(xs.len());
+                for x in xs {
+                    out.push(convert(prog, x, t, origin)?);
+                }
+                Value::List(out.into())
+            }
+            _ => return Err(bad()),
+        },
+        Type::Record(r) => match v {
+            FactValue::Object(_) => {
+                let fields = &prog.records[*r as usize].fields;
+                let mut out = Vec::with_capacity(fields.len());
+                for (name, fty, default) in fields {
+                    match node.get(name) {
+                        Some(x) if !(matches!(x.value, FactValue::Null) && !matches!(fty, Type::Optional(_))) => {
+                            out.push(convert(prog, x, fty, origin)?)
+                        }
+                        _ => match default {
+                            Default::Value(d) => out.push(d.clone()),
+                            _ => {
+                                return Err(format!(
+                                    "is missing the field `{name}` ({}) {}",
+                                    expected(prog, fty),
+                                    origin.at(node.offset)
+                                ));
+                            }
+                        },
+                    }
+                }
+                Value::Record(out.into())
+            }
+            _ => return Err(bad()),
+        },
+        _ => return Err(bad()),
+    })
+}
+
+fn str_of(v: &FactValue) -> Option<&str> {
+    match v {
+        FactValue::String(s) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+/// Parses a fact file's text (JSON, or TOML when `toml` is true).
+pub fn parse(text: &str, toml: bool) -> Result<FactNode, super::FactSyntaxError> {
+    if toml { super::parse_toml(text) } else { super::parse_json(text) }
+}
+

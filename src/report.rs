@@ -1,0 +1,71 @@
+//! Rendering diagnostics: codespan-reporting for people, JSON for tools.
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::source::SourceMap;
+
+fn files(sources: &SourceMap) -> SimpleFiles<&str, &str> {
+    let mut files = SimpleFiles::new();
+    for f in &sources.files {
+        files.add(f.name.as_str(), f.text.as_str());
+    }
+    files
+}
+
+/// Renders diagnostics as text, with the offending source underlined.
+pub fn render_text(sources: &SourceMap, diags: &[Diagnostic]) -> String {
+    let files = files(sources);
+    let config = term::Config::default();
+    let mut out = String::new();
+    for d in diags {
+        let mut labels = vec![
+            cs::Label::primary(d.primary.span.file.0 as usize, d.primary.span.range()).with_message(d.primary.message.clone()),
+        ];
+        for l in &d.secondary {
+            labels.push(cs::Label::secondary(l.span.file.0 as usize, l.span.range()).with_message(l.message.clone()));
+        }
+        let mut notes = Vec::new();
+        if let Some(h) = &d.help {
+            notes.push(format!("help: {h}"));
+        }
+        notes.extend(d.notes.iter().cloned());
+        let sev = match d.severity {
+            Severity::Error => cs::Severity::Error,
+            Severity::Warning => cs::Severity::Warning,
+        };
+        let diag = cs::Diagnostic::new(sev).with_code(d.code).with_message(&d.message).with_labels(labels).with_notes(notes);
+        if let Ok(text) = term::emit_into_string(&config, &files, &diag) {
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
+/// Renders diagnostics as a JSON array of
+/// `{file, line, column, end_line, end_column, severity, code, message, label, help}`.
+pub fn render_json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
+    let items: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            let sp = d.primary.span;
+            let (line, column) = sources.line_col(sp.file, sp.start);
+            let (end_line, end_column) = sources.line_col(sp.file, sp.end);
+            serde_json::json!({
+                "file": sources.get(sp.file).name,
+                "line": line,
+                "column": column,
+                "end_line": end_line,
+                "end_column": end_column,
+                "severity": d.severity,
+                "code": d.code,
+                "message": d.message,
+                "label": d.primary.message,
+                "help": d.help,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into())
+}
