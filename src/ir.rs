@@ -233,9 +233,24 @@ pub enum ExprKind {
     Let(u32, Box<Expr>, Box<Expr>),
     List(Vec<Expr>),
     /// Map/filter over a list: `[element for var in list if filter]`.
-    Comp { var: u32, list: Box<Expr>, element: Box<Expr>, filter: Option<Box<Expr>> },
-    Sort { var: u32, list: Box<Expr>, keys: Vec<(Expr, bool)> },
-    Fold { acc: u32, init: Box<Expr>, var: u32, list: Box<Expr>, body: Box<Expr> },
+    Comp {
+        var: u32,
+        list: Box<Expr>,
+        element: Box<Expr>,
+        filter: Option<Box<Expr>>,
+    },
+    Sort {
+        var: u32,
+        list: Box<Expr>,
+        keys: Vec<(Expr, bool)>,
+    },
+    Fold {
+        acc: u32,
+        init: Box<Expr>,
+        var: u32,
+        list: Box<Expr>,
+        body: Box<Expr>,
+    },
     Record(Vec<Expr>),
     Error(Box<Expr>),
 }

@@ -35,7 +35,14 @@ impl Loaded {
 }
 
 fn stdlib_inputs() -> Vec<Input> {
-    STDLIB.iter().map(|(n, t)| Input { name: n.to_string(), text: t.to_string(), is_stdlib: true }).collect()
+    STDLIB
+        .iter()
+        .map(|(n, t)| Input {
+            name: n.to_string(),
+            text: t.to_string(),
+            is_stdlib: true,
+        })
+        .collect()
 }
 
 fn read_path(p: &Path, out: &mut Vec<Input>) -> Result<(), String> {
@@ -44,10 +51,18 @@ fn read_path(p: &Path, out: &mut Vec<Input>) -> Result<(), String> {
         if files.is_empty() {
             return Err(format!("`{}` holds no `.cba` files", p.display()));
         }
-        out.extend(files.into_iter().map(|(name, text)| Input { name, text, is_stdlib: false }));
+        out.extend(files.into_iter().map(|(name, text)| Input {
+            name,
+            text,
+            is_stdlib: false,
+        }));
     } else {
         let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
-        out.push(Input { name: p.display().to_string(), text, is_stdlib: false });
+        out.push(Input {
+            name: p.display().to_string(),
+            text,
+            is_stdlib: false,
+        });
     }
     Ok(())
 }
@@ -56,9 +71,11 @@ fn read_path(p: &Path, out: &mut Vec<Input>) -> Result<(), String> {
 pub fn load(contracts: &Contracts) -> Result<Loaded, String> {
     let mut inputs = stdlib_inputs();
     match contracts {
-        Contracts::Embedded => {
-            inputs.extend(CONTRACTS.iter().map(|(n, t)| Input { name: n.to_string(), text: t.to_string(), is_stdlib: false }))
-        }
+        Contracts::Embedded => inputs.extend(CONTRACTS.iter().map(|(n, t)| Input {
+            name: n.to_string(),
+            text: t.to_string(),
+            is_stdlib: false,
+        })),
         Contracts::Dir(d) => {
             if !d.is_dir() {
                 return Err(format!("`{}` is not a directory", d.display()));

@@ -22,7 +22,8 @@ pub fn render_text(sources: &SourceMap, diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
         let mut labels = vec![
-            cs::Label::primary(d.primary.span.file.0 as usize, d.primary.span.range()).with_message(d.primary.message.clone()),
+            cs::Label::primary(d.primary.span.file.0 as usize, d.primary.span.range())
+                .with_message(d.primary.message.clone()),
         ];
         for l in &d.secondary {
             labels.push(cs::Label::secondary(l.span.file.0 as usize, l.span.range()).with_message(l.message.clone()));
@@ -36,7 +37,11 @@ pub fn render_text(sources: &SourceMap, diags: &[Diagnostic]) -> String {
             Severity::Error => cs::Severity::Error,
             Severity::Warning => cs::Severity::Warning,
         };
-        let diag = cs::Diagnostic::new(sev).with_code(d.code).with_message(&d.message).with_labels(labels).with_notes(notes);
+        let diag = cs::Diagnostic::new(sev)
+            .with_code(d.code)
+            .with_message(&d.message)
+            .with_labels(labels)
+            .with_notes(notes);
         if let Ok(text) = term::emit_into_string(&config, &files, &diag) {
             out.push_str(&text);
         }

@@ -171,6 +171,21 @@ pub fn builtin_type(name: &str) -> Option<Type> {
 }
 
 pub const BUILTIN_TYPE_NAMES: &[&str] = &[
-    "bool", "int", "decimal", "percent", "money", "hours", "days", "workdays", "weeks", "months", "years",
-    "pay_periods", "date", "time", "datetime", "year_month", "string",
+    "bool",
+    "int",
+    "decimal",
+    "percent",
+    "money",
+    "hours",
+    "days",
+    "workdays",
+    "weeks",
+    "months",
+    "years",
+    "pay_periods",
+    "date",
+    "time",
+    "datetime",
+    "year_month",
+    "string",
 ];

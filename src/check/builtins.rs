@@ -10,10 +10,47 @@ use crate::types::Type;
 
 /// Every built-in function name, for "did you mean".
 pub(super) const BUILTINS: &[&str] = &[
-    "min", "max", "abs", "floor", "ceil", "round", "round_up", "round_down", "number", "count", "sum", "any", "all",
-    "first", "last", "reverse", "distinct", "range", "len", "contains", "concat", "date", "year", "month", "day",
-    "weekday", "days_between", "last_day_of_month", "year_month", "first_day", "last_day", "date_of", "time_of",
-    "datetime", "today", "workdays_between", "text", "starts_with", "lower", "upper", "error",
+    "min",
+    "max",
+    "abs",
+    "floor",
+    "ceil",
+    "round",
+    "round_up",
+    "round_down",
+    "number",
+    "count",
+    "sum",
+    "any",
+    "all",
+    "first",
+    "last",
+    "reverse",
+    "distinct",
+    "range",
+    "len",
+    "contains",
+    "concat",
+    "date",
+    "year",
+    "month",
+    "day",
+    "weekday",
+    "days_between",
+    "last_day_of_month",
+    "year_month",
+    "first_day",
+    "last_day",
+    "date_of",
+    "time_of",
+    "datetime",
+    "today",
+    "workdays_between",
+    "text",
+    "starts_with",
+    "lower",
+    "upper",
+    "error",
 ];
 
 /// The type the second and later arguments should have, when it helps checking
@@ -27,7 +64,13 @@ fn is_summable(t: &Type) -> bool {
 }
 
 impl Checker {
-    pub(super) fn builtin_call(&mut self, name: &str, args: Vec<(Expr, Type)>, span: Span, name_span: Span) -> (Expr, Type) {
+    pub(super) fn builtin_call(
+        &mut self,
+        name: &str,
+        args: Vec<(Expr, Type)>,
+        span: Span,
+        name_span: Span,
+    ) -> (Expr, Type) {
         use Builtin as B;
         let tys: Vec<Type> = args.iter().map(|a| a.1.clone()).collect();
         if tys.contains(&Type::Error) {
@@ -41,7 +84,11 @@ impl Checker {
         };
         let res: Result<(Builtin, Type), String> = match name {
             "min" | "max" => {
-                let b = if name == "min" { (B::Min, B::MinList) } else { (B::Max, B::MaxList) };
+                let b = if name == "min" {
+                    (B::Min, B::MinList)
+                } else {
+                    (B::Max, B::MaxList)
+                };
                 if one(&tys) {
                     match list_elem(&tys[0]) {
                         Some(e) if orderable(&e) => Ok((b.1, e.optional())),
@@ -56,7 +103,13 @@ impl Checker {
                             _ => ok = false,
                         }
                     }
-                    if ok { Ok((b.0, t)) } else { Err(format!("the values given to `{name}` must have one type with an order (and one unit)")) }
+                    if ok {
+                        Ok((b.0, t))
+                    } else {
+                        Err(format!(
+                            "the values given to `{name}` must have one type with an order (and one unit)"
+                        ))
+                    }
                 } else {
                     Err(format!("`{name}` takes two or more values, or one list"))
                 }
@@ -75,12 +128,19 @@ impl Checker {
                 if is_summable(&tys[0]) && tys[0].join(&tys[1]).is_some() {
                     Ok((b, tys[0].clone()))
                 } else {
-                    Err(format!("`{name}(x, step)` rounds `x` to a multiple of `step`, which has the same unit: e.g. `{name}(m, $0.01)`, `{name}(h, 15 minutes)`"))
+                    Err(format!(
+                        "`{name}(x, step)` rounds `x` to a multiple of `step`, which has the same unit: e.g. `{name}(m, $0.01)`, `{name}(h, 15 minutes)`"
+                    ))
                 }
             }
-            "number" if one(&tys) && is_summable(&tys[0]) => {
-                Ok((B::Number, if tys[0] == Type::Int || matches!(tys[0], Type::Qty(u) if u.is_calendar()) { Type::Int } else { Type::Decimal }))
-            }
+            "number" if one(&tys) && is_summable(&tys[0]) => Ok((
+                B::Number,
+                if tys[0] == Type::Int || matches!(tys[0], Type::Qty(u) if u.is_calendar()) {
+                    Type::Int
+                } else {
+                    Type::Decimal
+                },
+            )),
             "count" if one(&tys) => match list_elem(&tys[0]) {
                 Some(Type::Bool) => Ok((B::Count, Type::Int)),
                 Some(_) => Ok((B::Len, Type::Int)),
@@ -97,7 +157,9 @@ impl Checker {
             },
             "any" | "all" if one(&tys) => match list_elem(&tys[0]) {
                 Some(Type::Bool | Type::Never) => Ok((if name == "any" { B::Any } else { B::All }, Type::Bool)),
-                _ => Err(format!("`{name}` takes a list of true/false values, e.g. `{name}(x > 3 for x in xs)`")),
+                _ => Err(format!(
+                    "`{name}` takes a list of true/false values, e.g. `{name}(x > 3 for x in xs)`"
+                )),
             },
             "first" | "last" if one(&tys) => match list_elem(&tys[0]) {
                 Some(e) => Ok((if name == "first" { B::First } else { B::Last }, e.optional())),
@@ -106,7 +168,9 @@ impl Checker {
             "reverse" | "distinct" if one(&tys) && list_elem(&tys[0]).is_some() => {
                 Ok((if name == "reverse" { B::Reverse } else { B::Distinct }, tys[0].clone()))
             }
-            "range" if tys.len() == 2 && tys[0] == Type::Int && tys[1] == Type::Int => Ok((B::Range, Type::List(Box::new(Type::Int)))),
+            "range" if tys.len() == 2 && tys[0] == Type::Int && tys[1] == Type::Int => {
+                Ok((B::Range, Type::List(Box::new(Type::Int))))
+            }
             "contains" if tys.len() == 2 => match (&tys[0], &tys[1]) {
                 (Type::String, Type::String) => Ok((B::StrContains, Type::Bool)),
                 (Type::List(e), x) if x.fits(e) || e.fits(x) => Ok((B::Contains, Type::Bool)),
@@ -123,7 +187,11 @@ impl Checker {
                     "month" => B::Month,
                     _ => B::Day,
                 };
-                if b == B::Day && tys[0] == Type::YearMonth { Err("`day` takes a date".into()) } else { Ok((b, Type::Int)) }
+                if b == B::Day && tys[0] == Type::YearMonth {
+                    Err("`day` takes a date".into())
+                } else {
+                    Ok((b, Type::Int))
+                }
             }
             "weekday" if tys == [Type::Date] => Ok((B::Weekday, Type::Enum(super::WEEKDAY_ENUM))),
             "days_between" if tys == [Type::Date, Type::Date] => Ok((B::DaysBetween, Type::Int)),
@@ -139,15 +207,27 @@ impl Checker {
             "today" if tys.is_empty() => Ok((B::Today, Type::Date)),
             "text" if one(&tys) => Ok((B::Text, Type::String)),
             "starts_with" if tys == [Type::String, Type::String] => Ok((B::StartsWith, Type::Bool)),
-            "lower" | "upper" if tys == [Type::String] => Ok((if name == "lower" { B::Lower } else { B::Upper }, Type::String)),
+            "lower" | "upper" if tys == [Type::String] => {
+                Ok((if name == "lower" { B::Lower } else { B::Upper }, Type::String))
+            }
             _ if BUILTINS.contains(&name) => {
                 let shown: Vec<String> = tys.iter().map(|t| format!("`{}`", self.ty(t))).collect();
                 Err(format!("`{name}` cannot take ({})", shown.join(", ")))
             }
             _ => {
-                let mut d = Diagnostic::error("E0209", format!("unknown function `{name}`"), name_span, "not a function");
+                let mut d = Diagnostic::error(
+                    "E0209",
+                    format!("unknown function `{name}`"),
+                    name_span,
+                    "not a function",
+                );
                 let mut names: Vec<&str> = BUILTINS.to_vec();
-                let rule_names: Vec<String> = self.rules.iter().filter(|r| r.params.is_some()).map(|r| r.name.clone()).collect();
+                let rule_names: Vec<String> = self
+                    .rules
+                    .iter()
+                    .filter(|r| r.params.is_some())
+                    .map(|r| r.name.clone())
+                    .collect();
                 names.extend(rule_names.iter().map(String::as_str));
                 d = match did_you_mean(name, names) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
@@ -162,12 +242,16 @@ impl Checker {
             Err(help) => {
                 let shown: Vec<String> = tys.iter().map(|t| format!("`{}`", self.ty(t))).collect();
                 self.error(
-                    Diagnostic::error("E0316", format!("wrong arguments for `{name}`: ({})", shown.join(", ")), span, "wrong arguments")
-                        .with_help(help),
+                    Diagnostic::error(
+                        "E0316",
+                        format!("wrong arguments for `{name}`: ({})", shown.join(", ")),
+                        span,
+                        "wrong arguments",
+                    )
+                    .with_help(help),
                 );
                 poison(span)
             }
         }
     }
 }
-

@@ -18,8 +18,13 @@ impl Checker {
                 let prev_file = self.modules[prev as usize].file;
                 let prev_name = self.sources.get(prev_file).name.clone();
                 self.error(
-                    Diagnostic::error("E0101", format!("module `{}` is declared twice", m.name.node), m.name.span, "second declaration")
-                        .with_help(format!("rename one of the modules; the other is in `{prev_name}`")),
+                    Diagnostic::error(
+                        "E0101",
+                        format!("module `{}` is declared twice", m.name.node),
+                        m.name.span,
+                        "second declaration",
+                    )
+                    .with_help(format!("rename one of the modules; the other is in `{prev_name}`")),
                 );
             }
             let id = self.modules.len() as ModuleId;
@@ -28,7 +33,10 @@ impl Checker {
                 name: m.name.node.clone(),
                 doc: m.doc.clone(),
                 article: m.article.as_ref().map(|a| a.number.node),
-                title: m.article.as_ref().and_then(|a| a.title.as_ref().map(|t| t.node.clone())),
+                title: m
+                    .article
+                    .as_ref()
+                    .and_then(|a| a.title.as_ref().map(|t| t.node.clone())),
                 file: *file,
                 is_stdlib: *is_stdlib,
             });
@@ -52,7 +60,11 @@ impl Checker {
                     }
                     ast::Item::Record(r) => {
                         let id = self.records.len() as RecordId;
-                        self.records.push(RecordInfo { name: r.name.node.clone(), fields: Vec::new(), span: r.name.span });
+                        self.records.push(RecordInfo {
+                            name: r.name.node.clone(),
+                            fields: Vec::new(),
+                            span: r.name.span,
+                        });
                         (&r.name, ItemRef::Record(id))
                     }
                     ast::Item::Rule(r) => {
@@ -65,7 +77,10 @@ impl Checker {
                             params: None,
                             citation: None,
                             doc: r.doc.clone(),
-                            body: Expr { kind: ExprKind::Const(crate::eval::value::Value::None), span: r.span },
+                            body: Expr {
+                                kind: ExprKind::Const(crate::eval::value::Value::None),
+                                span: r.span,
+                            },
                             locals: 0,
                             span: r.span,
                             name_span: r.name.span,
@@ -237,16 +252,25 @@ impl Checker {
         for v in &e.variants {
             if let Some(prev) = seen.get(v.name.node.as_str()) {
                 self.diags.push(
-                    Diagnostic::error("E0108", format!("variant `{}` is listed twice", v.name.node), v.name.span, "listed again")
-                        .with_label(*prev, "first listed here")
-                        .with_help("remove the repeated variant"),
+                    Diagnostic::error(
+                        "E0108",
+                        format!("variant `{}` is listed twice", v.name.node),
+                        v.name.span,
+                        "listed again",
+                    )
+                    .with_label(*prev, "first listed here")
+                    .with_help("remove the repeated variant"),
                 );
                 continue;
             }
             seen.insert(&v.name.node, v.name.span);
             let info = &mut self.enums[id as usize];
             info.variants.push(v.name.node.clone());
-            info.external.push(v.external.as_ref().map_or_else(|| v.name.node.clone(), |x| x.node.clone()));
+            info.external.push(
+                v.external
+                    .as_ref()
+                    .map_or_else(|| v.name.node.clone(), |x| x.node.clone()),
+            );
         }
     }
 
@@ -256,10 +280,18 @@ impl Checker {
         };
         let mut fields = Vec::new();
         for f in &r.fields {
-            if fields.iter().any(|(n, _, _): &(String, Type, Default)| *n == f.name.node) {
+            if fields
+                .iter()
+                .any(|(n, _, _): &(String, Type, Default)| *n == f.name.node)
+            {
                 self.diags.push(
-                    Diagnostic::error("E0109", format!("field `{}` is declared twice", f.name.node), f.name.span, "declared again")
-                        .with_help("remove one of the two fields"),
+                    Diagnostic::error(
+                        "E0109",
+                        format!("field `{}` is declared twice", f.name.node),
+                        f.name.span,
+                        "declared again",
+                    )
+                    .with_help("remove one of the two fields"),
                 );
                 continue;
             }
@@ -272,7 +304,11 @@ impl Checker {
 
     fn fact_default(&mut self, module: ModuleId, f: &ast::FactDecl, ty: &Type) -> Default {
         let Some(e) = &f.default else {
-            return if matches!(ty, Type::Optional(_)) { Default::Value(crate::eval::value::Value::None) } else { Default::None };
+            return if matches!(ty, Type::Optional(_)) {
+                Default::Value(crate::eval::value::Value::None)
+            } else {
+                Default::None
+            };
         };
         if let ast::ExprKind::Call(name, args) = &e.node
             && args.is_empty()
@@ -320,7 +356,13 @@ impl Checker {
                         continue;
                     }
                     let default = self.fact_default(module, f, &ty);
-                    let info = FactInfo { path: path.join("."), ty, default, doc: f.doc.clone(), span: f.name.span };
+                    let info = FactInfo {
+                        path: path.join("."),
+                        ty,
+                        default,
+                        doc: f.doc.clone(),
+                        span: f.name.span,
+                    };
                     self.add_fact(info);
                 }
             }
@@ -361,8 +403,13 @@ impl Checker {
                 for p in ps {
                     if out.iter().any(|(n, _)| *n == p.name.node) {
                         self.diags.push(
-                            Diagnostic::error("E0110", format!("parameter `{}` is declared twice", p.name.node), p.name.span, "declared again")
-                                .with_help("give each parameter its own name"),
+                            Diagnostic::error(
+                                "E0110",
+                                format!("parameter `{}` is declared twice", p.name.node),
+                                p.name.span,
+                                "declared again",
+                            )
+                            .with_help("give each parameter its own name"),
                         );
                     }
                     let t = self.resolve_type(module, &p.ty);
@@ -379,19 +426,33 @@ impl Checker {
     }
 
     pub(super) fn citation(&mut self, module: ModuleId, c: &ast::Citation) -> Citation {
-        let article = c.article.as_ref().map(|a| a.node).or(self.modules[module as usize].article);
+        let article = c
+            .article
+            .as_ref()
+            .map(|a| a.node)
+            .or(self.modules[module as usize].article);
         if c.section.is_none() && c.source.is_none() && !c.sidebar && c.article.is_none() {
             self.diags.push(
-                Diagnostic::error("E0111", "citation names no article, section or source", c.span, "incomplete citation")
-                    .with_help("write a section like `§6.A`, an article like `Art. 23 §3.B`, or `source \"…\"`"),
+                Diagnostic::error(
+                    "E0111",
+                    "citation names no article, section or source",
+                    c.span,
+                    "incomplete citation",
+                )
+                .with_help("write a section like `§6.A`, an article like `Art. 23 §3.B`, or `source \"…\"`"),
             );
         }
         if let Some(s) = &c.section
             && !valid_section(&s.node)
         {
             self.diags.push(
-                Diagnostic::error("E0112", format!("`§{}` is not a section reference", s.node), s.span, "unknown citation format")
-                    .with_help("sections are letters and digits separated by dots, like `§6.A`, `§4.A.7` or `§3.B-I`"),
+                Diagnostic::error(
+                    "E0112",
+                    format!("`§{}` is not a section reference", s.node),
+                    s.span,
+                    "unknown citation format",
+                )
+                .with_help("sections are letters and digits separated by dots, like `§6.A`, `§4.A.7` or `§3.B-I`"),
             );
         }
         if c.section.is_some() && article.is_none() && c.source.is_none() {
@@ -428,6 +489,9 @@ impl Checker {
 fn valid_section(s: &str) -> bool {
     !s.is_empty()
         && s.split('-').all(|part| {
-            !part.is_empty() && part.split('.').all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric()))
+            !part.is_empty()
+                && part
+                    .split('.')
+                    .all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric()))
         })
 }

@@ -58,7 +58,13 @@ impl Checker {
                 self.builtin_call(&fname, vec![(list, lt)], span, name[0].span)
             }
             ast::ExprKind::Sort { var, list, keys } => self.sort(s, var.as_ref(), list, keys, span),
-            ast::ExprKind::Fold { acc, init, var, list, body } => {
+            ast::ExprKind::Fold {
+                acc,
+                init,
+                var,
+                list,
+                body,
+            } => {
                 let (init_ir, acc_t) = self.expr(s, init, None);
                 let (list_ir, lt) = self.expr(s, list, None);
                 let elem = self.element_type(&lt, list.span);
@@ -85,8 +91,13 @@ impl Checker {
                 let (ir, t) = self.expr(s, x, expected);
                 if !(t.is_numeric() || matches!(t, Type::Qty(_) | Type::Percent) || t.is_error()) {
                     self.error(
-                        Diagnostic::error("E0302", format!("cannot negate `{}`", self.ty(&t)), x.span, "not a number")
-                            .with_help("only numbers and quantities like `5 days` or `$3` can be negative"),
+                        Diagnostic::error(
+                            "E0302",
+                            format!("cannot negate `{}`", self.ty(&t)),
+                            x.span,
+                            "not a number",
+                        )
+                        .with_help("only numbers and quantities like `5 days` or `$3` can be negative"),
                     );
                     return poison(span);
                 }
@@ -109,7 +120,10 @@ impl Checker {
                 }
                 let (scale, ty) = unit_type(*unit);
                 let ir = match scale {
-                    Some(d) => mk(ExprKind::Bin(Op::Div, boxed(ir), boxed(mk(ExprKind::Const(Value::Num(d)), span))), span),
+                    Some(d) => mk(
+                        ExprKind::Bin(Op::Div, boxed(ir), boxed(mk(ExprKind::Const(Value::Num(d)), span))),
+                        span,
+                    ),
                     None => ir,
                 };
                 (ir, ty)
@@ -189,8 +203,10 @@ impl Checker {
             Literal::Date(d) => match dates::from_ymd(d.year, d.month, d.day) {
                 Some(day) => (Value::Date(day), Type::Date),
                 None => {
-                    self.error(Diagnostic::error("E0306", "this date does not exist", span, "no such day")
-                        .with_help("check the month and day"));
+                    self.error(
+                        Diagnostic::error("E0306", "this date does not exist", span, "no such day")
+                            .with_help("check the month and day"),
+                    );
                     return poison(span);
                 }
             },
@@ -199,8 +215,10 @@ impl Checker {
             Literal::DateTime(d, m) => match dates::from_ymd(d.year, d.month, d.day) {
                 Some(day) => (Value::DateTime(day as i64 * 1440 + *m as i64), Type::DateTime),
                 None => {
-                    self.error(Diagnostic::error("E0306", "this date does not exist", span, "no such day")
-                        .with_help("check the month and day"));
+                    self.error(
+                        Diagnostic::error("E0306", "this date does not exist", span, "no such day")
+                            .with_help("check the month and day"),
+                    );
                     return poison(span);
                 }
             },
@@ -218,7 +236,11 @@ impl Checker {
     /// A variant of an enum by name or external spelling.
     fn variant(&mut self, id: u32, name: &str, span: Span) -> (Expr, Type) {
         let info = &self.enums[id as usize];
-        let ix = info.variants.iter().position(|v| v == name).or_else(|| info.external.iter().position(|v| v == name));
+        let ix = info
+            .variants
+            .iter()
+            .position(|v| v == name)
+            .or_else(|| info.external.iter().position(|v| v == name));
         match ix {
             Some(ix) => (mk(ExprKind::Const(Value::Enum(ix as u32)), span), Type::Enum(id)),
             None => {
@@ -265,7 +287,9 @@ impl Checker {
         for n in (1..=segs.len()).rev() {
             let p = join_path(&segs[..n]);
             if let Some(&fid) = self.fact_index.get(&p) {
-                let ty = s.narrowed(Entity::Fact(fid)).unwrap_or_else(|| self.facts[fid as usize].ty.clone());
+                let ty = s
+                    .narrowed(Entity::Fact(fid))
+                    .unwrap_or_else(|| self.facts[fid as usize].ty.clone());
                 let sp = segs[0].span.to(segs[n - 1].span);
                 return self.fields(mk(ExprKind::Fact(fid), sp), ty, &segs[n..]);
             }
@@ -307,9 +331,14 @@ impl Checker {
                 .take(4)
                 .collect();
             self.error(
-                Diagnostic::error("E0204", format!("`{full}` is a group of facts, not a value"), span, "a group of facts")
-                    .with_label(gspan, "declared here")
-                    .with_help(format!("name one fact of the group, e.g. {}", members.join(", "))),
+                Diagnostic::error(
+                    "E0204",
+                    format!("`{full}` is a group of facts, not a value"),
+                    span,
+                    "a group of facts",
+                )
+                .with_label(gspan, "declared here")
+                .with_help(format!("name one fact of the group, e.g. {}", members.join(", "))),
             );
             return poison(span);
         }
@@ -324,7 +353,12 @@ impl Checker {
             names.extend(self.module_items[s.module as usize].keys().cloned());
             names.extend(self.imports[s.module as usize].keys().cloned());
             names.extend(self.prelude.keys().cloned());
-            names.extend(self.facts.iter().filter(|f| !f.path.contains('.')).map(|f| f.path.clone()));
+            names.extend(
+                self.facts
+                    .iter()
+                    .filter(|f| !f.path.contains('.'))
+                    .map(|f| f.path.clone()),
+            );
             let mut d = Diagnostic::error("E0201", format!("unknown name `{full}`"), span, "not found");
             d = match did_you_mean(&full, names.iter().map(String::as_str)) {
                 Some(sug) => d.with_help(format!("did you mean `{sug}`?")),
@@ -335,7 +369,12 @@ impl Checker {
         }
         // A dotted name: most likely a fact.
         let mut names: Vec<String> = self.facts.iter().map(|f| f.path.clone()).collect();
-        names.extend(self.rules.iter().filter(|r| r.params.is_none()).map(|r| r.qualified.clone()));
+        names.extend(
+            self.rules
+                .iter()
+                .filter(|r| r.params.is_none())
+                .map(|r| r.qualified.clone()),
+        );
         let mut d = Diagnostic::error(
             "E0202",
             format!("unknown fact `{full}`"),
@@ -354,9 +393,14 @@ impl Checker {
             ItemRef::Rule(id) => {
                 let info = &self.rules[id as usize];
                 if info.params.is_some() {
-                    let d = Diagnostic::error("E0206", format!("`{name}` is a function and needs arguments"), span, "called without arguments")
-                        .with_label(info.name_span, "declared here")
-                        .with_help(format!("call it: `{name}(…)`"));
+                    let d = Diagnostic::error(
+                        "E0206",
+                        format!("`{name}` is a function and needs arguments"),
+                        span,
+                        "called without arguments",
+                    )
+                    .with_label(info.name_span, "declared here")
+                    .with_help(format!("call it: `{name}(…)`"));
                     self.error(d);
                     return poison(span);
                 }
@@ -369,15 +413,24 @@ impl Checker {
             ItemRef::Table(id) => {
                 let keys = self.tables[id as usize].keys.len();
                 self.error(
-                    Diagnostic::error("E0207", format!("table `{name}` needs a key"), span, "a table, not a value")
-                        .with_help(format!("look up a row: `{name}[{}]`", vec!["key"; keys.max(1)].join(", "))),
+                    Diagnostic::error(
+                        "E0207",
+                        format!("table `{name}` needs a key"),
+                        span,
+                        "a table, not a value",
+                    )
+                    .with_help(format!(
+                        "look up a row: `{name}[{}]`",
+                        vec!["key"; keys.max(1)].join(", ")
+                    )),
                 );
                 poison(span)
             }
             ItemRef::Enum(_) | ItemRef::Record(_) => {
                 self.error(
-                    Diagnostic::error("E0208", format!("`{name}` is a type, not a value"), span, "a type")
-                        .with_help(format!("name a variant like `{name}.variant`, or build a record `{name} {{ field: … }}`")),
+                    Diagnostic::error("E0208", format!("`{name}` is a type, not a value"), span, "a type").with_help(
+                        format!("name a variant like `{name}.variant`, or build a record `{name} {{ field: … }}`"),
+                    ),
                 );
                 poison(span)
             }
@@ -425,8 +478,13 @@ impl Checker {
                 other => {
                     let t = self.ty(other);
                     self.error(
-                        Diagnostic::error("E0203", format!("a `{t}` has no field `{}`", f.node), f.span, "not a record")
-                            .with_help("only records have fields"),
+                        Diagnostic::error(
+                            "E0203",
+                            format!("a `{t}` has no field `{}`", f.node),
+                            f.span,
+                            "not a record",
+                        )
+                        .with_help("only records have fields"),
                     );
                     return poison(f.span);
                 }
@@ -504,13 +562,27 @@ impl Checker {
     ) -> (Expr, Type) {
         match op {
             BinOp::And | BinOp::Or => {
-                let l_ir = self.expect(s, l, &Type::Bool, &format!("the left side of `{}`", if op == BinOp::And { "and" } else { "or" }));
+                let l_ir = self.expect(
+                    s,
+                    l,
+                    &Type::Bool,
+                    &format!("the left side of `{}`", if op == BinOp::And { "and" } else { "or" }),
+                );
                 let n = s.narrowed.len();
                 let ns = self.narrowings(s, l, op == BinOp::And);
                 s.narrowed.extend(ns);
-                let r_ir = self.expect(s, r, &Type::Bool, &format!("the right side of `{}`", if op == BinOp::And { "and" } else { "or" }));
+                let r_ir = self.expect(
+                    s,
+                    r,
+                    &Type::Bool,
+                    &format!("the right side of `{}`", if op == BinOp::And { "and" } else { "or" }),
+                );
                 s.narrowed.truncate(n);
-                let kind = if op == BinOp::And { ExprKind::And(boxed(l_ir), boxed(r_ir)) } else { ExprKind::Or(boxed(l_ir), boxed(r_ir)) };
+                let kind = if op == BinOp::And {
+                    ExprKind::And(boxed(l_ir), boxed(r_ir))
+                } else {
+                    ExprKind::Or(boxed(l_ir), boxed(r_ir))
+                };
                 (mk(kind, span), Type::Bool)
             }
             BinOp::Coalesce => {
@@ -522,8 +594,13 @@ impl Checker {
                     t => {
                         let t = self.ty(t);
                         self.error(
-                            Diagnostic::warning("W0301", format!("`??` has no effect: the left side is `{t}`, never none"), l.span, "never none")
-                                .with_help("remove `?? …`"),
+                            Diagnostic::warning(
+                                "W0301",
+                                format!("`??` has no effect: the left side is `{t}`, never none"),
+                                l.span,
+                                "never none",
+                            )
+                            .with_help("remove `?? …`"),
                         );
                         lt.clone()
                     }
@@ -542,15 +619,25 @@ impl Checker {
                     Type::List(et) => {
                         let (a, b) = (self.ty(&lt), self.ty(et));
                         self.error(
-                            Diagnostic::error("E0303", format!("cannot look for a `{a}` in a list of `{b}`"), span, "mismatched types")
-                                .with_help("the value and the list items must have the same type"),
+                            Diagnostic::error(
+                                "E0303",
+                                format!("cannot look for a `{a}` in a list of `{b}`"),
+                                span,
+                                "mismatched types",
+                            )
+                            .with_help("the value and the list items must have the same type"),
                         );
                     }
                     t => {
                         let t = self.ty(t);
                         self.error(
-                            Diagnostic::error("E0308", format!("`in` needs a list, but this is `{t}`"), r.span, "not a list")
-                                .with_help("write a list: `x in {a, b}` or `x in [a, b]`"),
+                            Diagnostic::error(
+                                "E0308",
+                                format!("`in` needs a list, but this is `{t}`"),
+                                r.span,
+                                "not a list",
+                            )
+                            .with_help("write a list: `x in {a, b}` or `x in [a, b]`"),
                         );
                     }
                 }
@@ -568,8 +655,13 @@ impl Checker {
                 if !comparable(&lt, &rt) {
                     let (a, b) = (self.ty(&lt), self.ty(&rt));
                     self.error(
-                        Diagnostic::error("E0303", format!("cannot compare `{a}` with `{b}`"), span, "mismatched types")
-                            .with_help("both sides of a comparison must have the same type (and the same unit)"),
+                        Diagnostic::error(
+                            "E0303",
+                            format!("cannot compare `{a}` with `{b}`"),
+                            span,
+                            "mismatched types",
+                        )
+                        .with_help("both sides of a comparison must have the same type (and the same unit)"),
                     );
                 } else if !eq && (!orderable(&lt) || !orderable(&rt)) {
                     let t = if orderable(&lt) { &rt } else { &lt };
@@ -580,7 +672,8 @@ impl Checker {
                     };
                     let t = self.ty(t);
                     self.error(
-                        Diagnostic::error("E0309", format!("`{t}` values cannot be ordered"), span, "no order").with_help(help),
+                        Diagnostic::error("E0309", format!("`{t}` values cannot be ordered"), span, "no order")
+                            .with_help(help),
                     );
                 }
                 let o = match op {
@@ -607,7 +700,11 @@ impl Checker {
                 match arith(op, &lt, &rt, &show) {
                     Ok((o, t)) => (mk(ExprKind::Bin(o, boxed(l_ir), boxed(r_ir)), span), t),
                     Err(e) => {
-                        let code = if matches!((&lt, &rt), (Type::Qty(_), Type::Qty(_))) { "E0311" } else { "E0310" };
+                        let code = if matches!((&lt, &rt), (Type::Qty(_), Type::Qty(_))) {
+                            "E0311"
+                        } else {
+                            "E0310"
+                        };
                         self.error(
                             Diagnostic::error(code, e.message, span, "here")
                                 .with_label(l.span, format!("`{}`", self.ty(&lt)))
@@ -658,14 +755,22 @@ impl Checker {
             }
             None => {
                 self.error(
-                    Diagnostic::error("E0312", "`when` branches without `otherwise`", c.span, "what if no condition holds?")
-                        .with_help("add `otherwise => …` after the last `when`: the answer when no condition holds"),
+                    Diagnostic::error(
+                        "E0312",
+                        "`when` branches without `otherwise`",
+                        c.span,
+                        "what if no condition holds?",
+                    )
+                    .with_help("add `otherwise => …` after the last `when`: the answer when no condition holds"),
                 );
                 mk(ExprKind::Const(Value::None), c.span)
             }
         };
         s.narrowed.truncate(n);
-        (mk(ExprKind::Cases(branches, boxed(otherwise)), c.span), ty.unwrap_or(Type::Error))
+        (
+            mk(ExprKind::Cases(branches, boxed(otherwise)), c.span),
+            ty.unwrap_or(Type::Error),
+        )
     }
 
     pub(super) fn element_type(&mut self, t: &Type, span: Span) -> Type {
@@ -675,8 +780,13 @@ impl Checker {
             t => {
                 let t = self.ty(t);
                 self.error(
-                    Diagnostic::error("E0308", format!("expected a list, but this is `{t}`"), span, "not a list")
-                        .with_help("this form goes over the items of a list"),
+                    Diagnostic::error(
+                        "E0308",
+                        format!("expected a list, but this is `{t}`"),
+                        span,
+                        "not a list",
+                    )
+                    .with_help("this form goes over the items of a list"),
                 );
                 Type::Error
             }
@@ -697,11 +807,23 @@ impl Checker {
         let (el_ir, el_t) = self.expr(s, &c.element, None);
         s.narrowed.truncate(n);
         s.pop_local();
-        let kind = ExprKind::Comp { var, list: boxed(list_ir), element: boxed(el_ir), filter: filter.map(boxed) };
+        let kind = ExprKind::Comp {
+            var,
+            list: boxed(list_ir),
+            element: boxed(el_ir),
+            filter: filter.map(boxed),
+        };
         (mk(kind, span), Type::List(Box::new(el_t)))
     }
 
-    fn sort(&mut self, s: &mut Scope, var: Option<&Ident>, list: &ast::Expr, keys: &[(ast::Expr, bool)], span: Span) -> (Expr, Type) {
+    fn sort(
+        &mut self,
+        s: &mut Scope,
+        var: Option<&Ident>,
+        list: &ast::Expr,
+        keys: &[(ast::Expr, bool)],
+        span: Span,
+    ) -> (Expr, Type) {
         let (list_ir, lt) = self.expr(s, list, None);
         let elem = self.element_type(&lt, list.span);
         let name = var.map_or("it", |v| v.node.as_str());
@@ -711,8 +833,13 @@ impl Checker {
             if !orderable(&elem) {
                 let t = self.ty(&elem);
                 self.error(
-                    Diagnostic::error("E0309", format!("`{t}` values cannot be ordered"), list.span, "no order")
-                        .with_help("sort records by their fields: `sort(r in xs by r.date)`"),
+                    Diagnostic::error(
+                        "E0309",
+                        format!("`{t}` values cannot be ordered"),
+                        list.span,
+                        "no order",
+                    )
+                    .with_help("sort records by their fields: `sort(r in xs by r.date)`"),
                 );
             }
             key_irs.push((mk(ExprKind::Local(slot), span), false));
@@ -729,13 +856,28 @@ impl Checker {
             key_irs.push((k_ir, *desc));
         }
         s.pop_local();
-        (mk(ExprKind::Sort { var: slot, list: boxed(list_ir), keys: key_irs }, span), lt)
+        (
+            mk(
+                ExprKind::Sort {
+                    var: slot,
+                    list: boxed(list_ir),
+                    keys: key_irs,
+                },
+                span,
+            ),
+            lt,
+        )
     }
 
     fn record(&mut self, s: &mut Scope, name: &Ident, fields: &[(Ident, ast::Expr)], span: Span) -> (Expr, Type) {
         let Some(ItemRef::Record(rid)) = self.item(s.module, &name.node) else {
             let names: Vec<&str> = self.records.iter().map(|r| r.name.as_str()).collect();
-            let mut d = Diagnostic::error("E0106", format!("unknown record type `{}`", name.node), name.span, "not a record");
+            let mut d = Diagnostic::error(
+                "E0106",
+                format!("unknown record type `{}`", name.node),
+                name.span,
+                "not a record",
+            );
             if let Some(sug) = did_you_mean(&name.node, names) {
                 d = d.with_help(format!("did you mean `{sug}`?"));
             }
@@ -752,7 +894,12 @@ impl Checker {
                 }
                 None => {
                     let names: Vec<&str> = decl.iter().map(|x| x.0.as_str()).collect();
-                    let mut d = Diagnostic::error("E0203", format!("`{}` has no field `{}`", name.node, f.node), f.span, "unknown field");
+                    let mut d = Diagnostic::error(
+                        "E0203",
+                        format!("`{}` has no field `{}`", name.node, f.node),
+                        f.span,
+                        "unknown field",
+                    );
                     if let Some(sug) = did_you_mean(&f.node, names) {
                         d = d.with_help(format!("did you mean `{sug}`?"));
                     }
@@ -768,8 +915,13 @@ impl Checker {
                     ir::Default::Value(v) => out.push(mk(ExprKind::Const(v.clone()), span)),
                     _ => {
                         self.error(
-                            Diagnostic::error("E0313", format!("field `{}` is missing", decl[ix].0), span, "incomplete record")
-                                .with_help(format!("add `{}: …`", decl[ix].0)),
+                            Diagnostic::error(
+                                "E0313",
+                                format!("field `{}` is missing", decl[ix].0),
+                                span,
+                                "incomplete record",
+                            )
+                            .with_help(format!("add `{}: …`", decl[ix].0)),
                         );
                         out.push(mk(ExprKind::Const(Value::None), span));
                     }
@@ -788,11 +940,19 @@ impl Checker {
                 self.error(
                     Diagnostic::error(
                         "E0314",
-                        format!("table `{}` takes {} key(s), but {} were given", info.name, info.keys.len(), keys.len()),
+                        format!(
+                            "table `{}` takes {} key(s), but {} were given",
+                            info.name,
+                            info.keys.len(),
+                            keys.len()
+                        ),
                         span,
                         "wrong number of keys",
                     )
-                    .with_help(format!("the keys are: {}", info.keys.iter().map(|k| self.ty(k)).collect::<Vec<_>>().join(", "))),
+                    .with_help(format!(
+                        "the keys are: {}",
+                        info.keys.iter().map(|k| self.ty(k)).collect::<Vec<_>>().join(", ")
+                    )),
                 );
                 return poison(span);
             }
@@ -800,14 +960,20 @@ impl Checker {
             for (k, kt) in keys.iter().zip(&info.keys) {
                 irs.push(self.expect(s, k, kt, "the table key"));
             }
-            let ty = if self.table_total(&info) { info.ty.clone() } else { info.ty.clone().optional() };
+            let ty = if self.table_total(&info) {
+                info.ty.clone()
+            } else {
+                info.ty.clone().optional()
+            };
             return (mk(ExprKind::Table(tid, irs), span), ty);
         }
         let (b_ir, bt) = self.expr(s, base, None);
         let elem = self.element_type(&bt, base.span);
         if keys.len() != 1 {
-            self.error(Diagnostic::error("E0314", "a list takes one index", span, "wrong number of indexes")
-                .with_help("write `xs[i]`, counting from 0"));
+            self.error(
+                Diagnostic::error("E0314", "a list takes one index", span, "wrong number of indexes")
+                    .with_help("write `xs[i]`, counting from 0"),
+            );
             return poison(span);
         }
         let k = self.expect(s, &keys[0], &Type::Int, "a list index");
@@ -817,7 +983,11 @@ impl Checker {
     fn table_ref(&self, s: &Scope, segs: &[Ident]) -> Option<u32> {
         let r = match segs.len() {
             1 if s.local(&segs[0].node).is_none() => self.item(s.module, &segs[0].node)?,
-            2 => self.module_items[*self.module_index.get(&segs[0].node)? as usize].get(&segs[1].node)?.0,
+            2 => {
+                self.module_items[*self.module_index.get(&segs[0].node)? as usize]
+                    .get(&segs[1].node)?
+                    .0
+            }
             _ => return None,
         };
         match r {
@@ -826,7 +996,14 @@ impl Checker {
         }
     }
 
-    fn call(&mut self, s: &mut Scope, name: &[Ident], args: &[ast::Expr], span: Span, expected: Option<&Type>) -> (Expr, Type) {
+    fn call(
+        &mut self,
+        s: &mut Scope,
+        name: &[Ident],
+        args: &[ast::Expr],
+        span: Span,
+        expected: Option<&Type>,
+    ) -> (Expr, Type) {
         let fname = join_path(name);
         let target = match name.len() {
             1 if s.local(&fname).is_none() => self.item(s.module, &fname),
@@ -841,9 +1018,14 @@ impl Checker {
                 let info = self.rules[id as usize].clone();
                 let Some(params) = &info.params else {
                     self.error(
-                        Diagnostic::error("E0206", format!("`{fname}` is a rule, not a function"), span, "called with arguments")
-                            .with_label(info.name_span, "declared here")
-                            .with_help(format!("refer to it without parentheses: `{fname}`")),
+                        Diagnostic::error(
+                            "E0206",
+                            format!("`{fname}` is a rule, not a function"),
+                            span,
+                            "called with arguments",
+                        )
+                        .with_label(info.name_span, "declared here")
+                        .with_help(format!("refer to it without parentheses: `{fname}`")),
                     );
                     return poison(span);
                 };
@@ -851,14 +1033,22 @@ impl Checker {
                     self.error(
                         Diagnostic::error(
                             "E0315",
-                            format!("`{fname}` takes {} argument(s), but {} were given", params.len(), args.len()),
+                            format!(
+                                "`{fname}` takes {} argument(s), but {} were given",
+                                params.len(),
+                                args.len()
+                            ),
                             span,
                             "wrong number of arguments",
                         )
                         .with_label(info.name_span, "declared here")
                         .with_help(format!(
                             "the parameters are: {}",
-                            params.iter().map(|(n, t)| format!("{n}: {}", self.ty(t))).collect::<Vec<_>>().join(", ")
+                            params
+                                .iter()
+                                .map(|(n, t)| format!("{n}: {}", self.ty(t)))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         )),
                     );
                     return poison(span);
@@ -880,8 +1070,10 @@ impl Checker {
                 poison(span)
             }
             Some(_) => {
-                self.error(Diagnostic::error("E0208", format!("`{fname}` is a type, not a function"), span, "a type")
-                    .with_help("build a record with `Name { field: … }`"));
+                self.error(
+                    Diagnostic::error("E0208", format!("`{fname}` is a type, not a function"), span, "a type")
+                        .with_help("build a record with `Name { field: … }`"),
+                );
                 poison(span)
             }
             None => {
@@ -893,7 +1085,15 @@ impl Checker {
                 let hint = super::builtins::arg_hint(&fname, expected);
                 let mut typed = Vec::new();
                 for (i, a) in args.iter().enumerate() {
-                    let want = hint.as_ref().filter(|_| i > 0).or(if i == 0 { None } else { typed.first().map(|(_, t): &(Expr, Type)| t) }).cloned();
+                    let want = hint
+                        .as_ref()
+                        .filter(|_| i > 0)
+                        .or(if i == 0 {
+                            None
+                        } else {
+                            typed.first().map(|(_, t): &(Expr, Type)| t)
+                        })
+                        .cloned();
                     typed.push(self.expr(s, a, want.as_ref()));
                 }
                 self.builtin_call(&fname, typed, span, name[0].span)

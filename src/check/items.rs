@@ -61,15 +61,26 @@ impl Checker {
                 let name = super::expr::join_path(&x.target);
                 let sp = x.target[0].span.to(x.target[x.target.len() - 1].span);
                 self.error(
-                    Diagnostic::error("E0210", format!("exception to unknown rule `{name}`"), sp, "no rule of this name")
-                        .with_help("an exception names a rule (without parameters) of this module or `module.rule`"),
+                    Diagnostic::error(
+                        "E0210",
+                        format!("exception to unknown rule `{name}`"),
+                        sp,
+                        "no rule of this name",
+                    )
+                    .with_help("an exception names a rule (without parameters) of this module or `module.rule`"),
                 );
                 None
             }
         }
     }
 
-    fn rule_body(&mut self, module: ModuleId, id: RuleId, r: &ast::RuleDecl, exceptions: &[(ModuleId, &ast::ExceptionDecl)]) {
+    fn rule_body(
+        &mut self,
+        module: ModuleId,
+        id: RuleId,
+        r: &ast::RuleDecl,
+        exceptions: &[(ModuleId, &ast::ExceptionDecl)],
+    ) {
         let info = self.rules[id as usize].clone();
         let mut s = Scope::new(module, Some(id));
         if let Some(ps) = &info.params {
@@ -89,7 +100,12 @@ impl Checker {
                 let n = xs.narrowed.len();
                 let ns = self.narrowings(&xs, &b.cond, true);
                 xs.narrowed.extend(ns);
-                let v = self.expect(&mut xs, &b.value, &info.ty, &format!("the exception to `{}`", info.name));
+                let v = self.expect(
+                    &mut xs,
+                    &b.value,
+                    &info.ty,
+                    &format!("the exception to `{}`", info.name),
+                );
                 xs.narrowed.truncate(n);
                 first.push((cond, v));
             }
@@ -98,15 +114,24 @@ impl Checker {
         let body = match &r.body {
             ast::Body::Expr(e) => {
                 let ir = self.expect(&mut s, e, &info.ty, &what);
-                if first.is_empty() { ir } else { mk(ExprKind::Cases(first, Box::new(ir)), e.span) }
+                if first.is_empty() {
+                    ir
+                } else {
+                    mk(ExprKind::Cases(first, Box::new(ir)), e.span)
+                }
             }
             ast::Body::Cases(c) => {
                 let (ir, t) = self.cases(&mut s, &first, c, Some(&info.ty));
                 if !t.fits(&info.ty) {
                     let (a, b) = (self.ty(&t), self.ty(&info.ty));
                     self.error(
-                        Diagnostic::error("E0301", format!("{what} should be `{b}`, but the branches give `{a}`"), c.span, "mismatched answer")
-                            .with_label(r.ty.span, "declared here"),
+                        Diagnostic::error(
+                            "E0301",
+                            format!("{what} should be `{b}`, but the branches give `{a}`"),
+                            c.span,
+                            "mismatched answer",
+                        )
+                        .with_label(r.ty.span, "declared here"),
                     );
                 }
                 ir
@@ -137,8 +162,10 @@ impl Checker {
         };
         let info = self.tables[id as usize].clone();
         if info.keys.is_empty() {
-            self.error(Diagnostic::error("E0318", "a table needs a key type", t.name.span, "no `by …`")
-                .with_help("write `table name: type by KeyType { … }` or `by date` for effective-dated values"));
+            self.error(
+                Diagnostic::error("E0318", "a table needs a key type", t.name.span, "no `by …`")
+                    .with_help("write `table name: type by KeyType { … }` or `by date` for effective-dated values"),
+            );
             return;
         }
         let rows = self.rows(module, &info, 0, &t.rows);
@@ -153,13 +180,27 @@ impl Checker {
                 (ast::TableValue::Value(e), true) => c.const_expr(module, e, &info.ty).map(TableCell::Value),
                 (ast::TableValue::Nested(rs), false) => Some(TableCell::Nested(c.rows(module, info, level + 1, rs))),
                 (_, true) => {
-                    c.error(Diagnostic::error("E0319", "this table has no further key", r.span, "unexpected nested rows")
-                        .with_help("give the row a single value"));
+                    c.error(
+                        Diagnostic::error(
+                            "E0319",
+                            "this table has no further key",
+                            r.span,
+                            "unexpected nested rows",
+                        )
+                        .with_help("give the row a single value"),
+                    );
                     None
                 }
                 (_, false) => {
-                    c.error(Diagnostic::error("E0319", "this row needs nested rows for the next key", r.span, "missing nested rows")
-                        .with_help("write `key: { subkey: value, … }`"));
+                    c.error(
+                        Diagnostic::error(
+                            "E0319",
+                            "this row needs nested rows for the next key",
+                            r.span,
+                            "missing nested rows",
+                        )
+                        .with_help("write `key: { subkey: value, … }`"),
+                    );
                     None
                 }
             }
@@ -168,18 +209,32 @@ impl Checker {
             let mut out: Vec<(i32, Option<String>, TableCell)> = Vec::new();
             for r in rows {
                 let ast::TableKey::From(d) = &r.key else {
-                    self.error(Diagnostic::error("E0320", "rows of a table by date start with `from`", r.span, "expected `from DATE`")
-                        .with_help("write `from 2013-10-01: value`: the value in force from that day"));
+                    self.error(
+                        Diagnostic::error(
+                            "E0320",
+                            "rows of a table by date start with `from`",
+                            r.span,
+                            "expected `from DATE`",
+                        )
+                        .with_help("write `from 2013-10-01: value`: the value in force from that day"),
+                    );
                     continue;
                 };
                 let Some(day) = crate::eval::dates::from_ymd(d.node.year, d.node.month, d.node.day) else {
-                    self.error(Diagnostic::error("E0306", "this date does not exist", d.span, "no such day"));
+                    self.error(Diagnostic::error(
+                        "E0306",
+                        "this date does not exist",
+                        d.span,
+                        "no such day",
+                    ));
                     continue;
                 };
                 if let Some(c) = cell(self, r) {
                     if out.iter().any(|(x, _, _)| *x == day) {
-                        self.error(Diagnostic::error("E0321", "two rows take effect on the same day", d.span, "repeated date")
-                            .with_help("keep one row per effective date"));
+                        self.error(
+                            Diagnostic::error("E0321", "two rows take effect on the same day", d.span, "repeated date")
+                                .with_help("keep one row per effective date"),
+                        );
                     }
                     out.push((day, r.note.as_ref().map(|n| n.node.clone()), c));
                 }
@@ -190,15 +245,26 @@ impl Checker {
         let mut out: Vec<(Value, TableCell)> = Vec::new();
         for r in rows {
             let ast::TableKey::Key(k) = &r.key else {
-                self.error(Diagnostic::error("E0320", "`from DATE` rows need a table by date", r.span, "not a date key")
-                    .with_help("declare the table `by date`, or write the row's key"));
+                self.error(
+                    Diagnostic::error(
+                        "E0320",
+                        "`from DATE` rows need a table by date",
+                        r.span,
+                        "not a date key",
+                    )
+                    .with_help("declare the table `by date`, or write the row's key"),
+                );
                 continue;
             };
-            let Some(kv) = self.const_expr(module, k, &key_ty) else { continue };
+            let Some(kv) = self.const_expr(module, k, &key_ty) else {
+                continue;
+            };
             if let Some(c) = cell(self, r) {
                 if out.iter().any(|(x, _)| *x == kv) {
-                    self.error(Diagnostic::error("E0321", "this key has two rows", k.span, "repeated key")
-                        .with_help("keep one row per key"));
+                    self.error(
+                        Diagnostic::error("E0321", "this key has two rows", k.span, "repeated key")
+                            .with_help("keep one row per key"),
+                    );
                 }
                 out.push((kv, c));
             }
@@ -245,13 +311,25 @@ impl Checker {
         for x in &t.expects {
             let target = match x.rule.as_slice() {
                 [one] => self.item(module, &one.node),
-                [m, r] => self.module_index.get(&m.node).and_then(|mid| self.module_items[*mid as usize].get(&r.node).map(|x| x.0)),
+                [m, r] => self
+                    .module_index
+                    .get(&m.node)
+                    .and_then(|mid| self.module_items[*mid as usize].get(&r.node).map(|x| x.0)),
                 _ => None,
             };
-            let Some(ItemRef::Rule(rid)) = target.filter(|r| matches!(r, ItemRef::Rule(id) if self.rules[*id as usize].params.is_none())) else {
+            let Some(ItemRef::Rule(rid)) =
+                target.filter(|r| matches!(r, ItemRef::Rule(id) if self.rules[*id as usize].params.is_none()))
+            else {
                 let name = super::expr::join_path(&x.rule);
-                self.error(Diagnostic::error("E0211", format!("`{name}` is not a rule of this module"), x.span, "unknown rule")
-                    .with_help("`expect` names a rule (without parameters): `expect step1_deadline = 2025-04-07`"));
+                self.error(
+                    Diagnostic::error(
+                        "E0211",
+                        format!("`{name}` is not a rule of this module"),
+                        x.span,
+                        "unknown rule",
+                    )
+                    .with_help("`expect` names a rule (without parameters): `expect step1_deadline = 2025-04-07`"),
+                );
                 continue;
             };
             let value = match &x.value {
@@ -264,35 +342,64 @@ impl Checker {
                     }
                 }
             };
-            expects.push(TestExpect { rule: rid, value, span: x.span });
+            expects.push(TestExpect {
+                rule: rid,
+                value,
+                span: x.span,
+            });
         }
-        self.tests.push(TestInfo { module, name: t.name.node.clone(), givens, expects, span: t.span });
+        self.tests.push(TestInfo {
+            module,
+            name: t.name.node.clone(),
+            givens,
+            expects,
+            span: t.span,
+        });
     }
 
     fn calendar_decl(&mut self, module: ModuleId, c: &ast::CalendarDecl) {
         if self.calendar.is_some() {
-            self.error(Diagnostic::error("E0322", "a second workday calendar", c.name.span, "already declared")
-                .with_help("the program has one calendar for `workdays`"));
+            self.error(
+                Diagnostic::error("E0322", "a second workday calendar", c.name.span, "already declared")
+                    .with_help("the program has one calendar for `workdays`"),
+            );
             return;
         }
         let mut weekend = [false; 7];
         for w in &c.weekend {
             match super::WEEKDAYS.iter().position(|d| *d == w.node) {
                 Some(i) => weekend[i] = true,
-                None => self.error(Diagnostic::error("E0205", format!("`{}` is not a day of the week", w.node), w.span, "unknown day")
-                    .with_help("write `monday` … `sunday`")),
+                None => self.error(
+                    Diagnostic::error(
+                        "E0205",
+                        format!("`{}` is not a day of the week", w.node),
+                        w.span,
+                        "unknown day",
+                    )
+                    .with_help("write `monday` … `sunday`"),
+                ),
             }
         }
         let holidays = match self.item(module, &super::expr::join_path(&c.holidays)) {
             Some(ItemRef::Rule(id))
-                if self.rules[id as usize].params.as_ref().is_some_and(|p| p.len() == 1 && p[0].1 == crate::types::Type::Int)
+                if self.rules[id as usize]
+                    .params
+                    .as_ref()
+                    .is_some_and(|p| p.len() == 1 && p[0].1 == crate::types::Type::Int)
                     && self.rules[id as usize].ty == crate::types::Type::List(Box::new(crate::types::Type::Date)) =>
             {
                 id
             }
             _ => {
-                self.error(Diagnostic::error("E0323", "the calendar's holidays must be a function `(year: int): list of date`", c.span, "bad holidays")
-                    .with_help("declare `fn federal_holidays(year: int): list of date = …`"));
+                self.error(
+                    Diagnostic::error(
+                        "E0323",
+                        "the calendar's holidays must be a function `(year: int): list of date`",
+                        c.span,
+                        "bad holidays",
+                    )
+                    .with_help("declare `fn federal_holidays(year: int): list of date = …`"),
+                );
                 return;
             }
         };
@@ -301,16 +408,32 @@ impl Checker {
             Some(p) => {
                 let path = super::expr::join_path(p);
                 match self.fact_index.get(&path) {
-                    Some(&f) if self.facts[f as usize].ty == crate::types::Type::List(Box::new(crate::types::Type::Date)) => Some(f),
+                    Some(&f)
+                        if self.facts[f as usize].ty
+                            == crate::types::Type::List(Box::new(crate::types::Type::Date)) =>
+                    {
+                        Some(f)
+                    }
                     _ => {
-                        self.error(Diagnostic::error("E0323", format!("`{path}` must be a fact `list of date`"), c.span, "bad closures")
-                            .with_help("declare `facts calendar { closures: list of date = [] }`"));
+                        self.error(
+                            Diagnostic::error(
+                                "E0323",
+                                format!("`{path}` must be a fact `list of date`"),
+                                c.span,
+                                "bad closures",
+                            )
+                            .with_help("declare `facts calendar { closures: list of date = [] }`"),
+                        );
                         None
                     }
                 }
             }
         };
-        self.calendar = Some(CalendarInfo { weekend, holidays, closures });
+        self.calendar = Some(CalendarInfo {
+            weekend,
+            holidays,
+            closures,
+        });
     }
 
     /// Rejects cycles among rules and functions, showing the cycle.
@@ -337,7 +460,10 @@ impl Checker {
                             for c in &cycle {
                                 reported[*c] = true;
                             }
-                            let mut names: Vec<String> = cycle.iter().map(|c| format!("`{}`", self.rules[*c].qualified)).collect();
+                            let mut names: Vec<String> = cycle
+                                .iter()
+                                .map(|c| format!("`{}`", self.rules[*c].qualified))
+                                .collect();
                             names.push(format!("`{}`", self.rules[to].qualified));
                             let d = Diagnostic::error(
                                 "E0401",
@@ -346,7 +472,9 @@ impl Checker {
                                 "this reference closes the cycle",
                             )
                             .with_label(self.rules[to].name_span, "the cycle starts here")
-                            .with_help("a rule cannot depend on itself, directly or through other rules: break the cycle");
+                            .with_help(
+                                "a rule cannot depend on itself, directly or through other rules: break the cycle",
+                            );
                             self.diags.push(d);
                         }
                     } else if state[to] == 0 {
@@ -386,4 +514,3 @@ pub(super) fn fold_const(e: &Expr) -> Option<Value> {
         _ => return None,
     })
 }
-

@@ -74,7 +74,11 @@ pub fn check_expr(prog: &Program, name: &str, text: &str) -> Result<CheckedExpr,
     if c.diags.iter().any(Diagnostic::is_error) {
         return Err((c.sources, c.diags));
     }
-    Ok(CheckedExpr { expr, ty, locals: s.max_local })
+    Ok(CheckedExpr {
+        expr,
+        ty,
+        locals: s.max_local,
+    })
 }
 
 /// Name tables kept with the program so expressions can be checked later.
@@ -139,7 +143,11 @@ pub(crate) struct Scope {
 
 impl Scope {
     pub fn new(module: ModuleId, rule: Option<RuleId>) -> Scope {
-        Scope { module, rule, ..Scope::default() }
+        Scope {
+            module,
+            rule,
+            ..Scope::default()
+        }
     }
 
     pub fn push_local(&mut self, name: &str, ty: Type) -> u32 {
@@ -156,11 +164,19 @@ impl Scope {
     }
 
     pub fn local(&self, name: &str) -> Option<(u32, Type)> {
-        self.locals.iter().rev().find(|(n, _, _)| n == name).map(|(_, s, t)| (*s, t.clone()))
+        self.locals
+            .iter()
+            .rev()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, s, t)| (*s, t.clone()))
     }
 
     pub fn narrowed(&self, e: Entity) -> Option<Type> {
-        self.narrowed.iter().rev().find(|(x, _)| *x == e).map(|(_, t)| t.clone())
+        self.narrowed
+            .iter()
+            .rev()
+            .find(|(x, _)| *x == e)
+            .map(|(_, t)| t.clone())
     }
 }
 
@@ -237,7 +253,13 @@ impl Checker {
             rules: prog
                 .rules
                 .iter()
-                .map(|r| RuleInfo { body: Expr { kind: ExprKind::Const(crate::eval::value::Value::None), span: r.span }, ..r.clone() })
+                .map(|r| RuleInfo {
+                    body: Expr {
+                        kind: ExprKind::Const(crate::eval::value::Value::None),
+                        span: r.span,
+                    },
+                    ..r.clone()
+                })
                 .collect(),
             tables: prog.tables.clone(),
             tests: Vec::new(),
@@ -251,8 +273,12 @@ impl Checker {
         for (id, f) in self.facts.iter().enumerate() {
             insert_fact(&mut fact_tree, &f.path, id as FactId);
         }
-        let rule_index =
-            self.rules.iter().enumerate().map(|(i, r)| (r.qualified.clone(), i as RuleId)).collect();
+        let rule_index = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.qualified.clone(), i as RuleId))
+            .collect();
         let closures_fact = self.fact_index.get("calendar.closures").copied();
         let as_of_fact = self.fact_index.get("as_of").copied();
         let _ = (&closures_fact, &as_of_fact);
@@ -285,7 +311,15 @@ impl Checker {
 }
 
 pub(crate) const WEEKDAY_ENUM: EnumId = 0;
-pub(crate) const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+pub(crate) const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 fn insert_fact(tree: &mut FactTree, path: &str, id: FactId) {
     let mut node = tree;
@@ -296,7 +330,11 @@ fn insert_fact(tree: &mut FactTree, path: &str, id: FactId) {
         let pos = match pos {
             Some(p) => p,
             None => {
-                let kind = if last { FactNodeKind::Leaf(id) } else { FactNodeKind::Group(FactTree::default()) };
+                let kind = if last {
+                    FactNodeKind::Leaf(id)
+                } else {
+                    FactNodeKind::Group(FactTree::default())
+                };
                 node.children.push((part.to_string(), kind));
                 node.children.len() - 1
             }

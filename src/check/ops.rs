@@ -12,7 +12,11 @@ pub(super) struct OpError {
 }
 
 fn num_result(l: &Type, r: &Type) -> Type {
-    if *l == Type::Int && *r == Type::Int { Type::Int } else { Type::Decimal }
+    if *l == Type::Int && *r == Type::Int {
+        Type::Int
+    } else {
+        Type::Decimal
+    }
 }
 
 fn date_step(u: QUnit, sign: i64) -> Option<Op> {
@@ -65,14 +69,10 @@ pub(super) fn arith(op: BinOp, l: &Type, r: &Type, show: &dyn Fn(&Type) -> Strin
         (BinOp::Add | BinOp::Sub, DateTime, Qty(QUnit::Hours)) => Ok((Op::DateTimeAddHours(sign), DateTime)),
         (BinOp::Add | BinOp::Sub, DateTime, Qty(QUnit::Days)) => Ok((Op::DateTimeAddDays(sign), DateTime)),
         (BinOp::Add | BinOp::Sub, DateTime, Qty(QUnit::Weeks)) => Ok((Op::DateTimeAddDays(7 * sign), DateTime)),
-        (BinOp::Add | BinOp::Sub, DateTime, Qty(QUnit::Workdays)) => {
-            Ok((Op::DateTimeAddWorkdays(sign), DateTime))
-        }
+        (BinOp::Add | BinOp::Sub, DateTime, Qty(QUnit::Workdays)) => Ok((Op::DateTimeAddWorkdays(sign), DateTime)),
         (BinOp::Sub, DateTime, DateTime) => Ok((Op::DateTimeDiff, Qty(QUnit::Hours))),
         (BinOp::Add | BinOp::Sub, YearMonth, Qty(QUnit::Months)) => Ok((Op::YearMonthAddMonths(sign), YearMonth)),
-        (BinOp::Add | BinOp::Sub, YearMonth, Qty(QUnit::Years)) => {
-            Ok((Op::YearMonthAddMonths(12 * sign), YearMonth))
-        }
+        (BinOp::Add | BinOp::Sub, YearMonth, Qty(QUnit::Years)) => Ok((Op::YearMonthAddMonths(12 * sign), YearMonth)),
         (BinOp::Add, String, String) => Ok((Op::Concat, String)),
         (BinOp::Mul, Qty(u), n) | (BinOp::Mul, n, Qty(u)) if n.is_numeric() || *n == Percent => ok(Qty(*u)),
         (BinOp::Mul, Percent, n) | (BinOp::Mul, n, Percent) if n.is_numeric() => ok(Decimal),
@@ -107,7 +107,14 @@ pub(super) fn arith(op: BinOp, l: &Type, r: &Type, show: &dyn Fn(&Type) -> Strin
         }),
         (_, Qty(u), n) | (_, n, Qty(u)) if n.is_numeric() => Err(OpError {
             message: format!("cannot {verb} a plain number and `{}`", u.name()),
-            help: format!("give the number a unit, e.g. `5 {}`", if *u == QUnit::Money { "dollars".to_string() } else { u.name().to_string() }),
+            help: format!(
+                "give the number a unit, e.g. `5 {}`",
+                if *u == QUnit::Money {
+                    "dollars".to_string()
+                } else {
+                    u.name().to_string()
+                }
+            ),
         }),
         _ => Err(OpError {
             message: format!("cannot {verb} `{}` and `{}`", show(l), show(r)),

@@ -18,7 +18,11 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> i32 {
-    let source = if args.paths.is_empty() { args.contracts.source() } else { Contracts::Paths(args.paths.clone()) };
+    let source = if args.paths.is_empty() {
+        args.contracts.source()
+    } else {
+        Contracts::Paths(args.paths.clone())
+    };
     let loaded = match load(&source) {
         Ok(l) => l,
         Err(e) => {
@@ -36,7 +40,11 @@ pub fn run(args: &Args) -> i32 {
             if errors == 0 {
                 println!("checked {files} files: no errors{}", plural(warnings, "warning", ", "));
             } else {
-                println!("checked {files} files: {errors} error{}{}", if errors == 1 { "" } else { "s" }, plural(warnings, "warning", ", "));
+                println!(
+                    "checked {files} files: {errors} error{}{}",
+                    if errors == 1 { "" } else { "s" },
+                    plural(warnings, "warning", ", ")
+                );
             }
         }
     }

@@ -32,7 +32,10 @@ pub fn read_facts(case: &mut Case, path: &PathBuf) -> bool {
     let (name, text) = if path.as_os_str() == "-" {
         let mut s = String::new();
         if let Err(e) = std::io::stdin().read_to_string(&mut s) {
-            eprintln!("{:?}", miette::miette!("cannot read the facts from standard input: {e}"));
+            eprintln!(
+                "{:?}",
+                miette::miette!("cannot read the facts from standard input: {e}")
+            );
             return false;
         }
         ("<stdin>".to_string(), s)
@@ -40,16 +43,24 @@ pub fn read_facts(case: &mut Case, path: &PathBuf) -> bool {
         match std::fs::read_to_string(path) {
             Ok(s) => (path.display().to_string(), s),
             Err(e) => {
-                eprintln!("{:?}", miette::miette!("cannot read the facts file `{}`: {e}", path.display()));
+                eprintln!(
+                    "{:?}",
+                    miette::miette!("cannot read the facts file `{}`: {e}", path.display())
+                );
                 return false;
             }
         }
     };
-    let is_toml = path.extension().is_some_and(|e| e == "toml") || (path.as_os_str() == "-" && !text.trim_start().starts_with('{'));
+    let is_toml = path.extension().is_some_and(|e| e == "toml")
+        || (path.as_os_str() == "-" && !text.trim_start().starts_with('{'));
     let root = match parse(&text, is_toml) {
         Ok(r) => r,
         Err(e) => {
-            let offset = if e.offset == crate::facts::UNKNOWN_OFFSET { 0 } else { e.offset as usize };
+            let offset = if e.offset == crate::facts::UNKNOWN_OFFSET {
+                0
+            } else {
+                e.offset as usize
+            };
             let report = miette::miette!(
                 labels = vec![miette::LabeledSpan::at_offset(offset.min(text.len()), "here")],
                 help = "fix the syntax of the fact file",
@@ -61,7 +72,14 @@ pub fn read_facts(case: &mut Case, path: &PathBuf) -> bool {
             return false;
         }
     };
-    if let Err(e) = fill_case(case, &root, &Origin { name: &name, text: &text }) {
+    if let Err(e) = fill_case(
+        case,
+        &root,
+        &Origin {
+            name: &name,
+            text: &text,
+        },
+    ) {
         eprintln!("{:?}", miette::miette!("{name}: {e}"));
         return false;
     }
@@ -79,7 +97,9 @@ pub fn default_queries(prog: &Program) -> Vec<u32> {
 }
 
 pub fn run(args: &Args) -> i32 {
-    let Some(prog) = load_or_report(&args.contracts.source()) else { return 1 };
+    let Some(prog) = load_or_report(&args.contracts.source()) else {
+        return 1;
+    };
     let mut case = Case::new(&prog);
     if let Some(f) = &args.facts
         && !read_facts(&mut case, f)
@@ -104,12 +124,21 @@ pub fn run(args: &Args) -> i32 {
             match prog.rule_index.get(q) {
                 Some(&id) if prog.rules[id as usize].params.is_none() => {
                     let r = &prog.rules[id as usize];
-                    let res = case.rule(id).map(|v| render(&prog, &v, &r.ty, args.format)).map_err(|e| e.message(&prog));
+                    let res = case
+                        .rule(id)
+                        .map(|v| render(&prog, &v, &r.ty, args.format))
+                        .map_err(|e| e.message(&prog));
                     answers.push((q.clone(), res));
                 }
                 _ => {
-                    let names = prog.rules.iter().filter(|r| r.params.is_none()).map(|r| r.qualified.as_str());
-                    let hint = did_you_mean(q, names).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                    let names = prog
+                        .rules
+                        .iter()
+                        .filter(|r| r.params.is_none())
+                        .map(|r| r.qualified.as_str());
+                    let hint = did_you_mean(q, names)
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
                     answers.push((q.clone(), Err(format!("unknown query `{q}`{hint}"))));
                 }
             }
@@ -149,8 +178,14 @@ pub fn json_object(answers: &[(String, Result<String, String>)]) -> String {
             out.push_str(&format!("{}: {v}", json_key(q)));
         }
     }
-    let errors: Vec<String> =
-        answers.iter().filter_map(|(q, r)| r.as_ref().err().map(|e| format!("    {}: {}", json_key(q), json_key(e)))).collect();
+    let errors: Vec<String> = answers
+        .iter()
+        .filter_map(|(q, r)| {
+            r.as_ref()
+                .err()
+                .map(|e| format!("    {}: {}", json_key(q), json_key(e)))
+        })
+        .collect();
     if !errors.is_empty() {
         out.push_str(if first { "\n  " } else { ",\n  " });
         first = false;

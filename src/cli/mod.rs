@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod eval;
+pub mod test;
 
 use std::path::PathBuf;
 
@@ -11,7 +12,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::load::{Contracts, Loaded, load};
 
 #[derive(Parser, Debug)]
-#[command(name = "cba", version, about = "Rules of a collective bargaining agreement: check them, ask them questions")]
+#[command(
+    name = "cba",
+    version,
+    about = "Rules of a collective bargaining agreement: check them, ask them questions"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -23,6 +28,8 @@ pub enum Command {
     Check(check::Args),
     /// Answer queries (or an expression) for the facts of one case
     Eval(eval::Args),
+    /// Run the inline tests of the contracts
+    Test(test::Args),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -69,5 +76,6 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(a) => check::run(&a),
         Command::Eval(a) => eval::run(&a),
+        Command::Test(a) => test::run(&a),
     }
 }

@@ -25,7 +25,9 @@ fn round_step(x: Decimal, step: Decimal, strategy: RoundingStrategy, span: Span)
     if step <= Decimal::ZERO {
         return Err(EvalError::runtime("the rounding step must be more than zero", span));
     }
-    let q = x.checked_div(step).ok_or_else(|| EvalError::runtime("number too large", span))?;
+    let q = x
+        .checked_div(step)
+        .ok_or_else(|| EvalError::runtime("number too large", span))?;
     Ok(q.round_dp_with_strategy(0, strategy) * step)
 }
 
@@ -57,23 +59,44 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
         B::MinList | B::MaxList => {
             let xs = list(&v[0])?;
             let it = xs.iter().cloned();
-            let r = if b == B::MinList { it.min_by(|a, b| a.cmp_same(b)) } else { it.max_by(|a, b| a.cmp_same(b)) };
+            let r = if b == B::MinList {
+                it.min_by(|a, b| a.cmp_same(b))
+            } else {
+                it.max_by(|a, b| a.cmp_same(b))
+            };
             r.unwrap_or(Value::None)
         }
         B::Abs => Value::Num(num(&v[0], span)?.abs()),
         B::Floor => Value::Num(num(&v[0], span)?.floor()),
         B::Ceil => Value::Num(num(&v[0], span)?.ceil()),
         B::Round => Value::Num(num(&v[0], span)?.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)),
-        B::RoundTo => Value::Num(round_step(num(&v[0], span)?, num(&v[1], span)?, RoundingStrategy::MidpointAwayFromZero, span)?),
-        B::RoundUp => Value::Num(round_step(num(&v[0], span)?, num(&v[1], span)?, RoundingStrategy::ToPositiveInfinity, span)?),
-        B::RoundDown => Value::Num(round_step(num(&v[0], span)?, num(&v[1], span)?, RoundingStrategy::ToNegativeInfinity, span)?),
+        B::RoundTo => Value::Num(round_step(
+            num(&v[0], span)?,
+            num(&v[1], span)?,
+            RoundingStrategy::MidpointAwayFromZero,
+            span,
+        )?),
+        B::RoundUp => Value::Num(round_step(
+            num(&v[0], span)?,
+            num(&v[1], span)?,
+            RoundingStrategy::ToPositiveInfinity,
+            span,
+        )?),
+        B::RoundDown => Value::Num(round_step(
+            num(&v[0], span)?,
+            num(&v[1], span)?,
+            RoundingStrategy::ToNegativeInfinity,
+            span,
+        )?),
         B::Number => v[0].clone(),
         B::Count => Value::int(list(&v[0])?.iter().filter(|x| **x == Value::Bool(true)).count() as i64),
         B::Len => Value::int(list(&v[0])?.len() as i64),
         B::Sum => {
             let mut t = Decimal::ZERO;
             for x in list(&v[0])?.iter() {
-                t = t.checked_add(num(x, span)?).ok_or_else(|| EvalError::runtime("number too large", span))?;
+                t = t
+                    .checked_add(num(x, span)?)
+                    .ok_or_else(|| EvalError::runtime("number too large", span))?;
             }
             Value::Num(t)
         }
@@ -136,12 +159,20 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
         B::IsWorkday => Value::Bool(calendar::is_workday(case, date(&v[0], span)?, span)?),
         B::NextWorkday => {
             let d = date(&v[0], span)?;
-            Value::Date(if calendar::is_workday(case, d, span)? { d } else { calendar::add_workdays(case, d, 1, span)? })
+            Value::Date(if calendar::is_workday(case, d, span)? {
+                d
+            } else {
+                calendar::add_workdays(case, d, 1, span)?
+            })
         }
         B::LastDayOfMonth => Value::Date(dates::last_day_of_month(date(&v[0], span)?)),
         B::YearMonthOf => Value::YearMonth(dates::year_month_of(date(&v[0], span)?)),
         B::FirstDay | B::LastDay => match &v[0] {
-            Value::YearMonth(ym) => Value::Date(if b == B::FirstDay { dates::first_day(*ym) } else { dates::last_day(*ym) }),
+            Value::YearMonth(ym) => Value::Date(if b == B::FirstDay {
+                dates::first_day(*ym)
+            } else {
+                dates::last_day(*ym)
+            }),
             _ => return Err(EvalError::runtime("expected a year and month", span)),
         },
         B::DateOf | B::TimeOf => match &v[0] {
@@ -158,11 +189,22 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
         B::Today => Value::Date(case.today),
         B::Text => Value::Str(super::format::plain_text(&v[0]).into()),
         B::StartsWith | B::StrContains => match (&v[0], &v[1]) {
-            (Value::Str(a), Value::Str(p)) => Value::Bool(if b == B::StartsWith { a.starts_with(&**p) } else { a.contains(&**p) }),
+            (Value::Str(a), Value::Str(p)) => Value::Bool(if b == B::StartsWith {
+                a.starts_with(&**p)
+            } else {
+                a.contains(&**p)
+            }),
             _ => return Err(EvalError::runtime("expected text", span)),
         },
         B::Lower | B::Upper => match &v[0] {
-            Value::Str(a) => Value::Str(if b == B::Lower { a.to_lowercase() } else { a.to_uppercase() }.into()),
+            Value::Str(a) => Value::Str(
+                if b == B::Lower {
+                    a.to_lowercase()
+                } else {
+                    a.to_uppercase()
+                }
+                .into(),
+            ),
             _ => return Err(EvalError::runtime("expected text", span)),
         },
         B::StrLen => match &v[0] {

@@ -26,12 +26,18 @@ pub fn today() -> i32 {
 }
 
 fn build(prog: &Program) -> std::result::Result<WorkdayTable, String> {
-    let cal = prog.calendar.as_ref().ok_or("no workday calendar is declared (the standard library declares one)")?;
+    let cal = prog
+        .calendar
+        .as_ref()
+        .ok_or("no workday calendar is declared (the standard library declares one)")?;
     let mut case = Case::new(prog);
     let mut holidays = Vec::new();
     for y in FIRST_YEAR - 1..=LAST_YEAR + 1 {
         match case.call(cal.holidays, vec![Value::int(y as i64)]) {
-            Ok(Value::List(xs)) => holidays.extend(xs.iter().filter_map(|v| if let Value::Date(d) = v { Some(*d) } else { None })),
+            Ok(Value::List(xs)) => holidays.extend(
+                xs.iter()
+                    .filter_map(|v| if let Value::Date(d) = v { Some(*d) } else { None }),
+            ),
             Ok(_) => return Err("the holiday function did not return a list of dates".into()),
             Err(e) => return Err(format!("computing the holidays of {y}: {}", e.message(prog))),
         }
@@ -45,7 +51,10 @@ fn build(prog: &Program) -> std::result::Result<WorkdayTable, String> {
 
 fn table<'p>(prog: &'p Program, span: Span) -> Result<&'p WorkdayTable> {
     if BUILDING.with(Cell::get) {
-        return Err(EvalError::runtime("the holiday function cannot itself count workdays", span));
+        return Err(EvalError::runtime(
+            "the holiday function cannot itself count workdays",
+            span,
+        ));
     }
     let t = prog.workdays.get_or_init(|| {
         BUILDING.with(|b| b.set(true));
@@ -59,17 +68,20 @@ fn table<'p>(prog: &'p Program, span: Span) -> Result<&'p WorkdayTable> {
 pub fn add_workdays(case: &mut Case, d: i32, n: i64, span: Span) -> Result<i32> {
     let closures = case.closures(span)?;
     let t = table(case.prog, span)?;
-    t.add_workdays(d, n, &closures).map_err(|e| EvalError::runtime(e.to_string(), span))
+    t.add_workdays(d, n, &closures)
+        .map_err(|e| EvalError::runtime(e.to_string(), span))
 }
 
 pub fn is_workday(case: &mut Case, d: i32, span: Span) -> Result<bool> {
     let closures = case.closures(span)?;
     let t = table(case.prog, span)?;
-    t.is_workday(d, &closures).map_err(|e| EvalError::runtime(e.to_string(), span))
+    t.is_workday(d, &closures)
+        .map_err(|e| EvalError::runtime(e.to_string(), span))
 }
 
 pub fn workdays_between(case: &mut Case, a: i32, b: i32, span: Span) -> Result<i64> {
     let closures = case.closures(span)?;
     let t = table(case.prog, span)?;
-    t.workdays_between(a, b, &closures).map_err(|e| EvalError::runtime(e.to_string(), span))
+    t.workdays_between(a, b, &closures)
+        .map_err(|e| EvalError::runtime(e.to_string(), span))
 }

@@ -109,9 +109,9 @@ pub fn last_day_of_month(day: Day) -> Day {
 
 /// The value of `n` ASCII digits, or `None` if any byte is not a digit.
 fn digits(bytes: &[u8]) -> Option<u32> {
-    bytes.iter().try_fold(0u32, |acc, &b| {
-        b.is_ascii_digit().then(|| acc * 10 + (b - b'0') as u32)
-    })
+    bytes
+        .iter()
+        .try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc * 10 + (b - b'0') as u32))
 }
 
 /// Parse exactly `YYYY-MM-DD` (a valid date).
@@ -120,11 +120,7 @@ pub fn parse_date(s: &str) -> Option<Day> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    from_ymd(
-        digits(&b[..4])? as i32,
-        digits(&b[5..7])?,
-        digits(&b[8..10])?,
-    )
+    from_ymd(digits(&b[..4])? as i32, digits(&b[5..7])?, digits(&b[8..10])?)
 }
 
 /// Write `n` (< 10^width) as exactly `width` zero-padded digits into `buf`.
@@ -236,9 +232,7 @@ pub fn parse_year_month(s: &str) -> Option<i32> {
         return None;
     }
     let (y, m) = (digits(&b[..4])?, digits(&b[5..])?);
-    (1..=12)
-        .contains(&m)
-        .then_some(y as i32 * 12 + m as i32 - 1)
+    (1..=12).contains(&m).then_some(y as i32 * 12 + m as i32 - 1)
 }
 
 /// Year and month (1..=12) of a year-month.

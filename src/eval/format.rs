@@ -97,7 +97,9 @@ pub fn write_json(out: &mut String, prog: &Program, v: &Value, ty: &Type) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                let (name, t) = fields.get(i).map_or((i.to_string(), Type::Error), |f| (f.0.clone(), f.1.clone()));
+                let (name, t) = fields
+                    .get(i)
+                    .map_or((i.to_string(), Type::Error), |f| (f.0.clone(), f.1.clone()));
                 json_string(out, &name);
                 out.push_str(": ");
                 write_json(out, prog, x, &t);
@@ -117,7 +119,11 @@ pub fn text(prog: &Program, v: &Value, ty: &Type) -> String {
         (Value::Num(n), Type::Qty(u)) => {
             let n = n.normalize();
             let unit = u.name().replace('_', " ");
-            if n == Decimal::ONE { format!("1 {}", unit.trim_end_matches('s')) } else { format!("{n} {unit}") }
+            if n == Decimal::ONE {
+                format!("1 {}", unit.trim_end_matches('s'))
+            } else {
+                format!("{n} {unit}")
+            }
         }
         (Value::Num(n), Type::Percent) => format!("{}%", (n * Decimal::from(100)).normalize()),
         (Value::Enum(i), Type::Enum(e)) => prog.enums[*e as usize].external[*i as usize].clone(),
@@ -127,8 +133,11 @@ pub fn text(prog: &Program, v: &Value, ty: &Type) -> String {
         }
         (Value::Record(fs), Type::Record(r)) => {
             let fields = &prog.records[*r as usize].fields;
-            let items: Vec<String> =
-                fs.iter().zip(fields).map(|(x, (n, t, _))| format!("{n}: {}", text(prog, x, t))).collect();
+            let items: Vec<String> = fs
+                .iter()
+                .zip(fields)
+                .map(|(x, (n, t, _))| format!("{n}: {}", text(prog, x, t)))
+                .collect();
             format!("{{{}}}", items.join(", "))
         }
         (Value::Str(s), _) => s.to_string(),

@@ -49,7 +49,11 @@ pub struct EvalError {
 
 impl EvalError {
     pub fn runtime(msg: impl Into<String>, span: Span) -> EvalError {
-        EvalError { kind: ErrorKind::Runtime(msg.into()), span, rule: None }
+        EvalError {
+            kind: ErrorKind::Runtime(msg.into()),
+            span,
+            rule: None,
+        }
     }
 
     /// A one-line message naming the fact, the rule and its citation.
@@ -103,7 +107,14 @@ impl<'p> Case<'p> {
                 Default::Today => Slot::Value(Value::Date(today)),
             })
             .collect();
-        Case { prog, facts, memo: vec![Memo::Unset; prog.rules.len()], stack: Vec::new(), closures: None, today }
+        Case {
+            prog,
+            facts,
+            memo: vec![Memo::Unset; prog.rules.len()],
+            stack: Vec::new(),
+            closures: None,
+            today,
+        }
     }
 
     /// Sets a fact, forgetting memoized answers.
@@ -146,7 +157,8 @@ impl<'p> Case<'p> {
         let r = &prog.rules[id as usize];
         let frame = self.stack.len();
         self.stack.extend(args);
-        self.stack.resize(frame + (r.locals as usize).max(self.stack.len() - frame), Value::None);
+        self.stack
+            .resize(frame + (r.locals as usize).max(self.stack.len() - frame), Value::None);
         let res = self.eval(&r.body, frame).map_err(|mut e| {
             e.rule.get_or_insert(id);
             e
@@ -167,8 +179,16 @@ impl<'p> Case<'p> {
     fn fact(&self, f: FactId, span: Span) -> Result<Value> {
         match &self.facts[f as usize] {
             Slot::Value(v) => Ok(v.clone()),
-            Slot::Missing => Err(EvalError { kind: ErrorKind::MissingFact(f), span, rule: None }),
-            Slot::Bad(why) => Err(EvalError { kind: ErrorKind::BadFact(f, why.clone()), span, rule: None }),
+            Slot::Missing => Err(EvalError {
+                kind: ErrorKind::MissingFact(f),
+                span,
+                rule: None,
+            }),
+            Slot::Bad(why) => Err(EvalError {
+                kind: ErrorKind::BadFact(f, why.clone()),
+                span,
+                rule: None,
+            }),
         }
     }
 
@@ -178,7 +198,10 @@ impl<'p> Case<'p> {
         }
         let mut days: Vec<i32> = match self.prog.calendar.as_ref().and_then(|c| c.closures) {
             Some(f) => match self.fact(f, span) {
-                Ok(Value::List(xs)) => xs.iter().filter_map(|v| if let Value::Date(d) = v { Some(*d) } else { None }).collect(),
+                Ok(Value::List(xs)) => xs
+                    .iter()
+                    .filter_map(|v| if let Value::Date(d) = v { Some(*d) } else { None })
+                    .collect(),
                 Ok(_) => Vec::new(),
                 Err(e) if matches!(e.kind, ErrorKind::MissingFact(_)) => Vec::new(),
                 Err(e) => return Err(e),
@@ -224,9 +247,15 @@ impl<'p> Case<'p> {
                 match (list, i) {
                     (Value::List(xs), Value::Num(n)) => {
                         let ix = to_i64(n, "a list index", e.span)?;
-                        usize::try_from(ix).ok().and_then(|ix| xs.get(ix).cloned()).ok_or_else(|| {
-                            EvalError::runtime(format!("index {ix} is outside the list of {} items", xs.len()), e.span)
-                        })
+                        usize::try_from(ix)
+                            .ok()
+                            .and_then(|ix| xs.get(ix).cloned())
+                            .ok_or_else(|| {
+                                EvalError::runtime(
+                                    format!("index {ix} is outside the list of {} items", xs.len()),
+                                    e.span,
+                                )
+                            })
                     }
                     _ => Err(EvalError::runtime("bad list index", e.span)),
                 }
@@ -276,7 +305,12 @@ impl<'p> Case<'p> {
                 }
                 Ok(Value::Record(out.into()))
             }
-            ExprKind::Comp { var, list, element, filter } => {
+            ExprKind::Comp {
+                var,
+                list,
+                element,
+                filter,
+            } => {
                 let xs = self.list(list, frame)?;
                 let mut out = Vec::with_capacity(xs.len());
                 for x in xs.iter() {
@@ -313,7 +347,13 @@ impl<'p> Case<'p> {
                 });
                 Ok(Value::List(keyed.into_iter().map(|(_, v)| v).collect()))
             }
-            ExprKind::Fold { acc, init, var, list, body } => {
+            ExprKind::Fold {
+                acc,
+                init,
+                var,
+                list,
+                body,
+            } => {
                 let mut a = self.eval(init, frame)?;
                 let xs = self.list(list, frame)?;
                 for x in xs.iter() {
@@ -328,7 +368,11 @@ impl<'p> Case<'p> {
                     Value::Str(s) => s.to_string(),
                     _ => "error".to_string(),
                 };
-                Err(EvalError { kind: ErrorKind::Raised(m), span: e.span, rule: None })
+                Err(EvalError {
+                    kind: ErrorKind::Raised(m),
+                    span: e.span,
+                    rule: None,
+                })
             }
             ExprKind::Bin(op, a, b) => {
                 let x = self.eval(a, frame)?;
@@ -425,7 +469,10 @@ impl<'p> Case<'p> {
         let n = to_i64(n, "a number of days", span)?.saturating_mul(k);
         i32::try_from(d as i64 + n)
             .ok()
-            .filter(|x| dates::from_ymd(1, 1, 1).is_none_or(|lo| *x >= lo) && dates::from_ymd(9999, 12, 31).is_none_or(|hi| *x <= hi))
+            .filter(|x| {
+                dates::from_ymd(1, 1, 1).is_none_or(|lo| *x >= lo)
+                    && dates::from_ymd(9999, 12, 31).is_none_or(|hi| *x <= hi)
+            })
             .ok_or_else(|| EvalError::runtime("date out of range (years 1 to 9999)", span))
     }
 }
@@ -438,9 +485,13 @@ fn checked(v: Option<Decimal>, span: Span) -> Result<Decimal> {
 pub(crate) fn to_i64(n: Decimal, what: &str, span: Span) -> Result<i64> {
     use rust_decimal::prelude::ToPrimitive;
     if !n.fract().is_zero() {
-        return Err(EvalError::runtime(format!("{what} must be whole, not {}", n.normalize()), span));
+        return Err(EvalError::runtime(
+            format!("{what} must be whole, not {}", n.normalize()),
+            span,
+        ));
     }
-    n.to_i64().ok_or_else(|| EvalError::runtime(format!("{what} is too large"), span))
+    n.to_i64()
+        .ok_or_else(|| EvalError::runtime(format!("{what} is too large"), span))
 }
 
 fn minutes(h: Decimal, span: Span) -> Result<i64> {

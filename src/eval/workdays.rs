@@ -149,9 +149,9 @@ impl WorkdayTable {
     fn closed_workdays(&self, lo: Day, hi: Day, closures: &[Day]) -> i64 {
         let start = closures.partition_point(|&c| c < lo);
         let end = closures.partition_point(|&c| c <= hi);
-        closures.get(start..end).map_or(0, |cs| {
-            cs.iter().filter(|&&c| self.table_workday_day(c)).count() as i64
-        })
+        closures
+            .get(start..end)
+            .map_or(0, |cs| cs.iter().filter(|&&c| self.table_workday_day(c)).count() as i64)
     }
 
     /// Whether `d` is a workday: a table workday not among `closures`.

@@ -225,9 +225,7 @@ impl Parser<'_> {
         let digits = self.bytes.get(self.pos..self.pos + 4).unwrap_or_default();
         let mut value = 0u32;
         for &d in digits {
-            let v = (d as char)
-                .to_digit(16)
-                .ok_or_else(|| self.bad_unicode(at))?;
+            let v = (d as char).to_digit(16).ok_or_else(|| self.bad_unicode(at))?;
             value = value * 16 + v;
         }
         if digits.len() < 4 {
@@ -238,10 +236,7 @@ impl Parser<'_> {
     }
 
     fn bad_unicode(&self, at: usize) -> FactSyntaxError {
-        self.error_at(
-            at,
-            "invalid unicode escape; expected `\\u` and four hex digits",
-        )
+        self.error_at(at, "invalid unicode escape; expected `\\u` and four hex digits")
     }
 
     /// The rest of a `\u` escape starting at `at`, with `self.pos` past `\u`.
@@ -267,8 +262,7 @@ impl Parser<'_> {
     }
 
     fn too_deep(&self, depth: usize) -> Option<FactSyntaxError> {
-        (depth > MAX_DEPTH)
-            .then(|| self.error_at(self.pos, format!("nesting deeper than {MAX_DEPTH} levels")))
+        (depth > MAX_DEPTH).then(|| self.error_at(self.pos, format!("nesting deeper than {MAX_DEPTH} levels")))
     }
 
     fn array(&mut self, depth: usize) -> Result<FactNode, FactSyntaxError> {
@@ -299,9 +293,7 @@ impl Parser<'_> {
                     return Ok(self.node(FactValue::Array(items), start));
                 }
                 _ => {
-                    return Err(
-                        self.unexpected(self.pos, "expected `,` or `]` after an array element")
-                    );
+                    return Err(self.unexpected(self.pos, "expected `,` or `]` after an array element"));
                 }
             }
         }
@@ -331,10 +323,7 @@ impl Parser<'_> {
             if !keys.insert(&key, &members) {
                 return Err(self.error_at(
                     key_at,
-                    format!(
-                        "duplicate key `{}`",
-                        key.chars().map(shown).collect::<String>()
-                    ),
+                    format!("duplicate key `{}`", key.chars().map(shown).collect::<String>()),
                 ));
             }
             self.skip_ws();
@@ -356,9 +345,7 @@ impl Parser<'_> {
                     return Ok(self.node(FactValue::Object(members), start));
                 }
                 _ => {
-                    return Err(
-                        self.unexpected(self.pos, "expected `,` or `}` after an object member")
-                    );
+                    return Err(self.unexpected(self.pos, "expected `,` or `}` after an object member"));
                 }
             }
         }
@@ -390,10 +377,7 @@ impl KeySet {
         }
         let (state, set) = self.hashes.get_or_insert_with(|| {
             let state = RandomState::new();
-            let set = members
-                .iter()
-                .map(|(k, _)| state.hash_one(k.as_str()))
-                .collect();
+            let set = members.iter().map(|(k, _)| state.hash_one(k.as_str())).collect();
             (state, set)
         });
         set.insert(state.hash_one(key)) || scan(members)

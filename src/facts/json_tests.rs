@@ -27,10 +27,7 @@ fn document_tree() {
         panic!()
     };
     let keys: Vec<_> = members.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(
-        keys,
-        ["as_of", "pay", "n", "ok", "no", "none", "empty", "list"]
-    );
+    assert_eq!(keys, ["as_of", "pay", "n", "ok", "no", "none", "empty", "list"]);
     assert_eq!(doc.get("as_of").unwrap().value, s("2025-02-14"));
     let pay = doc.get("pay").unwrap();
     assert_eq!(pay.value, n("1500.00"));
@@ -60,18 +57,12 @@ fn document_tree() {
 #[test]
 fn string_escapes() {
     let doc = parse_json(r#""a\"b\\c\/d\b\f\n\r\t\u00e9\u20AC\ud83d\ude00 é€😀""#).unwrap();
-    assert_eq!(
-        doc.value,
-        s("a\"b\\c/d\u{8}\u{c}\n\r\t\u{e9}\u{20ac}\u{1f600} é€😀")
-    );
+    assert_eq!(doc.value, s("a\"b\\c/d\u{8}\u{c}\n\r\t\u{e9}\u{20ac}\u{1f600} é€😀"));
     assert_eq!(parse_json(r#""\u0000""#).unwrap().value, s("\0"));
     let (m, at) = err(r#""ab\qc""#);
     assert_eq!((m.as_str(), at), ("invalid escape `\\q`", (1, 4)));
     let (m, at) = err(r#""\ud83d""#);
-    assert_eq!(
-        (m.as_str(), at),
-        ("unpaired surrogate in a unicode escape", (1, 2))
-    );
+    assert_eq!((m.as_str(), at), ("unpaired surrogate in a unicode escape", (1, 2)));
     let (m, _) = err(r#""\ud83d\u0041""#);
     assert_eq!(m, "unpaired surrogate in a unicode escape");
     let (m, _) = err(r#""\ude00""#);
@@ -79,10 +70,7 @@ fn string_escapes() {
     let (m, at) = err(r#""x\u12G4""#);
     assert_eq!(
         (m.as_str(), at),
-        (
-            "invalid unicode escape; expected `\\u` and four hex digits",
-            (1, 3)
-        )
+        ("invalid unicode escape; expected `\\u` and four hex digits", (1, 3))
     );
     assert_eq!(
         err(r#""\u12"#).0,
@@ -107,11 +95,7 @@ fn common_mistakes() {
         ),
         ("{\"a\": \"open", "unterminated string", (1, 7)),
         ("\"abc\\", "unterminated string", (1, 1)),
-        (
-            "{\"a\" 1}",
-            "expected `:` after an object key, found `1`",
-            (1, 6),
-        ),
+        ("{\"a\" 1}", "expected `:` after an object key, found `1`", (1, 6)),
         (
             "{\"a\": 1 \"b\": 2}",
             "expected `,` or `}` after an object member, found `\"`",
@@ -122,32 +106,16 @@ fn common_mistakes() {
             "unexpected end of input; expected `,` or `}` after an object member",
             (1, 8),
         ),
-        (
-            "[1 2]",
-            "expected `,` or `]` after an array element, found `2`",
-            (1, 4),
-        ),
-        (
-            "{\"a\": 1, \"b\": {}, \"a\": 2}",
-            "duplicate key `a`",
-            (1, 19),
-        ),
+        ("[1 2]", "expected `,` or `]` after an array element, found `2`", (1, 4)),
+        ("{\"a\": 1, \"b\": {}, \"a\": 2}", "duplicate key `a`", (1, 19)),
         ("{a: 1}", "expected a string key, found `a`", (1, 2)),
         ("{'a': 1}", "expected a string key, found `'`", (1, 2)),
         ("", "unexpected end of input; expected a value", (1, 1)),
         ("[", "unexpected end of input; expected a value", (1, 2)),
         ("{\"a\": }", "expected a value, found `}`", (1, 7)),
         ("01", "leading zeros are not allowed in numbers", (1, 1)),
-        (
-            "-",
-            "unexpected end of input; expected a digit after `-`",
-            (1, 2),
-        ),
-        (
-            "1.",
-            "unexpected end of input; expected a digit after `.`",
-            (1, 3),
-        ),
+        ("-", "unexpected end of input; expected a digit after `-`", (1, 2)),
+        ("1.", "unexpected end of input; expected a digit after `.`", (1, 3)),
         ("1.e5", "expected a digit after `.`, found `e`", (1, 3)),
         (
             "1e+",
@@ -212,13 +180,9 @@ fn agrees(node: &FactNode, value: &Value) -> bool {
             *raw == spelled || serde_json::from_str::<Value>(raw).is_ok_and(|v| &v == value)
         }
         (FactValue::String(a), Value::String(b)) => a == b,
-        (FactValue::Array(a), Value::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| agrees(x, y))
-        }
+        (FactValue::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| agrees(x, y)),
         (FactValue::Object(a), Value::Object(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .all(|(k, x)| b.get(k).is_some_and(|y| agrees(x, y)))
+            a.len() == b.len() && a.iter().all(|(k, x)| b.get(k).is_some_and(|y| agrees(x, y)))
         }
         _ => false,
     }

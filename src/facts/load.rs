@@ -32,7 +32,10 @@ impl Origin<'_> {
 /// the file is not an object at the top.
 pub fn fill_case(case: &mut Case, root: &FactNode, origin: &Origin) -> Result<(), String> {
     if !matches!(root.value, FactValue::Object(_)) {
-        return Err(format!("a fact file must be an object of facts, but this is {}", root.value.kind()));
+        return Err(format!(
+            "a fact file must be an object of facts, but this is {}",
+            root.value.kind()
+        ));
     }
     let prog = case.prog;
     walk(prog, &prog.fact_tree, root, "", origin, &mut case.facts);
@@ -59,7 +62,11 @@ fn walk(prog: &Program, tree: &FactTree, node: &FactNode, prefix: &str, origin: 
                 };
             }
             FactNodeKind::Group(sub) => {
-                let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+                let path = if prefix.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{prefix}.{name}")
+                };
                 match &child.value {
                     FactValue::Object(_) => walk(prog, sub, child, &path, origin, slots),
                     FactValue::Null => {}
@@ -116,7 +123,15 @@ fn expected(prog: &Program, ty: &Type) -> String {
             let shown: Vec<String> = ext.iter().take(8).map(|s| format!("\"{s}\"")).collect();
             format!("one of {}{}", shown.join(", "), if ext.len() > 8 { ", …" } else { "" })
         }
-        Type::Record(r) => format!("an object with {}", prog.records[*r as usize].fields.iter().map(|f| format!("`{}`", f.0)).collect::<Vec<_>>().join(", ")),
+        Type::Record(r) => format!(
+            "an object with {}",
+            prog.records[*r as usize]
+                .fields
+                .iter()
+                .map(|f| format!("`{}`", f.0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Type::List(t) => format!("a list of {}", expected(prog, t)),
         Type::Optional(t) => format!("{} or null", expected(prog, t)),
         _ => "a value".into(),
@@ -125,12 +140,21 @@ fn expected(prog: &Program, ty: &Type) -> String {
 
 fn parse_number(s: &str) -> Option<Decimal> {
     let t = s.trim();
-    Decimal::from_str_exact(t).ok().or_else(|| Decimal::from_scientific(t).ok())
+    Decimal::from_str_exact(t)
+        .ok()
+        .or_else(|| Decimal::from_scientific(t).ok())
 }
 
 /// Converts one value to the declared type.
 pub fn convert(prog: &Program, node: &FactNode, ty: &Type, origin: &Origin) -> Result<Value, String> {
-    let bad = || format!("is mistyped: expected {}, found `{}` {}", expected(prog, ty), shown(&node.value), origin.at(node.offset));
+    let bad = || {
+        format!(
+            "is mistyped: expected {}, found `{}` {}",
+            expected(prog, ty),
+            shown(&node.value),
+            origin.at(node.offset)
+        )
+    };
     let v = &node.value;
     Ok(match ty {
         Type::Optional(inner) => match v {
@@ -168,7 +192,11 @@ pub fn convert(prog: &Program, node: &FactNode, ty: &Type, origin: &Origin) -> R
         Type::Enum(e) => {
             let info = &prog.enums[*e as usize];
             let s = str_of(v).ok_or_else(bad)?;
-            let ix = info.external.iter().position(|x| x == s).or_else(|| info.variants.iter().position(|x| x == s));
+            let ix = info
+                .external
+                .iter()
+                .position(|x| x == s)
+                .or_else(|| info.variants.iter().position(|x| x == s));
             Value::Enum(ix.ok_or_else(bad)? as u32)
         }
         Type::List(t) => match v {
@@ -219,6 +247,9 @@ fn str_of(v: &FactValue) -> Option<&str> {
 
 /// Parses a fact file's text (JSON, or TOML when `toml` is true).
 pub fn parse(text: &str, toml: bool) -> Result<FactNode, super::FactSyntaxError> {
-    if toml { super::parse_toml(text) } else { super::parse_json(text) }
+    if toml {
+        super::parse_toml(text)
+    } else {
+        super::parse_json(text)
+    }
 }
-

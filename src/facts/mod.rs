@@ -5,6 +5,7 @@
 use std::fmt;
 
 pub mod json;
+pub mod load;
 pub mod toml;
 
 pub use self::json::parse_json;

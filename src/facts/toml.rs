@@ -194,10 +194,7 @@ mod tests {
         // Inline tables and dotted keys.
         let doc = parse_toml("a.b = 1\nc = { d = [1, 2], e = {} }\n").unwrap();
         assert_eq!(doc.get("a").unwrap().get("b").unwrap().value, n("1"));
-        assert_eq!(
-            doc.get("c").unwrap().get("e").unwrap().value,
-            FactValue::Object(vec![])
-        );
+        assert_eq!(doc.get("c").unwrap().get("e").unwrap().value, FactValue::Object(vec![]));
     }
 
     #[test]
@@ -206,11 +203,7 @@ mod tests {
         assert!(err.message.contains("duplicate"), "{err:?}");
         assert_eq!(line_col("a = 1\na = 2\n", err.offset as usize).0, 2);
         let err = parse_toml("a = \"open\nb = 1\n").unwrap_err();
-        assert_eq!(
-            line_col("a = \"open\nb = 1\n", err.offset as usize).0,
-            1,
-            "{err:?}"
-        );
+        assert_eq!(line_col("a = \"open\nb = 1\n", err.offset as usize).0, 1, "{err:?}");
         let err = parse_toml("a = 2025-02-30\n").unwrap_err();
         assert_ne!(err.offset, UNKNOWN_OFFSET);
         for bad in ["a =", "= 1", "[a\nb = 1", "a = [1,", "a = 1 2", "\u{0}"] {

@@ -1,0 +1,23 @@
+//! One bad rule file per error kind under `tests/check/`; each must produce its
+//! snapshot-tested diagnostics (checked together with the standard library),
+//! never a panic. Adding a case means adding a `.cba` file.
+
+use cba::load::{Contracts, load};
+
+#[test]
+fn bad_rule_files() {
+    insta::glob!("check/*.cba", |path| {
+        let loaded = load(&Contracts::Paths(vec![path.to_path_buf()])).expect("file loads");
+        let errors = loaded.diags.iter().filter(|d| d.is_error()).count();
+        assert!(errors > 0, "{} should have errors", path.display());
+        let mut text = cba::report::render_text(loaded.sources(), &loaded.diags);
+        // Paths differ between machines: keep the file name only.
+        let full = path.display().to_string();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        text = text.replace(&full, &format!("tests/check/{name}"));
+        insta::assert_snapshot!(text);
+    });
+}
