@@ -1,6 +1,8 @@
 //! Helpers shared by the parser's integration tests.
 #![allow(dead_code)]
 
+pub mod build;
+
 use cba::diag::Diagnostic;
 use cba::syntax::ast::{Expr, Module};
 use cba::syntax::span::FileId;

@@ -63,6 +63,10 @@ pub(super) fn convert(e: &Error<Rule>, src: &str, file: FileId, entry: Rule) -> 
             names.push(name);
         }
     }
+    // Optional trailers (`sub`, a quoted phrase, `?`) are rarely what is missing.
+    if names.iter().any(|n| !MINOR.contains(n)) {
+        names.retain(|n| !MINOR.contains(n));
+    }
     if names.is_empty() {
         names.push("something else");
     }
@@ -215,6 +219,8 @@ const NAME: &str = "a name";
 const TYPE_NAME: &str = "a capitalised type name";
 const EXPRESSION: &str = "an expression";
 const OPERATOR: &str = "an operator";
+const QUOTED: &str = "a quoted phrase";
+const MINOR: &[&str] = &["`sub`", QUOTED, "`?`"];
 
 /// The reader's name for what a grammar rule stands for; `None` for rules never
 /// worth naming (doc comments, unit words after a complete value).
@@ -248,7 +254,8 @@ fn human(rule: Rule) -> Option<&'static str> {
         citation | cite_art | cite_section | cite_sidebar | cite_source | section | section_range => {
             "a citation (`§6.A`, `Art. 23 §3.B`, `source \"…\"`)"
         }
-        string | quote | row_note => "a string",
+        string => "a string",
+        quote | row_note => QUOTED,
         cases | when_branch => "`when`",
         otherwise_branch => "`otherwise`",
         comp_tail => "`for`",

@@ -467,14 +467,15 @@ impl Lower {
                 if let Some((_, frac)) = number.split_once('.')
                     && frac.len() > 2
                 {
+                    // A warning: sub-cent amounts (`round($0.125, $0.01)`) are legitimate input.
                     self.report(
-                        Diagnostic::error(
+                        Diagnostic::warning(
                             E_MONEY_DECIMALS,
-                            format!("money has at most two decimals: `{text}`"),
+                            format!("money with more than two decimals: `{text}`"),
                             span,
-                            "more than cents",
+                            "less than a cent",
                         )
-                        .with_help("round to cents, or write a decimal number and multiply"),
+                        .with_help("amounts are usually whole cents: `round(x, $0.01)` rounds to cents"),
                     );
                 }
                 Literal::Quantity(self.decimal_from(number, span), Unit::Money)

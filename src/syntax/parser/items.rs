@@ -48,10 +48,10 @@ impl Lower {
         let span = self.span(&p);
         let mut module = Spanned::default();
         let mut names = Vec::new();
-        for (i, k) in self.kids(p).into_iter().enumerate() {
+        for k in self.kids(p) {
             match k.as_rule() {
-                Rule::ident if i == 0 => module = self.ident(&k),
-                Rule::ident => names.push(self.ident(&k)),
+                Rule::ident => module = self.ident(&k),
+                Rule::use_name => names.push(self.ident(&k)),
                 Rule::use_group => names.extend(self.kids(k).iter().map(|n| self.ident(n))),
                 _ => {}
             }
