@@ -1,13 +1,13 @@
 //! Runs every `tests/expr/*.txt` file: lines `EXPR  ==>  ANSWER`, evaluated with
 //! the embedded program and no facts. Adding an example means adding a line.
 
-mod common;
+mod program;
 
 use cba::eval::Case;
 
 #[test]
 fn expression_examples() {
-    let prog = common::program();
+    let prog = program::program();
     let mut failures = Vec::new();
     let mut count = 0;
     let mut files: Vec<_> = std::fs::read_dir("tests/expr")
@@ -29,7 +29,7 @@ fn expression_examples() {
             };
             count += 1;
             let mut case = Case::new(&prog);
-            match common::eval_text(&prog, &mut case, expr.trim()) {
+            match program::eval_text(&prog, &mut case, expr.trim()) {
                 Ok(got) if got == want.trim() => {}
                 Ok(got) => failures.push(format!(
                     "{}:{}: `{}` gave `{got}`, expected `{}`",

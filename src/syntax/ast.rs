@@ -196,6 +196,8 @@ pub enum TableValue {
 /// `test "name" { given path = expr … expect rule = expr … }`
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestDecl {
+    /// `///` lines before the test (added by the parser; tests may be documented).
+    pub doc: Option<String>,
     pub name: Spanned<String>,
     pub givens: Vec<Given>,
     pub expects: Vec<Expect>,

@@ -5,4 +5,4 @@ pub mod ast;
 pub mod parser;
 pub mod span;
 
-pub use parser::{parse_expr, parse_module};
+pub use parser::{is_incomplete, parse_expr, parse_module};

@@ -1,24 +1,78 @@
-//! Shared helpers for the integration tests.
+//! Helpers shared by the parser's integration tests.
 #![allow(dead_code)]
 
-use cba::eval::Case;
-use cba::ir::Program;
-use cba::load::{Contracts, load};
+pub mod build;
 
-/// The embedded standard library and Agreement, checked.
-pub fn program() -> Program {
-    let loaded = load(&Contracts::Embedded).expect("embedded sources load");
-    match loaded.program {
-        Ok(p) => p,
-        Err(sources) => panic!("{}", cba::report::render_text(&sources, &loaded.diags)),
+use cba::diag::Diagnostic;
+use cba::syntax::ast::{Expr, Module};
+use cba::syntax::span::FileId;
+use cba::syntax::{parse_expr, parse_module};
+
+pub const LANGUAGE_MD: &str = include_str!("../../docs/language.md");
+
+const ITEM_WORDS: &[&str] = &[
+    "module",
+    "facts",
+    "enum",
+    "record",
+    "rule",
+    "fn",
+    "exception",
+    "table",
+    "test",
+    "calendar",
+];
+
+/// The fenced blocks of the language reference that are modules or items, as
+/// complete modules (`module t` added when the block has no header). Blocks with
+/// placeholders (`rule NAME: TYPE …`) are left out.
+pub fn reference_examples() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut parts = LANGUAGE_MD.split("```");
+    parts.next();
+    while let Some(block) = parts.next() {
+        parts.next(); // the prose after the block
+        let block = block
+            .trim_start_matches(|c: char| c.is_alphanumeric())
+            .trim_start_matches('\n');
+        let first = block
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with("//"))
+            .unwrap_or("");
+        let word = first.split_whitespace().next().unwrap_or("");
+        if !ITEM_WORDS.contains(&word) || block.contains("NAME: TYPE") {
+            continue;
+        }
+        if word == "module" {
+            out.push(block.to_string());
+        } else {
+            out.push(format!("module t\n{block}"));
+        }
+    }
+    out
+}
+
+pub fn module(src: &str) -> Module {
+    let (m, diags) = parse_module(src, FileId(0));
+    assert!(diags.is_empty(), "diagnostics for\n{src}\n{diags:#?}");
+    m.expect("a module")
+}
+
+pub fn module_errors(src: &str) -> Vec<Diagnostic> {
+    parse_module(src, FileId(0)).1
+}
+
+pub fn expr(src: &str) -> Expr {
+    match parse_expr(src, FileId(0)) {
+        Ok(e) => e,
+        Err(d) => panic!("{src}: {d:#?}"),
     }
 }
 
-/// Evaluates an expression against a case; the answer as text, or the error.
-pub fn eval_text(prog: &Program, case: &mut Case, text: &str) -> Result<String, String> {
-    let checked = cba::check::check_expr(prog, "<test>", text)
-        .map_err(|(sources, diags)| cba::report::render_text(&sources, &diags))?;
-    case.eval_top(&checked.expr, checked.locals)
-        .map(|v| cba::eval::format::text(prog, &v, &checked.ty))
-        .map_err(|e| e.message(prog))
+pub fn expr_errors(src: &str) -> Vec<Diagnostic> {
+    match parse_expr(src, FileId(0)) {
+        Ok(e) => panic!("{src} parsed as {e:?}"),
+        Err(d) => d,
+    }
 }

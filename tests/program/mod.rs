@@ -1,0 +1,24 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+use cba::eval::Case;
+use cba::ir::Program;
+use cba::load::{Contracts, load};
+
+/// The embedded standard library and Agreement, checked.
+pub fn program() -> Program {
+    let loaded = load(&Contracts::Embedded).expect("embedded sources load");
+    match loaded.program {
+        Ok(p) => p,
+        Err(sources) => panic!("{}", cba::report::render_text(&sources, &loaded.diags)),
+    }
+}
+
+/// Evaluates an expression against a case; the answer as text, or the error.
+pub fn eval_text(prog: &Program, case: &mut Case, text: &str) -> Result<String, String> {
+    let checked = cba::check::check_expr(prog, "<test>", text)
+        .map_err(|(sources, diags)| cba::report::render_text(&sources, &diags))?;
+    case.eval_top(&checked.expr, checked.locals)
+        .map(|v| cba::eval::format::text(prog, &v, &checked.ty))
+        .map_err(|e| e.message(prog))
+}
