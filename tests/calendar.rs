@@ -7,7 +7,7 @@ use cba::eval::Case;
 
 #[test]
 fn federal_holidays_2015_to_2030() {
-    let prog = program::program();
+    let prog = program::stdlib();
     let mut case = Case::new(&prog);
     let data = std::fs::read_to_string("tests/data/federal-holidays.txt").expect("holiday data");
     let mut years = 0;
@@ -29,7 +29,7 @@ fn federal_holidays_2015_to_2030() {
 /// plus one workday is the workday after it.
 #[test]
 fn workdays_skip_every_holiday() {
-    let prog = program::program();
+    let prog = program::stdlib();
     let mut case = Case::new(&prog);
     for year in 2015..=2030 {
         let got = program::eval_text(

@@ -7,7 +7,7 @@ use cba::eval::Case;
 
 #[test]
 fn expression_examples() {
-    let prog = program::program();
+    let prog = program::stdlib();
     let mut failures = Vec::new();
     let mut count = 0;
     let mut files: Vec<_> = std::fs::read_dir("tests/expr")

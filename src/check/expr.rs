@@ -202,25 +202,13 @@ impl Checker {
             }
             Literal::Date(d) => match dates::from_ymd(d.year, d.month, d.day) {
                 Some(day) => (Value::Date(day), Type::Date),
-                None => {
-                    self.error(
-                        Diagnostic::error("E0306", "this date does not exist", span, "no such day")
-                            .with_help("check the month and day"),
-                    );
-                    return poison(span);
-                }
+                None => return poison(span), // the parser reported it
             },
             Literal::YearMonth(y, m) => (Value::YearMonth(y * 12 + *m as i32 - 1), Type::YearMonth),
             Literal::Time(m) => (Value::Time(*m), Type::Time),
             Literal::DateTime(d, m) => match dates::from_ymd(d.year, d.month, d.day) {
                 Some(day) => (Value::DateTime(day as i64 * 1440 + *m as i64), Type::DateTime),
-                None => {
-                    self.error(
-                        Diagnostic::error("E0306", "this date does not exist", span, "no such day")
-                            .with_help("check the month and day"),
-                    );
-                    return poison(span);
-                }
+                None => return poison(span), // the parser reported it
             },
             Literal::String(text) => {
                 if let Some(Type::Enum(id)) = expected.map(|t| t.strip_optional()) {
@@ -341,6 +329,11 @@ impl Checker {
                 .with_help(format!("name one fact of the group, e.g. {}", members.join(", "))),
             );
             return poison(span);
+        }
+        if segs.len() == 1
+            && let Some(Type::Enum(id)) = expected.map(|t| t.strip_optional())
+        {
+            return self.variant(*id, first, span);
         }
         self.unknown_name(s, segs, span);
         poison(span)

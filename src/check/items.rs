@@ -220,13 +220,8 @@ impl Checker {
                     );
                     continue;
                 };
+                // The parser has already reported a date that does not exist.
                 let Some(day) = crate::eval::dates::from_ymd(d.node.year, d.node.month, d.node.day) else {
-                    self.error(Diagnostic::error(
-                        "E0306",
-                        "this date does not exist",
-                        d.span,
-                        "no such day",
-                    ));
                     continue;
                 };
                 if let Some(c) = cell(self, r) {
@@ -303,7 +298,13 @@ impl Checker {
                 continue;
             };
             let ty = self.facts[fid as usize].ty.clone();
-            if let Some(v) = self.const_expr(module, &g.value, &ty) {
+            // A given is a fact value: a plain number stands for a quantity, as in a fact file.
+            let v = match (strip_qty(&ty), &g.value.node) {
+                (Some(scale), ast::ExprKind::Lit(ast::Literal::Int(n))) => Some(Value::Num(rust_decimal::Decimal::from(*n) / scale)),
+                (Some(scale), ast::ExprKind::Lit(ast::Literal::Decimal(d))) => Some(Value::Num(*d / scale)),
+                _ => self.const_expr(module, &g.value, &ty),
+            };
+            if let Some(v) = v {
                 givens.push((fid, v, g.span));
             }
         }
@@ -487,6 +488,15 @@ impl Checker {
                 }
             }
         }
+    }
+}
+
+/// For a quantity type, the scale of a plain number given for it (percent: 100).
+fn strip_qty(t: &crate::types::Type) -> Option<rust_decimal::Decimal> {
+    match t.strip_optional() {
+        crate::types::Type::Qty(_) => Some(rust_decimal::Decimal::ONE),
+        crate::types::Type::Percent => Some(rust_decimal::Decimal::from(100)),
+        _ => None,
     }
 }
 

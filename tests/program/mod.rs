@@ -7,7 +7,16 @@ use cba::load::{Contracts, load};
 
 /// The embedded standard library and Agreement, checked.
 pub fn program() -> Program {
-    let loaded = load(&Contracts::Embedded).expect("embedded sources load");
+    checked(Contracts::Embedded)
+}
+
+/// The standard library alone.
+pub fn stdlib() -> Program {
+    checked(Contracts::Paths(Vec::new()))
+}
+
+fn checked(c: Contracts) -> Program {
+    let loaded = load(&c).expect("sources load");
     match loaded.program {
         Ok(p) => p,
         Err(sources) => panic!("{}", cba::report::render_text(&sources, &loaded.diags)),
