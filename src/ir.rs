@@ -335,6 +335,8 @@ pub enum Builtin {
     IsWorkday,
     NextWorkday,
     Text,
+    /// `text` of an enum value: its external spelling; the second argument is the enum id.
+    EnumText,
     StartsWith,
     StrContains,
     Lower,

@@ -205,7 +205,14 @@ impl Checker {
             "time_of" if tys == [Type::DateTime] => Ok((B::TimeOf, Type::Time)),
             "datetime" if tys == [Type::Date, Type::Time] => Ok((B::DateTime, Type::DateTime)),
             "today" if tys.is_empty() => Ok((B::Today, Type::Date)),
-            "text" if one(&tys) => Ok((B::Text, Type::String)),
+            "text" if one(&tys) => match &tys[0] {
+                Type::Enum(e) => {
+                    let mut irs = irs;
+                    irs.push(mk(ExprKind::Const(crate::eval::value::Value::Enum(*e)), span));
+                    return (mk(ExprKind::Builtin(B::EnumText, irs), span), Type::String);
+                }
+                _ => Ok((B::Text, Type::String)),
+            },
             "starts_with" if tys == [Type::String, Type::String] => Ok((B::StartsWith, Type::Bool)),
             "lower" | "upper" if tys == [Type::String] => {
                 Ok((if name == "lower" { B::Lower } else { B::Upper }, Type::String))

@@ -309,6 +309,13 @@ impl Checker {
                 None => {}
             }
         }
+        if segs.len() >= 2
+            && s.local(first).is_none()
+            && let Some(r @ ItemRef::Rule(_)) = self.item(s.module, first)
+        {
+            let (ir, t) = self.item_value(s, r, first, segs[0].span);
+            return self.fields(ir, t, &segs[1..]);
+        }
         let full = join_path(segs);
         if let Some(gspan) = self.fact_groups.get(&full).copied() {
             let members: Vec<String> = self

@@ -300,7 +300,9 @@ impl Checker {
             let ty = self.facts[fid as usize].ty.clone();
             // A given is a fact value: a plain number stands for a quantity, as in a fact file.
             let v = match (strip_qty(&ty), &g.value.node) {
-                (Some(scale), ast::ExprKind::Lit(ast::Literal::Int(n))) => Some(Value::Num(rust_decimal::Decimal::from(*n) / scale)),
+                (Some(scale), ast::ExprKind::Lit(ast::Literal::Int(n))) => {
+                    Some(Value::Num(rust_decimal::Decimal::from(*n) / scale))
+                }
                 (Some(scale), ast::ExprKind::Lit(ast::Literal::Decimal(d))) => Some(Value::Num(*d / scale)),
                 _ => self.const_expr(module, &g.value, &ty),
             };

@@ -100,7 +100,7 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
             }
             Value::Num(t)
         }
-        B::Any => Value::Bool(list(&v[0])?.iter().any(|x| *x == Value::Bool(true))),
+        B::Any => Value::Bool(list(&v[0])?.contains(&Value::Bool(true))),
         B::All => Value::Bool(list(&v[0])?.iter().all(|x| *x == Value::Bool(true))),
         B::First => list(&v[0])?.first().cloned().unwrap_or(Value::None),
         B::Last => list(&v[0])?.last().cloned().unwrap_or(Value::None),
@@ -188,6 +188,12 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
         },
         B::Today => Value::Date(case.today),
         B::Text => Value::Str(super::format::plain_text(&v[0]).into()),
+        B::EnumText => match (&v[0], &v[1]) {
+            (Value::Enum(i), Value::Enum(e)) => {
+                Value::Str(case.prog.enums[*e as usize].external[*i as usize].as_str().into())
+            }
+            _ => return Err(EvalError::runtime("expected an enum value", span)),
+        },
         B::StartsWith | B::StrContains => match (&v[0], &v[1]) {
             (Value::Str(a), Value::Str(p)) => Value::Bool(if b == B::StartsWith {
                 a.starts_with(&**p)

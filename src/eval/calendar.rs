@@ -49,7 +49,7 @@ fn build(prog: &Program) -> std::result::Result<WorkdayTable, String> {
     Ok(WorkdayTable::new(first, last, cal.weekend, &holidays))
 }
 
-fn table<'p>(prog: &'p Program, span: Span) -> Result<&'p WorkdayTable> {
+fn table(prog: &Program, span: Span) -> Result<&WorkdayTable> {
     if BUILDING.with(Cell::get) {
         return Err(EvalError::runtime(
             "the holiday function cannot itself count workdays",

@@ -215,7 +215,7 @@ pub fn convert(prog: &Program, node: &FactNode, ty: &Type, origin: &Origin) -> R
                 let mut out = Vec::with_capacity(fields.len());
                 for (name, fty, default) in fields {
                     match node.get(name) {
-                        Some(x) if !(matches!(x.value, FactValue::Null) && !matches!(fty, Type::Optional(_))) => {
+                        Some(x) if !matches!(x.value, FactValue::Null) || matches!(fty, Type::Optional(_)) => {
                             out.push(convert(prog, x, fty, origin)?)
                         }
                         _ => match default {
