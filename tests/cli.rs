@@ -1,0 +1,153 @@
+//! The real binary, end to end, on a small fixture contract and on the Agreement.
+
+use assert_cmd::Command;
+
+fn cba() -> Command {
+    Command::cargo_bin("cba").expect("binary builds")
+}
+
+const FIXTURE: &str = "tests/fixtures/contracts";
+
+fn eval(args: &[&str]) -> (i32, String, String) {
+    let out = cba().arg("eval").arg("--contracts").arg(FIXTURE).args(args).output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn expr_evaluates_with_the_stdlib() {
+    cba().args(["eval", "--expr", "add_workdays(2025-02-14, 35)"]).assert().success().stdout("2025-04-07\n");
+}
+
+#[test]
+fn json_answers_in_query_order() {
+    let (code, out, _) = eval(&[
+        "--facts",
+        "tests/fixtures/facts/case.json",
+        "--query",
+        "steps.step2_deadline",
+        "--query",
+        "steps.step1_deadline",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "{\n  \"steps.step2_deadline\": \"2025-05-07\",\n  \"steps.step1_deadline\": \"2025-04-07\"\n}\n");
+}
+
+#[test]
+fn toml_facts_answer_the_same() {
+    let (code, out, _) =
+        eval(&["--facts", "tests/fixtures/facts/case.toml", "--query", "steps.step2_deadline", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"steps.step2_deadline\": \"2025-05-07\""), "{out}");
+}
+
+#[test]
+fn facts_from_stdin() {
+    let facts = std::fs::read_to_string("tests/fixtures/facts/case.json").expect("fixture");
+    let out = cba()
+        .args(["eval", "--contracts", FIXTURE, "--facts", "-", "--query", "steps.hours_left"])
+        .write_stdin(facts)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "steps.hours_left  248 h\n");
+}
+
+#[test]
+fn text_mode_is_aligned() {
+    let (code, out, _) = eval(&["--facts", "tests/fixtures/facts/case.json"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "steps.step1_deadline  2025-04-07\nsteps.step2_deadline  2025-05-07\nsteps.hours_left      248 h\n"
+    );
+}
+
+#[test]
+fn missing_fact_fails_that_query_only() {
+    let (code, out, _) = eval(&[
+        "--facts",
+        "tests/fixtures/facts/case.json",
+        "--query",
+        "steps.hours_left",
+        "--query",
+        "steps.nope",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["steps.hours_left"], 248);
+    assert!(v["errors"]["steps.nope"].as_str().unwrap_or("").contains("unknown query"));
+}
+
+#[test]
+fn missing_fact_names_fact_rule_and_citation() {
+    let dir = std::env::temp_dir().join("cba-cli-missing.json");
+    std::fs::write(&dir, r#"{"steps": {"method": "mail"}}"#).expect("write");
+    let (code, out, _) =
+        eval(&["--facts", dir.to_str().unwrap_or_default(), "--query", "steps.step1_deadline", "--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let msg = v["errors"]["steps.step1_deadline"].as_str().unwrap_or("");
+    assert!(msg.contains("missing fact `steps.knew_on`"), "{msg}");
+    assert!(msg.contains("`steps.step1_deadline`"), "{msg}");
+    assert!(msg.contains("Art. 10 §6.A"), "{msg}");
+}
+
+#[test]
+fn mistyped_fact_names_line_and_column() {
+    let (code, out, _) =
+        eval(&["--facts", "tests/fixtures/facts/mistyped.json", "--query", "steps.step1_deadline", "--query", "steps.hours_left"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("steps.hours_left      1,236 h") || out.contains("1236 h"), "{out}");
+    assert!(out.contains("mistyped.json:3:16"), "{out}");
+    assert!(out.contains("expected a date"), "{out}");
+}
+
+#[test]
+fn raised_error_is_reported_with_rule() {
+    let dir = std::env::temp_dir().join("cba-cli-raised.json");
+    std::fs::write(&dir, r#"{"steps": {"knew_on": "2025-02-14"}}"#).expect("write");
+    let (code, out, _) = eval(&["--facts", dir.to_str().unwrap_or_default(), "--query", "steps.step2_deadline"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("no Step One answer yet"), "{out}");
+}
+
+#[test]
+fn broken_fact_file_is_a_clear_error() {
+    let (code, _, err) = eval(&["--facts", "tests/fixtures/facts/broken.json"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("broken.json"), "{err}");
+}
+
+#[test]
+fn check_reports_json_diagnostics() {
+    let out = cba().args(["check", "--format", "json", "tests/check/unknown-fact.cba"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let d = &v[0];
+    assert_eq!(d["code"], "E0202");
+    assert_eq!(d["line"], 11);
+    assert_eq!(d["column"], 5);
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["help"], "did you mean `grievance.step1.received_on`?");
+    assert!(d["file"].as_str().unwrap_or("").ends_with("unknown-fact.cba"));
+}
+
+#[test]
+fn check_fixture_is_clean() {
+    cba().args(["check", FIXTURE]).assert().success();
+}
+
+#[test]
+fn test_runner_counts() {
+    let out = cba().args(["test", FIXTURE]).output().expect("runs");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("1 passed, 0 failed\n"));
+}
