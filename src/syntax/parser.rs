@@ -78,10 +78,10 @@ pub fn is_incomplete(src: &str) -> bool {
     if guard::open_brackets(src) > 0 {
         return true;
     }
-    let rule = if guard::starts_with_item(src) {
-        Rule::items_input
-    } else {
-        Rule::expr_input
+    let rule = match guard::first_word(src) {
+        Some("module") => Rule::module,
+        _ if guard::starts_with_item(src) => Rule::items_input,
+        _ => Rule::expr_input,
     };
     if guard::check(src, FileId(0)).is_err() {
         return false;
