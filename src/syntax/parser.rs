@@ -255,12 +255,13 @@ fn is_noise(rule: Rule) -> bool {
     )
 }
 
-/// `/// a` lines → "a" (the `/// ` prefix stripped, lines joined with newlines).
+/// `/// a` lines → "a" (the `/// ` prefix and trailing spaces stripped, lines joined
+/// with newlines).
 fn doc_text(p: &P<'_>) -> String {
     p.clone()
         .into_inner()
         .map(|line| {
-            let text = line.as_str().trim_end_matches('\r');
+            let text = line.as_str().trim_end();
             let text = text.strip_prefix("///").unwrap_or(text);
             text.strip_prefix(' ').unwrap_or(text).to_string()
         })
