@@ -214,6 +214,30 @@ fn nesting_too_deep() {
 }
 
 #[test]
+fn every_nesting_form_is_accepted_to_200_levels_and_rejected_beyond() {
+    let forms = [
+        ("(", ")"),
+        ("[", "]"),
+        ("f(", ")"),
+        ("{", "}"),
+        ("if a then 1 else ", ""),
+        ("not ", ""),
+        ("- ", ""),
+        ("let x = 1 in ", ""),
+        ("when a => ", ""),
+        ("sort(", ")"),
+        ("[x for x in ", "]"),
+        ("Entry { a: ", "}"),
+    ];
+    for (open, close) in forms {
+        let at = |n: usize| format!("module t\nrule x: int = {}1{}\n", open.repeat(n), close.repeat(n));
+        assert!(module_errors(&at(200)).is_empty(), "{open}");
+        let too_deep = module_errors(&at(201));
+        assert_eq!(too_deep.iter().map(|d| d.code).collect::<Vec<_>>(), ["E0002"], "{open}");
+    }
+}
+
+#[test]
 fn expressions_alone() {
     let d = expr_errors("1 +");
     assert_eq!(
