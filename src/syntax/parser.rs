@@ -43,6 +43,10 @@ const MAX_RECURSION: u32 = 300;
 /// syntax error found. A module is returned even when a literal is invalid (a bad
 /// date, a too-large number): those are reported and replaced by a best guess.
 pub fn parse_module(src: &str, file: FileId) -> (Option<Module>, Vec<Diagnostic>) {
+    with_big_stack(|| parse_module_here(src, file))
+}
+
+fn parse_module_here(src: &str, file: FileId) -> (Option<Module>, Vec<Diagnostic>) {
     let pair = match parse_rule(Rule::module, src, file) {
         Ok(pair) => pair,
         Err(diag) => return (None, vec![*diag]),
@@ -55,6 +59,10 @@ pub fn parse_module(src: &str, file: FileId) -> (Option<Module>, Vec<Diagnostic>
 /// Parses a single expression (for `--expr` and the REPL): the whole input must be
 /// one expression.
 pub fn parse_expr(src: &str, file: FileId) -> Result<Expr, Vec<Diagnostic>> {
+    with_big_stack(|| parse_expr_here(src, file))
+}
+
+fn parse_expr_here(src: &str, file: FileId) -> Result<Expr, Vec<Diagnostic>> {
     let pair = parse_rule(Rule::expr_input, src, file).map_err(|d| vec![*d])?;
     let cx = Lower::new(file);
     let expr = cx.lower_expr_input(pair);
@@ -78,10 +86,10 @@ pub fn is_incomplete(src: &str) -> bool {
     if guard::open_brackets(src) > 0 {
         return true;
     }
-    let rule = if guard::starts_with_item(src) {
-        Rule::items_input
-    } else {
-        Rule::expr_input
+    let rule = match guard::first_word(src) {
+        Some("module") => Rule::module,
+        _ if guard::starts_with_item(src) => Rule::items_input,
+        _ => Rule::expr_input,
     };
     if guard::check(src, FileId(0)).is_err() {
         return false;
@@ -91,6 +99,33 @@ pub fn is_incomplete(src: &str) -> bool {
         Ok(_) => false,
         Err(e) => errors::error_offset(&e) >= end,
     }
+}
+
+/// Stack for parsing and lowering: both recurse once per nesting level (up to
+/// [`MAX_NESTING`]), and a debug build uses several KB a level, more than a test
+/// thread's 2 MB. Only touched pages are committed.
+const PARSE_STACK: usize = 64 * 1024 * 1024;
+
+/// Runs `f` on a thread with a [`PARSE_STACK`] stack, or here if no thread can be
+/// started. A panic inside (a bug) is passed on to the caller.
+fn with_big_stack<T: Send, F: FnOnce() -> T + Send>(f: F) -> T {
+    let (tx, rx) = std::sync::mpsc::channel::<F>();
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("cba-parse".into())
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(scope, move || rx.recv().map(|job| job()));
+        let Ok(handle) = spawned else { return f() };
+        if let Err(unsent) = tx.send(f) {
+            return (unsent.0)();
+        }
+        match handle.join() {
+            Ok(Ok(result)) => result,
+            // The job was sent before joining, so the thread always receives it.
+            Ok(Err(_)) => unreachable!("the parse thread lost its job"),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
 }
 
 /// Runs the depth guard and pest; returns the top pair.
@@ -255,12 +290,13 @@ fn is_noise(rule: Rule) -> bool {
     )
 }
 
-/// `/// a` lines → "a" (the `/// ` prefix stripped, lines joined with newlines).
+/// `/// a` lines → "a" (the `/// ` prefix and trailing spaces stripped, lines joined
+/// with newlines).
 fn doc_text(p: &P<'_>) -> String {
     p.clone()
         .into_inner()
         .map(|line| {
-            let text = line.as_str().trim_end_matches('\r');
+            let text = line.as_str().trim_end();
             let text = text.strip_prefix("///").unwrap_or(text);
             text.strip_prefix(' ').unwrap_or(text).to_string()
         })

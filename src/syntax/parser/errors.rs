@@ -46,14 +46,31 @@ pub(super) fn convert(e: &Error<Rule>, src: &str, file: FileId, entry: Rule) -> 
         )
         .with_help("close the string with `\"` on the same line; write `\\\"` for a quote inside it");
     }
-    if entry == Rule::module && positives.contains(&Rule::kw_module) {
+    if entry == Rule::module && guard::first_word(src) != Some("module") {
+        let (start, end) = guard::first_token(src);
         return Diagnostic::error(
             E_NO_MODULE,
             "a file must start with `module NAME`",
-            span,
+            Span::new(file, start, end),
             "expected `module` here",
         )
         .with_help("add a first line such as `module grievance`");
+    }
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if let Some((start, end)) = guard::doc_before(src, pos)
+        && !ITEM_WORDS.contains(&word.as_str())
+        && positives.iter().any(|r| human(*r) == Some(ITEM))
+    {
+        return Diagnostic::error(
+            E_DOC_COMMENT,
+            "a doc comment must come before a module, item, fact, field, variant or table row",
+            Span::new(file, start, end),
+            "this doc comment documents nothing",
+        )
+        .with_help("write `//` for a plain comment");
     }
     let mut names: Vec<&'static str> = Vec::new();
     for rule in &positives {
@@ -63,21 +80,26 @@ pub(super) fn convert(e: &Error<Rule>, src: &str, file: FileId, entry: Rule) -> 
             names.push(name);
         }
     }
+    // Postfix `(` and `[` accompany every operator: not worth listing.
+    if names.contains(&OPERATOR) {
+        names.retain(|n| *n != "`(`" && *n != "`[`");
+    }
     // Optional trailers (`sub`, a quoted phrase, `?`) are rarely what is missing.
     if names.iter().any(|n| !MINOR.contains(n)) {
         names.retain(|n| !MINOR.contains(n));
     }
-    if names.is_empty() {
-        names.push("something else");
-    }
-    let expected = join_or(&names);
     let label = if len == 0 {
         "the input ends here".to_string()
     } else {
         format!("unexpected {found}")
     };
-    let mut diag = Diagnostic::error(E_SYNTAX, format!("expected {expected}, found {found}"), span, label);
-    if let Some(help) = guess_help(&names, rest, &found) {
+    let message = if names.is_empty() {
+        format!("unexpected {found}")
+    } else {
+        format!("expected {}, found {found}", join_or(&names))
+    };
+    let mut diag = Diagnostic::error(E_SYNTAX, message, span, label);
+    if let Some(help) = guess_help(&names, &src[..pos], rest, &found) {
         diag = diag.with_help(help);
     }
     diag
@@ -133,7 +155,7 @@ const KEYWORDS: &[&str] = &[
     "of",
 ];
 
-fn guess_help(names: &[&str], rest: &str, found: &str) -> Option<String> {
+fn guess_help(names: &[&str], before: &str, rest: &str, found: &str) -> Option<String> {
     let word: String = rest
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -154,14 +176,28 @@ fn guess_help(names: &[&str], rest: &str, found: &str) -> Option<String> {
     if rest.starts_with('=') && !rest.starts_with("==") && !rest.starts_with("=>") && expects(OPERATOR) {
         return Some("to compare two values, write `==`".to_string());
     }
-    if expects("`=>`") && (rest.starts_with(':') || rest.starts_with("->") || rest.starts_with("then")) {
+    let arrow_typo = rest.starts_with('>') && before.ends_with('-');
+    let arrow_expected =
+        expects("`=>`") && (rest.starts_with(':') || rest.starts_with("->") || rest.starts_with("then"));
+    if arrow_typo || arrow_expected {
         return Some("a branch is written `when CONDITION => VALUE`".to_string());
     }
     if expects("`else`") {
         return Some("an `if` needs both `then` and `else`".to_string());
     }
-    if rest.starts_with('{') && expects(EXPRESSION) {
+    let record_without_name = rest.starts_with(':') && {
+        let head = before
+            .trim_end()
+            .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        head.trim_end().ends_with('{')
+    };
+    if record_without_name || (rest.starts_with('{') && expects(EXPRESSION)) {
         return Some("a record value is written `Name { field: value }`; a list `[a, b]`".to_string());
+    }
+    let value_next = !word.is_empty() || rest.starts_with(['"', '$']);
+    let starts_value = rest.starts_with(|c: char| c.is_ascii_digit() || c == '"' || c == '$');
+    if expects(OPERATOR) && value_next && (!expects(ITEM) || starts_value) {
+        return Some("two values in a row: is an operator or a comma missing?".to_string());
     }
     if found == "end of input" && expects(EXPRESSION) {
         return Some("the text stops where an expression should follow".to_string());
@@ -219,6 +255,20 @@ const NAME: &str = "a name";
 const TYPE_NAME: &str = "a capitalised type name";
 const EXPRESSION: &str = "an expression";
 const OPERATOR: &str = "an operator";
+const ITEM: &str = "an item (`rule`, `facts`, `table`, `test`, …)";
+const ITEM_WORDS: &[&str] = &[
+    "module",
+    "facts",
+    "enum",
+    "record",
+    "rule",
+    "fn",
+    "exception",
+    "table",
+    "test",
+    "calendar",
+    "use",
+];
 const QUOTED: &str = "a quoted phrase";
 const MINOR: &[&str] = &["`sub`", QUOTED, "`?`"];
 
@@ -228,8 +278,8 @@ fn human(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
         EOI => "end of input",
-        expr | expr_no_in | paren | list_lit | set_lit | if_expr | let_expr | when_expr | error_expr | sort_expr
-        | fold_expr | record_lit | path_start | op_not | op_neg | datetime_lit | date_lit | bad_date
+        expr | expr_no_in | primary | paren | list_lit | set_lit | if_expr | let_expr | when_expr | error_expr
+        | sort_expr | fold_expr | record_lit | path_start | op_not | op_neg | datetime_lit | date_lit | bad_date
         | year_month_lit | time_lit | money_lit | percent_lit | quantity | number_lit | bool_lit | none_lit
         | table_value | expr_input => EXPRESSION,
         op_coalesce | op_or | op_and | op_not_in | op_in | op_eq | op_ne | op_le | op_ge | op_lt | op_gt | op_add
@@ -248,7 +298,8 @@ fn human(rule: Rule) -> Option<&'static str> {
         lbracket => "`[`",
         rbracket => "`]`",
         item | items_input | rule_kw | facts_block | enum_decl | record_decl | rule_decl | exception_decl
-        | table_decl | test_decl | calendar_decl => "an item (`rule`, `facts`, `table`, `test`, …)",
+        | table_decl | test_decl | calendar_decl | kw_facts | kw_enum | kw_record | kw_rule | kw_fn | kw_exception
+        | kw_table | kw_test | kw_calendar => ITEM,
         use_decl => "`use`",
         article => "`article`",
         citation | cite_art | cite_section | cite_sidebar | cite_source | section | section_range => {
@@ -277,18 +328,9 @@ fn human(rule: Rule) -> Option<&'static str> {
         kw_module => "`module`",
         kw_article => "`article`",
         kw_use => "`use`",
-        kw_facts => "`facts`",
-        kw_enum => "`enum`",
-        kw_record => "`record`",
-        kw_rule => "`rule`",
-        kw_fn => "`fn`",
-        kw_exception => "`exception`",
-        kw_table => "`table`",
-        kw_test => "`test`",
         kw_given => "`given`",
         kw_expect => "`expect`",
         kw_error => "`error`",
-        kw_calendar => "`calendar`",
         kw_when => "`when`",
         kw_otherwise => "`otherwise`",
         kw_if => "`if`",

@@ -253,6 +253,15 @@ impl Lower {
     }
 
     fn lower_primary(&self, p: P<'_>) -> DExpr {
+        // `primary` wraps the actual form (it is a named rule for error messages).
+        let p = if p.as_rule() == Rule::primary {
+            match p.into_inner().next() {
+                Some(inner) => inner,
+                None => return (none_at(Span::default()), 1),
+            }
+        } else {
+            p
+        };
         let span = self.span(&p);
         let rule = p.as_rule();
         let mut depth = 0;

@@ -158,6 +158,37 @@ pub(super) fn starts_with_item(src: &str) -> bool {
     }
 }
 
+/// The first word of the input after doc comments, if it starts with a word.
+pub(super) fn first_word(src: &str) -> Option<&str> {
+    match tokens(src).find(|(_, _, t)| *t != Tok::Doc) {
+        Some((_, _, Tok::Word(w))) => Some(w),
+        _ => None,
+    }
+}
+
+/// The start and end of the first token after doc comments (the end of the input
+/// when there is none).
+pub(super) fn first_token(src: &str) -> (usize, usize) {
+    tokens(src)
+        .find(|(_, _, t)| *t != Tok::Doc)
+        .map_or((src.len(), src.len()), |(s, e, _)| (s, e))
+}
+
+/// The span of the doc comment that ends right before `pos`, if any.
+pub(super) fn doc_before(src: &str, pos: usize) -> Option<(usize, usize)> {
+    let mut last = None;
+    for (s, e, t) in tokens(src) {
+        if s >= pos {
+            break;
+        }
+        last = Some((s, e, t));
+    }
+    match last {
+        Some((s, e, Tok::Doc)) => Some((s, e)),
+        _ => None,
+    }
+}
+
 /// What keeps nesting open inside one bracket level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Opener {

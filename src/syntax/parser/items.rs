@@ -354,9 +354,7 @@ impl Lower {
             match k.as_rule() {
                 Rule::doc => row.doc = Some(doc_text(&k)),
                 Rule::table_key => row.key = self.lower_table_key(k),
-                Rule::row_note => {
-                    row.note = self.kids(k).into_iter().next().map(|s| self.lower_string(s));
-                }
+                Rule::row_note => row.note = Some(self.lower_string(k)),
                 Rule::table_value => row.value = self.lower_table_value(k),
                 _ => {}
             }

@@ -68,7 +68,7 @@ impl Lower {
                 Rule::cite_section => self.lower_cite_section(k, &mut c),
                 Rule::cite_sidebar => c.sidebar = true,
                 Rule::cite_source => c.source = self.kids(k).into_iter().next().map(|s| self.lower_string(s)),
-                Rule::quote => c.quote = self.kids(k).into_iter().next().map(|s| self.lower_string(s)),
+                Rule::quote => c.quote = Some(self.lower_string(k)),
                 _ => {}
             }
         }
