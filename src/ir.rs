@@ -335,6 +335,8 @@ pub enum Builtin {
     IsWorkday,
     NextWorkday,
     Text,
+    /// `required(fact)`: the optional fact's value, or a missing-fact error.
+    Required,
     /// `text` of an enum value: its external spelling; the second argument is the enum id.
     EnumText,
     StartsWith,

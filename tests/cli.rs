@@ -9,7 +9,13 @@ fn cba() -> Command {
 const FIXTURE: &str = "tests/fixtures/contracts";
 
 fn eval(args: &[&str]) -> (i32, String, String) {
-    let out = cba().arg("eval").arg("--contracts").arg(FIXTURE).args(args).output().expect("runs");
+    let out = cba()
+        .arg("eval")
+        .arg("--contracts")
+        .arg(FIXTURE)
+        .args(args)
+        .output()
+        .expect("runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -19,7 +25,11 @@ fn eval(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn expr_evaluates_with_the_stdlib() {
-    cba().args(["eval", "--expr", "add_workdays(2025-02-14, 35)"]).assert().success().stdout("2025-04-07\n");
+    cba()
+        .args(["eval", "--expr", "add_workdays(2025-02-14, 35)"])
+        .assert()
+        .success()
+        .stdout("2025-04-07\n");
 }
 
 #[test]
@@ -35,13 +45,22 @@ fn json_answers_in_query_order() {
         "json",
     ]);
     assert_eq!(code, 0);
-    assert_eq!(out, "{\n  \"steps.step2_deadline\": \"2025-05-07\",\n  \"steps.step1_deadline\": \"2025-04-07\"\n}\n");
+    assert_eq!(
+        out,
+        "{\n  \"steps.step2_deadline\": \"2025-05-07\",\n  \"steps.step1_deadline\": \"2025-04-07\"\n}\n"
+    );
 }
 
 #[test]
 fn toml_facts_answer_the_same() {
-    let (code, out, _) =
-        eval(&["--facts", "tests/fixtures/facts/case.toml", "--query", "steps.step2_deadline", "--format", "json"]);
+    let (code, out, _) = eval(&[
+        "--facts",
+        "tests/fixtures/facts/case.toml",
+        "--query",
+        "steps.step2_deadline",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0);
     assert!(out.contains("\"steps.step2_deadline\": \"2025-05-07\""), "{out}");
 }
@@ -50,7 +69,15 @@ fn toml_facts_answer_the_same() {
 fn facts_from_stdin() {
     let facts = std::fs::read_to_string("tests/fixtures/facts/case.json").expect("fixture");
     let out = cba()
-        .args(["eval", "--contracts", FIXTURE, "--facts", "-", "--query", "steps.hours_left"])
+        .args([
+            "eval",
+            "--contracts",
+            FIXTURE,
+            "--facts",
+            "-",
+            "--query",
+            "steps.hours_left",
+        ])
         .write_stdin(facts)
         .output()
         .expect("runs");
@@ -64,7 +91,7 @@ fn text_mode_is_aligned() {
     assert_eq!(code, 0);
     assert_eq!(
         out,
-        "steps.step1_deadline  2025-04-07\nsteps.step2_deadline  2025-05-07\nsteps.hours_left      248 h\n"
+        "steps.step1_deadline     2025-04-07\nsteps.step2_deadline     2025-05-07\nsteps.hours_left         248 h\nsteps.step2_answer_base  2025-03-26\n"
     );
 }
 
@@ -83,15 +110,26 @@ fn missing_fact_fails_that_query_only() {
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["steps.hours_left"], 248);
-    assert!(v["errors"]["steps.nope"].as_str().unwrap_or("").contains("unknown query"));
+    assert!(
+        v["errors"]["steps.nope"]
+            .as_str()
+            .unwrap_or("")
+            .contains("unknown query")
+    );
 }
 
 #[test]
 fn missing_fact_names_fact_rule_and_citation() {
     let dir = std::env::temp_dir().join("cba-cli-missing.json");
     std::fs::write(&dir, r#"{"steps": {"method": "mail"}}"#).expect("write");
-    let (code, out, _) =
-        eval(&["--facts", dir.to_str().unwrap_or_default(), "--query", "steps.step1_deadline", "--format", "json"]);
+    let (code, out, _) = eval(&[
+        "--facts",
+        dir.to_str().unwrap_or_default(),
+        "--query",
+        "steps.step1_deadline",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     let msg = v["errors"]["steps.step1_deadline"].as_str().unwrap_or("");
@@ -102,10 +140,19 @@ fn missing_fact_names_fact_rule_and_citation() {
 
 #[test]
 fn mistyped_fact_names_line_and_column() {
-    let (code, out, _) =
-        eval(&["--facts", "tests/fixtures/facts/mistyped.json", "--query", "steps.step1_deadline", "--query", "steps.hours_left"]);
+    let (code, out, _) = eval(&[
+        "--facts",
+        "tests/fixtures/facts/mistyped.json",
+        "--query",
+        "steps.step1_deadline",
+        "--query",
+        "steps.hours_left",
+    ]);
     assert_eq!(code, 1);
-    assert!(out.contains("steps.hours_left      1,236 h") || out.contains("1236 h"), "{out}");
+    assert!(
+        out.contains("steps.hours_left      1,236 h") || out.contains("1236 h"),
+        "{out}"
+    );
     assert!(out.contains("mistyped.json:3:16"), "{out}");
     assert!(out.contains("expected a date"), "{out}");
 }
@@ -114,7 +161,12 @@ fn mistyped_fact_names_line_and_column() {
 fn raised_error_is_reported_with_rule() {
     let dir = std::env::temp_dir().join("cba-cli-raised.json");
     std::fs::write(&dir, r#"{"steps": {"knew_on": "2025-02-14"}}"#).expect("write");
-    let (code, out, _) = eval(&["--facts", dir.to_str().unwrap_or_default(), "--query", "steps.step2_deadline"]);
+    let (code, out, _) = eval(&[
+        "--facts",
+        dir.to_str().unwrap_or_default(),
+        "--query",
+        "steps.step2_deadline",
+    ]);
     assert_eq!(code, 1);
     assert!(out.contains("no Step One answer yet"), "{out}");
 }
@@ -128,7 +180,10 @@ fn broken_fact_file_is_a_clear_error() {
 
 #[test]
 fn check_reports_json_diagnostics() {
-    let out = cba().args(["check", "--format", "json", "tests/check/unknown-fact.cba"]).output().expect("runs");
+    let out = cba()
+        .args(["check", "--format", "json", "tests/check/unknown-fact.cba"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let d = &v[0];
@@ -150,4 +205,24 @@ fn test_runner_counts() {
     let out = cba().args(["test", FIXTURE]).output().expect("runs");
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).ends_with("1 passed, 0 failed\n"));
+}
+
+#[test]
+fn required_optional_fact_is_a_missing_fact() {
+    let dir = std::env::temp_dir().join("cba-cli-required.json");
+    std::fs::write(&dir, r#"{"steps": {"knew_on": "2025-02-14"}}"#).expect("write");
+    let (code, out, _) = eval(&[
+        "--facts",
+        dir.to_str().unwrap_or_default(),
+        "--query",
+        "steps.step2_answer_base",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.contains("missing fact `steps.answered_on`"), "{out}");
+    // Without --query, a query whose facts are absent is left out, not an error.
+    let (code, out, _) = eval(&["--facts", dir.to_str().unwrap_or_default(), "--format", "json"]);
+    assert!(!out.contains("step2_answer_base"), "{out}");
+    assert_eq!(code, 1, "step2_deadline raises its own error: {out}");
 }

@@ -46,6 +46,7 @@ pub(super) const BUILTINS: &[&str] = &[
     "datetime",
     "today",
     "workdays_between",
+    "required",
     "text",
     "starts_with",
     "lower",
@@ -205,6 +206,15 @@ impl Checker {
             "time_of" if tys == [Type::DateTime] => Ok((B::TimeOf, Type::Time)),
             "datetime" if tys == [Type::Date, Type::Time] => Ok((B::DateTime, Type::DateTime)),
             "today" if tys.is_empty() => Ok((B::Today, Type::Date)),
+            "required" if one(&tys) => match (irs[0].kind.clone(), &tys[0]) {
+                (ExprKind::Fact(f), Type::Optional(inner)) => {
+                    let mut irs = irs;
+                    let fid = crate::eval::value::Value::int(f as i64);
+                    irs.push(mk(ExprKind::Const(fid), span));
+                    return (mk(ExprKind::Builtin(B::Required, irs), span), (**inner).clone());
+                }
+                _ => Err("`required(fact)` takes an optional fact: its value, or a missing-fact error when the case lacks it".into()),
+            },
             "text" if one(&tys) => match &tys[0] {
                 Type::Enum(e) => {
                     let mut irs = irs;

@@ -188,6 +188,17 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
         },
         B::Today => Value::Date(case.today),
         B::Text => Value::Str(super::format::plain_text(&v[0]).into()),
+        B::Required => match (&v[0], &v[1]) {
+            (Value::None, Value::Num(f)) => {
+                let f = to_i64(*f, "a fact", span)? as u32;
+                return Err(EvalError {
+                    kind: super::ErrorKind::MissingFact(f),
+                    span,
+                    rule: None,
+                });
+            }
+            (x, _) => x.clone(),
+        },
         B::EnumText => match (&v[0], &v[1]) {
             (Value::Enum(i), Value::Enum(e)) => {
                 Value::Str(case.prog.enums[*e as usize].external[*i as usize].as_str().into())
