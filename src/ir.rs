@@ -345,3 +345,75 @@ pub enum Builtin {
     Upper,
     StrLen,
 }
+
+impl Expr {
+    /// Calls `f` on each direct subexpression.
+    pub fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
+        use ExprKind::*;
+        match &self.kind {
+            Const(_) | Fact(_) | Rule(_) | Local(_) => {}
+            Call(_, xs) | Builtin(_, xs) | Table(_, xs) | List(xs) | Record(xs) => xs.iter().for_each(f),
+            Field(x, _) | Not(x) | Neg(x) | Error(x) => f(x),
+            ListIndex(a, b) | And(a, b) | Or(a, b) | Coalesce(a, b) | Let(_, a, b) | Bin(_, a, b) => {
+                f(a);
+                f(b)
+            }
+            If(a, b, c) => {
+                f(a);
+                f(b);
+                f(c)
+            }
+            Cases(bs, o) => {
+                for (c, v) in bs {
+                    f(c);
+                    f(v);
+                }
+                f(o)
+            }
+            Comp {
+                list, element, filter, ..
+            } => {
+                f(list);
+                f(element);
+                if let Some(x) = filter {
+                    f(x)
+                }
+            }
+            Sort { list, keys, .. } => {
+                f(list);
+                keys.iter().for_each(|(k, _)| f(k))
+            }
+            Fold { init, list, body, .. } => {
+                f(init);
+                f(list);
+                f(body)
+            }
+        }
+    }
+}
+
+impl Program {
+    /// The facts a rule reads, directly or through the rules and functions it uses.
+    pub fn facts_read(&self, rule: RuleId) -> Vec<FactId> {
+        let mut seen_rules = vec![false; self.rules.len()];
+        let mut facts = Vec::new();
+        let mut stack = vec![rule];
+        while let Some(r) = stack.pop() {
+            if std::mem::replace(&mut seen_rules[r as usize], true) {
+                continue;
+            }
+            let mut todo = vec![&self.rules[r as usize].body];
+            while let Some(e) = todo.pop() {
+                match &e.kind {
+                    ExprKind::Fact(f) => facts.push(*f),
+                    ExprKind::Rule(x) | ExprKind::Call(x, _) => stack.push(*x),
+                    _ => {}
+                }
+                e.for_each_child(|c| todo.push(c));
+            }
+        }
+        facts.sort_unstable();
+        facts.dedup();
+        facts
+    }
+}

@@ -281,7 +281,6 @@ impl Checker {
             .collect();
         let closures_fact = self.fact_index.get("calendar.closures").copied();
         let as_of_fact = self.fact_index.get("as_of").copied();
-        let _ = (&closures_fact, &as_of_fact);
         let names = Names {
             module_index: self.module_index,
             module_items: self.module_items,

@@ -86,12 +86,20 @@ pub fn read_facts(case: &mut Case, path: &PathBuf) -> bool {
     true
 }
 
-/// The rules answered when no `--query` is given: every rule of the contracts.
-pub fn default_queries(prog: &Program) -> Vec<u32> {
+/// The rules answered when no `--query` is given: every rule of the contracts
+/// that reads at least one fact the case gives (the standard library's calendar
+/// facts aside); constants and rules about other cases are left out.
+pub fn default_queries(prog: &Program, case: &Case) -> Vec<u32> {
+    let stdlib_fact = |f: u32| Some(f) == prog.as_of_fact || Some(f) == prog.closures_fact;
     prog.rules
         .iter()
         .enumerate()
         .filter(|(_, r)| r.params.is_none() && !prog.modules[r.module as usize].is_stdlib)
+        .filter(|(i, _)| {
+            prog.facts_read(*i as u32)
+                .iter()
+                .any(|f| case.provided[*f as usize] && !stdlib_fact(*f))
+        })
         .map(|(i, _)| i as u32)
         .collect()
 }
@@ -111,7 +119,7 @@ pub fn run(args: &Args) -> i32 {
     }
     let mut answers: Vec<(String, Result<String, String>)> = Vec::new();
     if args.queries.is_empty() {
-        for id in default_queries(&prog) {
+        for id in default_queries(&prog, &case) {
             let r = &prog.rules[id as usize];
             match case.rule(id) {
                 Ok(v) => answers.push((r.qualified.clone(), Ok(render(&prog, &v, &r.ty, args.format)))),

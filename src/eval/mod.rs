@@ -92,6 +92,8 @@ pub struct Case<'p> {
     closures: Option<Arc<[i32]>>,
     /// The date `today()` means (and the default of `as_of`).
     pub today: i32,
+    /// Facts the fact file gave (rather than defaults).
+    pub provided: Vec<bool>,
 }
 
 impl<'p> Case<'p> {
@@ -114,6 +116,7 @@ impl<'p> Case<'p> {
             stack: Vec::new(),
             closures: None,
             today,
+            provided: vec![false; prog.facts.len()],
         }
     }
 

@@ -39,6 +39,7 @@ pub fn fill_case(case: &mut Case, root: &FactNode, origin: &Origin) -> Result<()
     }
     let prog = case.prog;
     walk(prog, &prog.fact_tree, root, "", origin, &mut case.facts);
+    mark_provided(&prog.fact_tree, root, &mut case.provided);
     case.reset_memo();
     Ok(())
 }
@@ -80,6 +81,16 @@ fn walk(prog: &Program, tree: &FactTree, node: &FactNode, prefix: &str, origin: 
                     }
                 }
             }
+        }
+    }
+}
+
+fn mark_provided(tree: &FactTree, node: &FactNode, provided: &mut [bool]) {
+    for (name, kind) in &tree.children {
+        let Some(child) = node.get(name) else { continue };
+        match kind {
+            FactNodeKind::Leaf(id) => provided[*id as usize] = !matches!(child.value, FactValue::Null),
+            FactNodeKind::Group(sub) => mark_provided(sub, child, provided),
         }
     }
 }
