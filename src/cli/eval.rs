@@ -87,10 +87,10 @@ pub fn read_facts(case: &mut Case, path: &PathBuf) -> bool {
 }
 
 /// The rules answered when no `--query` is given: every rule of the contracts
-/// that reads at least one fact the case gives (the standard library's calendar
-/// facts aside); constants and rules about other cases are left out.
+/// that reads at least one fact the case gives (`calendar.closures` aside);
+/// constants and rules about other kinds of cases are left out.
 pub fn default_queries(prog: &Program, case: &Case) -> Vec<u32> {
-    let stdlib_fact = |f: u32| Some(f) == prog.as_of_fact || Some(f) == prog.closures_fact;
+    let stdlib_fact = |f: u32| Some(f) == prog.closures_fact;
     prog.rules
         .iter()
         .enumerate()
