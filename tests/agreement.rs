@@ -31,7 +31,9 @@ fn interface_queries_exist() {
     let mut count = 0;
     for line in spec.lines() {
         let Some(rest) = line.strip_prefix("| `") else { continue };
-        let Some((name, _)) = rest.split_once('`') else { continue };
+        let Some((name, _)) = rest.split_once('`') else {
+            continue;
+        };
         if !name.contains('.') || name.contains(' ') || prog.facts.iter().any(|f| f.path == name) {
             continue;
         }
@@ -49,8 +51,11 @@ fn interface_queries_exist() {
 #[test]
 fn worked_examples_answer() {
     let prog = program::program();
-    let mut files: Vec<_> =
-        std::fs::read_dir("examples/facts").expect("examples/facts").flatten().map(|e| e.path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir("examples/facts")
+        .expect("examples/facts")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     files.sort();
     assert!(files.len() >= 20);
     for path in files {
@@ -58,8 +63,15 @@ fn worked_examples_answer() {
         let root = cba::facts::parse_json(&text).expect("valid JSON");
         let mut case = Case::new(&prog);
         let name = path.display().to_string();
-        cba::facts::load::fill_case(&mut case, &root, &cba::facts::load::Origin { name: &name, text: &text })
-            .expect("an object of facts");
+        cba::facts::load::fill_case(
+            &mut case,
+            &root,
+            &cba::facts::load::Origin {
+                name: &name,
+                text: &text,
+            },
+        )
+        .expect("an object of facts");
         let queries = cba::cli::eval::default_queries(&prog, &case);
         assert!(!queries.is_empty(), "{name} answers nothing");
         for q in queries {
