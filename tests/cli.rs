@@ -227,3 +227,32 @@ fn required_optional_fact_is_a_missing_fact() {
     assert_eq!(out, "{\n  \"steps.step1_deadline\": \"2025-04-07\"\n}\n");
     assert_eq!(code, 0);
 }
+
+/// A chain of thousands of rules is an error, not a crash.
+#[test]
+fn deep_rule_chains_fail_cleanly() {
+    let dir = std::env::temp_dir().join("cba-cli-deep");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut text = String::from("module deep\narticle 1 \"D\"\n");
+    for i in 0..3000 {
+        text.push_str(&format!("rule r{i}: int §1 = r{} + 1\n", i + 1));
+    }
+    text.push_str("rule r3000: int §1 = 0\n");
+    std::fs::write(dir.join("deep.cba"), text).expect("write");
+    let out = cba()
+        .args([
+            "eval",
+            "--contracts",
+            dir.to_str().unwrap_or_default(),
+            "--query",
+            "deep.r2500",
+            "--query",
+            "deep.r0",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("deep.r2500  500"), "{stdout}");
+    assert!(stdout.contains("rules nest more than"), "{stdout}");
+}

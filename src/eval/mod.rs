@@ -94,7 +94,13 @@ pub struct Case<'p> {
     pub today: i32,
     /// Facts the fact file gave (rather than defaults).
     pub provided: Vec<bool>,
+    /// How deeply rules and functions are nested right now.
+    depth: u32,
 }
+
+/// Rules and functions may nest this deep before evaluation stops with an error
+/// (a chain of rules this long is a mistake, and the stack is finite).
+pub const MAX_DEPTH: u32 = 1_000;
 
 impl<'p> Case<'p> {
     /// A case with every fact at its default (or missing).
@@ -117,6 +123,7 @@ impl<'p> Case<'p> {
             closures: None,
             today,
             provided: vec![false; prog.facts.len()],
+            depth: 0,
         }
     }
 
@@ -142,10 +149,7 @@ impl<'p> Case<'p> {
         let r = &prog.rules[id as usize];
         let frame = self.stack.len();
         self.stack.resize(frame + r.locals as usize, Value::None);
-        let res = self.eval(&r.body, frame).map_err(|mut e| {
-            e.rule.get_or_insert(id);
-            e
-        });
+        let res = self.nested(id, |c| c.eval(&r.body, frame));
         self.stack.truncate(frame);
         self.memo[id as usize] = match &res {
             Ok(v) => Memo::Done(v.clone()),
@@ -162,11 +166,28 @@ impl<'p> Case<'p> {
         self.stack.extend(args);
         self.stack
             .resize(frame + (r.locals as usize).max(self.stack.len() - frame), Value::None);
-        let res = self.eval(&r.body, frame).map_err(|mut e| {
+        let res = self.nested(id, |c| c.eval(&r.body, frame));
+        self.stack.truncate(frame);
+        res
+    }
+
+    /// Runs the body of rule or function `id` one level deeper, naming the rule
+    /// in any error that does not name one yet.
+    fn nested(&mut self, id: RuleId, f: impl FnOnce(&mut Self) -> Result<Value>) -> Result<Value> {
+        if self.depth >= MAX_DEPTH {
+            let r = &self.prog.rules[id as usize];
+            return Err(EvalError {
+                kind: ErrorKind::Runtime(format!("rules nest more than {MAX_DEPTH} deep")),
+                span: r.span,
+                rule: Some(id),
+            });
+        }
+        self.depth += 1;
+        let res = f(self).map_err(|mut e| {
             e.rule.get_or_insert(id);
             e
         });
-        self.stack.truncate(frame);
+        self.depth -= 1;
         res
     }
 
