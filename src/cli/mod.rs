@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod eval;
+pub mod repl;
 pub mod test;
 
 use std::path::PathBuf;
@@ -30,6 +31,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Run the inline tests of the contracts
     Test(test::Args),
+    /// Ask questions and what-ifs interactively (or from a script on standard input)
+    Repl(repl::Args),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -77,5 +80,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(a) => check::run(&a),
         Command::Eval(a) => eval::run(&a),
         Command::Test(a) => test::run(&a),
+        Command::Repl(a) => repl::run(&a),
     }
 }
