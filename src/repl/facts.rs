@@ -33,7 +33,16 @@ pub fn resolve(prog: &Program, path: &str) -> Result<Target, String> {
                     "did you mean `{}`?",
                     segs[..i].iter().chain([&s]).copied().collect::<Vec<_>>().join(".")
                 ),
-                None => "`:facts` shows the facts of the case; Tab completes fact paths".into(),
+                None if i > 0 && tree.children.len() <= 12 => format!(
+                    "the facts of `{}` are {}",
+                    segs[..i].join("."),
+                    tree.children
+                        .iter()
+                        .map(|(n, _)| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => "Tab completes fact paths".into(),
             };
             return Err(format!("`{here}` is not a fact\nhelp: {hint}"));
         };

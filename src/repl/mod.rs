@@ -112,6 +112,15 @@ struct FactFile {
     text: String,
 }
 
+impl FactFile {
+    fn named(name: &str) -> FactFile {
+        FactFile {
+            name: name.into(),
+            text: String::new(),
+        }
+    }
+}
+
 /// The state of one REPL session.
 pub struct Session {
     prog: Rc<Program>,
@@ -223,26 +232,41 @@ impl Session {
                 Err(e) => return Reply::error(e),
             },
         };
-        let before = self.facts.clone();
+        if target == Target::Group {
+            // Check the group's values on their own, so messages name the value.
+            let mut alone = facts::empty();
+            facts::set(&mut alone, path, node.clone());
+            let bad = self.bad_facts_in(&alone, &FactFile::named("the value"), path);
+            if !bad.is_empty() {
+                return Reply::error(format!(
+                    "error: {}
+help: nothing was set",
+                    bad.join("\nerror: ")
+                ));
+            }
+        }
         facts::set(&mut self.facts, path, node);
-        let case = self.case();
+        // A field of a record fact whose other fields are still needed.
+        Reply::default().warn(&self.bad_facts_in(&self.facts, &self.file, path))
+    }
+
+    /// Messages for the facts at or under `path` that the tree gives but a case
+    /// cannot read (`path` empty: all of them).
+    fn bad_facts_in(&self, tree: &FactNode, file: &FactFile, path: &str) -> Vec<String> {
         let prog = &*self.prog;
-        let bad: Vec<String> = (0..prog.facts.len())
-            .filter(|&f| is_under(&prog.facts[f].path, path))
+        let mut case = Case::new(prog);
+        let origin = Origin {
+            name: &file.name,
+            text: &file.text,
+        };
+        let _ = fill_case(&mut case, tree, &origin);
+        (0..prog.facts.len())
+            .filter(|&f| path.is_empty() || is_under(&prog.facts[f].path, path))
             .filter_map(|f| match &case.facts[f] {
                 crate::eval::Slot::Bad(why) => Some(format!("fact `{}` {why}", prog.facts[f].path)),
                 _ => None,
             })
-            .collect();
-        drop(case);
-        match target {
-            Target::Group if !bad.is_empty() => {
-                self.facts = before;
-                Reply::error(format!("error: {}\nnothing was set", bad.join("\nerror: ")))
-            }
-            // A field of a record fact whose other fields are still needed.
-            _ => Reply::default().warn(&bad),
-        }
+            .collect()
     }
 
     /// The value of `:set` as a fact-tree node: JSON (`"mail"`, `3`, `{…}`), or
@@ -252,7 +276,7 @@ impl Session {
         let optional = matches!(ty, Type::Optional(_));
         let not_optional = || {
             format!(
-                "error: `{path}` cannot be none: it is a {}\nhelp: `:unset {path}` takes it out of the case",
+                "error: `{path}` cannot be none: it takes a `{}`\nhelp: `:unset {path}` takes it out of the case",
                 TypeText(prog).of(ty)
             )
         };
@@ -273,10 +297,13 @@ impl Session {
             };
         }
         let checked = check_expr_as(prog, "<value>", value, Some(ty)).map_err(|(s, d)| render_text(&s, &d))?;
+        if checked.ty == Type::Null && !optional {
+            return Err(not_optional());
+        }
         if !checked.ty.fits(ty) {
             let names = TypeText(prog);
             return Err(format!(
-                "error: `{path}` is a {}, but `{value}` is a {}",
+                "error: `{path}` takes a `{}`, not `{value}` (a `{}`)",
                 names.of(ty),
                 names.of(&checked.ty)
             ));
@@ -354,22 +381,8 @@ impl Session {
         self.file = FactFile { name, text };
         self.baseline = (self.prog.clone(), self.facts.clone());
         let mut warnings = facts::unknown_paths(&self.prog, &self.facts);
-        warnings.extend(self.bad_facts());
+        warnings.extend(self.bad_facts_in(&self.facts, &self.file, ""));
         Reply::note(format!("loaded the facts of `{}`", self.file.name)).warn(&warnings)
-    }
-
-    /// Messages for the facts the case holds but cannot read.
-    fn bad_facts(&self) -> Vec<String> {
-        let case = self.case();
-        let prog = &*self.prog;
-        case.facts
-            .iter()
-            .enumerate()
-            .filter_map(|(f, s)| match s {
-                crate::eval::Slot::Bad(why) => Some(format!("fact `{}` {why}", prog.facts[f].path)),
-                _ => None,
-            })
-            .collect()
     }
 
     /// Checks the program again with the file's module added, or in place of
@@ -580,8 +593,9 @@ pub fn find_rule(prog: &Program, name: &str) -> Result<RuleId, String> {
     if let Some(&id) = prog.rule_index.get(name) {
         return Ok(id);
     }
-    if let Some(id) = short_rule_name(prog, name) {
-        return Ok(id);
+    let mut same_name = (0..prog.rules.len()).filter(|&r| prog.rules[r].name == name);
+    if let (Some(id), None) = (same_name.next(), same_name.next()) {
+        return Ok(id as RuleId);
     }
     let hint = did_you_mean(name, prog.rules.iter().map(|r| r.qualified.as_str()))
         .map(|s| format!("did you mean `{s}`?"))
