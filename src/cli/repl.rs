@@ -127,10 +127,15 @@ fn greeting(session: &Session, args: &Args) -> String {
         Some(d) => format!("the contracts in `{}`", d.display()),
         None => "the Agreement".into(),
     };
+    let contract = |m: u32| !prog.modules[m as usize].is_stdlib;
     let modules = prog.modules.iter().filter(|m| !m.is_stdlib).count();
+    let rules = prog
+        .rules
+        .iter()
+        .filter(|r| r.params.is_none() && contract(r.module))
+        .count();
     format!(
-        "cba repl: {contracts}, {modules} modules, {} rules. Type :help for help, Tab to complete, :quit to leave.",
-        prog.rules.len()
+        "cba repl: {contracts}, {modules} modules, {rules} rules. Type :help for help, Tab to complete, :quit to leave."
     )
 }
 

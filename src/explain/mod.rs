@@ -88,8 +88,12 @@ fn fact_line(case: &Case, f: FactId, fields: &[u32]) -> (String, String) {
         };
         ty = fty.clone();
     }
+    let given = match &value {
+        Some(Value::None) | None => "",
+        Some(_) if case.provided[f as usize] => "",
+        Some(_) => "  (default)",
+    };
     let shown = value.map_or_else(|| "none".into(), |v| text(prog, &v, &ty));
-    let given = if case.provided[f as usize] { "" } else { "  (default)" };
     (path, format!("{shown}{given}"))
 }
 

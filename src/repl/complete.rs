@@ -26,6 +26,8 @@ pub struct Words {
     /// Functions as they are called: `add_workdays(`, `grievance.extension(`.
     pub functions: Vec<String>,
     pub modules: Vec<String>,
+    /// The variants of facts of enum type, for the value of `:set`.
+    pub variants: HashMap<String, Vec<String>>,
     /// A short description of a complete name, for hints: `date?  Art. 10 §6.A`.
     pub about: HashMap<String, String>,
 }
@@ -74,12 +76,21 @@ fn fact_paths(prog: &Program, tree: &FactTree, prefix: &str, w: &mut Words) {
         match kind {
             FactNodeKind::Leaf(id) => {
                 let ty = &prog.facts[*id as usize].ty;
-                w.about.insert(path.clone(), format!("fact: {}", TypeText(prog).of(ty)));
+                about_fact(prog, ty, &path, w);
                 record_fields(prog, ty, &path, w, 0);
             }
             FactNodeKind::Group(sub) => fact_paths(prog, sub, &path, w),
         }
         w.facts.push(path);
+    }
+}
+
+fn about_fact(prog: &Program, ty: &Type, path: &str, w: &mut Words) {
+    w.about
+        .insert(path.to_string(), format!("fact: {}", TypeText(prog).of(ty)));
+    if let Type::Enum(e) = ty.strip_optional() {
+        w.variants
+            .insert(path.to_string(), prog.enums[*e as usize].variants.clone());
     }
 }
 
@@ -90,7 +101,7 @@ fn record_fields(prog: &Program, ty: &Type, path: &str, w: &mut Words, depth: u3
     }
     for (name, fty, _) in &prog.records[*r as usize].fields {
         let sub = format!("{path}.{name}");
-        w.about.insert(sub.clone(), format!("fact: {}", TypeText(prog).of(fty)));
+        about_fact(prog, fty, &sub, w);
         record_fields(prog, fty, &sub, w, depth + 1);
         w.facts.push(sub);
     }
@@ -131,14 +142,24 @@ pub fn complete(w: &Words, head: &str) -> Completion {
             Some(s) => s.arg,
             None => return Completion::Words(head.len(), Vec::new()),
         };
-        let in_value = trimmed[..space] == *":set" && trimmed.contains('=');
-        let pool: Vec<&[String]> = match arg {
-            Arg::File => return Completion::File,
-            Arg::FactPath if !in_value => vec![&w.facts],
-            Arg::Rule => vec![&w.rules],
-            Arg::Module => vec![&w.modules],
-            Arg::None => vec![],
-            Arg::FactPath => expression_pool(w),
+        let value = trimmed
+            .split_once('=')
+            .filter(|_| trimmed[..space] == *":set")
+            .map(|(path, _)| path[space..].trim());
+        let pool: Vec<&[String]> = match (arg, value) {
+            (Arg::File, _) => return Completion::File,
+            (Arg::FactPath, None) => vec![&w.facts],
+            (Arg::FactPath, Some(path)) => match w.variants.get(path) {
+                // An enum fact: its variants, even before a letter is typed.
+                Some(vs) if head.ends_with(|c: char| c.is_whitespace() || c == '=') => {
+                    return Completion::Words(head.len(), vs.clone());
+                }
+                Some(vs) => vec![vs.as_slice()],
+                None => expression_pool(w),
+            },
+            (Arg::Rule, _) => vec![&w.rules],
+            (Arg::Module, _) => vec![&w.modules],
+            (Arg::None, _) => vec![],
         };
         return words(head, &pool);
     }
@@ -323,6 +344,7 @@ mod tests {
             ]),
             functions: s(&["add_workdays(", "add_days("]),
             modules: s(&["grievance", "pay"]),
+            variants: [("grievance.step1.method".to_string(), s(&["in_person", "mail"]))].into(),
             about: [(
                 "grievance.step1_deadline".to_string(),
                 "date?  Art. 10 §6.A".to_string(),
@@ -384,6 +406,11 @@ mod tests {
             vec!["grievance.step1_deadline"]
         );
         assert_eq!(names(complete(&w, ":rules p")).1, vec!["pay"]);
+        assert_eq!(
+            names(complete(&w, ":set grievance.step1.method = ")),
+            (30, vec!["in_person".to_string(), "mail".to_string()])
+        );
+        assert_eq!(names(complete(&w, ":set grievance.step1.method = m")).1, vec!["mail"]);
         assert_eq!(
             names(complete(&w, ":set grievance.knew_on = add_w")),
             (25, vec!["add_workdays(".to_string()])

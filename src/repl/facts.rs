@@ -51,6 +51,13 @@ pub fn resolve(prog: &Program, path: &str) -> Result<Target, String> {
             FactNodeKind::Leaf(id) => {
                 let mut ty = prog.facts[*id as usize].ty.clone();
                 for (j, field) in segs.iter().enumerate().skip(i + 1) {
+                    if let Type::List(_) = ty.strip_optional() {
+                        return Err(format!(
+                            "`{}` is a list, so `{field}` is not part of it\nhelp: set the whole list: `:set {} = [...]`",
+                            segs[..j].join("."),
+                            segs[..j].join(".")
+                        ));
+                    }
                     let Type::Record(r) = ty.strip_optional() else {
                         return Err(format!(
                             "`{}` is a single value, so `{field}` is not a field of it",
@@ -270,7 +277,7 @@ pub fn listing(case: &Case, root: &FactNode) -> String {
                         field_of(v, &fields).map_or_else(|| "none".into(), |v| crate::eval::format::text(prog, v, &ty))
                     }
                     Slot::Missing => "missing".into(),
-                    Slot::Bad(why) => format!("error: {why}"),
+                    Slot::Bad(why) => format!("error: it {why}"),
                 };
                 (path, shown)
             }

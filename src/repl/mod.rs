@@ -483,14 +483,31 @@ help: nothing was set",
         if changes.is_empty() {
             return Reply::answer("no answers changed");
         }
-        let w1 = changes.iter().map(|c| c.0.chars().count()).max().unwrap_or(0);
-        let w2 = changes.iter().map(|c| c.1.chars().count()).max().unwrap_or(0);
-        Reply::answer(
-            changes
-                .iter()
-                .map(|(n, o, v)| format!("{n:w1$}  {o:w2$}  →  {v}\n"))
-                .collect::<String>(),
-        )
+        // Short answers in columns; a long one (a list, a record) on lines of its own.
+        const LONG: usize = 30;
+        let short = |c: &&(String, String, String)| c.1.chars().count() <= LONG && c.2.chars().count() <= LONG;
+        let w1 = changes
+            .iter()
+            .filter(short)
+            .map(|c| c.0.chars().count())
+            .max()
+            .unwrap_or(0);
+        let w2 = changes
+            .iter()
+            .filter(short)
+            .map(|c| c.1.chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut out = String::new();
+        for c in &changes {
+            let (n, o, v) = c;
+            if short(&c) {
+                out.push_str(&format!("{n:w1$}  {o:w2$}  →  {v}\n"));
+            } else {
+                out.push_str(&format!("{n}\n    was  {o}\n    now  {v}\n"));
+            }
+        }
+        Reply::answer(out)
     }
 
     fn why(&self, name: &str) -> Reply {
