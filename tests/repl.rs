@@ -134,7 +134,7 @@ fn bless(path: &Path) {
             .map(PathBuf::from)
     };
     let contracts = arg("--contracts").map_or(Contracts::Embedded, Contracts::Dir);
-    let prog = load(&contracts).expect("loads").program.ok().expect("checks");
+    let prog = load(&contracts).expect("loads").program.expect("checks");
     let mut session = Session::new(prog);
     let mut out = format!("$ {}\n", t.args.join(" "));
     let mut failed = false;
