@@ -18,17 +18,19 @@ start() {
   sleep "${WAIT:-3}"
 }
 keys() { tmux send-keys -t "$S" "$@"; sleep 0.7; }
-screen() { echo "--- $1"; tmux capture-pane -p -t "$S" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'; }
+# The screen's last lines (blank lines at the bottom dropped).
+screen() { echo "--- $1"; tmux capture-pane -p -t "$S" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' | tail -n "${2:-6}"; }
 
 start
 keys 'grievance.step2_d' Tab
 screen "grievance.step2_d and Tab: completed, with a hint of its type and citation"
 keys Enter
 keys 'grievance.st' Tab Tab
-screen "grievance.st, Tab, Tab: the candidates, one segment at a time"
+screen "grievance.st, Tab, Tab: the candidates, one segment at a time" 13
 keys C-u ':se' Tab
 keys 'grievance.step2.meth' Tab
-screen "':se' Tab, then 'grievance.step2.meth' Tab"
+keys ' = ' Tab Tab
+screen "':se' Tab, 'grievance.step2.meth' Tab, ' = ' Tab Tab: the values of an enum"
 keys C-u ':why'
 screen "the hint after :why (dimmed on screen)"
 keys ' grievance.step2_deadline' Enter
@@ -38,7 +40,7 @@ keys ':diff' Enter
 keys 'max(1,' Enter
 keys '2)' Enter
 keys 'not finished' C-c
-screen "a what-if, :diff, a two-line entry, Ctrl-C on a line"
+screen "a what-if, :diff, a two-line entry, Ctrl-C on a line" 24
 keys C-d
 sleep 1
 tmux kill-session -t "$S"

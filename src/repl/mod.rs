@@ -486,18 +486,15 @@ help: nothing was set",
         // Short answers in columns; a long one (a list, a record) on lines of its own.
         const LONG: usize = 30;
         let short = |c: &&(String, String, String)| c.1.chars().count() <= LONG && c.2.chars().count() <= LONG;
-        let w1 = changes
-            .iter()
-            .filter(short)
-            .map(|c| c.0.chars().count())
-            .max()
-            .unwrap_or(0);
-        let w2 = changes
-            .iter()
-            .filter(short)
-            .map(|c| c.1.chars().count())
-            .max()
-            .unwrap_or(0);
+        let width = |pick: fn(&(String, String, String)) -> &String| {
+            changes
+                .iter()
+                .filter(short)
+                .map(|c| pick(c).chars().count())
+                .max()
+                .unwrap_or(0)
+        };
+        let (w1, w2) = (width(|c| &c.0), width(|c| &c.1));
         let mut out = String::new();
         for c in &changes {
             let (n, o, v) = c;
