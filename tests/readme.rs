@@ -84,20 +84,22 @@ fn documented_commands_print_what_the_docs_say() {
     assert!(count >= 2, "found only {count} documented commands");
 }
 
-/// The README's rule-file examples check cleanly with the standard library, and
+/// The README's rule-file examples (```cba blocks) check cleanly with the standard library, and
 /// their inline tests pass.
 #[test]
 fn readme_rule_examples_check_and_pass() {
     let text = std::fs::read_to_string("README.md").expect("README");
     let mut blocks = Vec::new();
     let mut cur: Option<String> = None;
+    let mut in_block = false;
     for line in text.lines() {
         if line.trim_start().starts_with("```") {
-            match cur.take() {
-                Some(b) => blocks.push(b),
-                None if line.trim() == "```" => cur = Some(String::new()),
-                None => {}
+            if in_block {
+                blocks.extend(cur.take());
+            } else if line.trim() == "```cba" {
+                cur = Some(String::new());
             }
+            in_block = !in_block;
             continue;
         }
         if let Some(b) = cur.as_mut() {
