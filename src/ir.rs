@@ -134,6 +134,20 @@ pub struct RuleInfo {
     pub locals: u32,
     pub span: Span,
     pub name_span: Span,
+    /// The exceptions to this rule, in the order their branches open the body's
+    /// `Cases` (latest declared first).
+    pub exceptions: Vec<ExceptionInfo>,
+}
+
+/// An exception to a rule: its branches come first in the rule's body.
+#[derive(Debug, Clone)]
+pub struct ExceptionInfo {
+    pub module: ModuleId,
+    pub citation: Option<Citation>,
+    pub doc: Option<String>,
+    /// How many of the body's branches, after those of the exceptions before it, are its own.
+    pub branches: u32,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]

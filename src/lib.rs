@@ -8,6 +8,7 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod eval;
+pub mod explain;
 pub mod facts;
 pub mod ir;
 pub mod load;
