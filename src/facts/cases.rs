@@ -208,7 +208,14 @@ fn unknown_facts(tree: &FactTree, node: &FactNode, prefix: &str, origin: &Origin
             None => {
                 let names = tree.children.iter().map(|(n, _)| n.as_str());
                 let hint = crate::diag::did_you_mean(k, names)
-                    .map(|s| format!("; did you mean `{s}`?"))
+                    .map(|s| {
+                        let full = if prefix.is_empty() {
+                            s.to_string()
+                        } else {
+                            format!("{prefix}.{s}")
+                        };
+                        format!("; did you mean `{full}`?")
+                    })
                     .unwrap_or_default();
                 out.push(format!(
                     "{}: unknown fact `{path}`{hint}",

@@ -20,9 +20,10 @@ pub mod outline;
 use std::collections::HashSet;
 
 use crate::diag::Diagnostic;
-use crate::ir::{ExprKind, FactId, ModuleId, Program, RuleId};
+use crate::ir::{ExprKind, ModuleId, Program, RuleId};
 use crate::syntax::ast;
 use crate::syntax::span::{FileId, Span};
+
 use outline::{ArticleOutline, Outline, cited_paths};
 
 /// Runs every lint over the contracts of a checked program. `outline` is the
@@ -106,8 +107,9 @@ fn module_of_file(prog: &Program, file: FileId) -> Option<ModuleId> {
     prog.modules.iter().position(|m| m.file == file).map(|i| i as ModuleId)
 }
 
-/// W0604. Facts that come from one record field (`step1.method`, `step2.method`)
-/// share the field's declaration: the field is used when any of them is read.
+/// W0604. Facts made from a record's fields (`step1: Step` gives
+/// `step1.received_on`, `step1.answered_on`) are judged by the field: it is
+/// used when it is read in any fact of that record.
 fn unused_facts(prog: &Program, out: &mut Vec<Diagnostic>) {
     let mut read = vec![false; prog.facts.len()];
     for r in &prog.rules {
@@ -122,33 +124,59 @@ fn unused_facts(prog: &Program, out: &mut Vec<Diagnostic>) {
     if let Some(f) = prog.calendar.as_ref().and_then(|c| c.closures) {
         read[f as usize] = true;
     }
-    let used_spans: HashSet<Span> = prog
+    // A plain fact's span is its name; a record field's fact has the span of the
+    // `name: Record` declaration it came from.
+    let key = |f: &crate::ir::FactInfo| -> (String, String) {
+        let text = prog.sources.get(f.span.file).text.get(f.span.range()).unwrap_or("");
+        match text.split_once(':') {
+            Some((_, ty)) => (
+                ty.split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches('?')
+                    .to_string(),
+                f.path.rsplit('.').next().unwrap_or("").to_string(),
+            ),
+            None => (String::new(), f.path.clone()),
+        }
+    };
+    let used: HashSet<(String, String)> = prog
         .facts
         .iter()
         .zip(&read)
         .filter(|(_, r)| **r)
-        .map(|(f, _)| f.span)
+        .map(|(f, _)| key(f))
         .collect();
-    let mut reported: HashSet<Span> = HashSet::new();
-    for (id, f) in prog.facts.iter().enumerate() {
+    let mut reported: HashSet<(String, String)> = HashSet::new();
+    for f in &prog.facts {
         let Some(m) = module_of_file(prog, f.span.file) else {
             continue;
         };
-        if prog.modules[m as usize].is_stdlib || read[id] || used_spans.contains(&f.span) {
+        let k = key(f);
+        if prog.modules[m as usize].is_stdlib || used.contains(&k) || !reported.insert(k.clone()) {
             continue;
         }
-        if !reported.insert(f.span) {
-            continue;
-        }
-        let _: FactId = id as FactId;
-        out.push(
-            Diagnostic::warning(
-                "W0604",
+        let (message, label) = if k.0.is_empty() {
+            (
                 format!("fact `{}` is declared but no rule reads it", f.path),
-                f.span,
                 "never read",
             )
-            .with_help("remove the fact, or write the rule that needs it"),
+        } else {
+            (
+                format!(
+                    "field `{}` of `{}` is declared but no rule reads it (as in `{}`)",
+                    k.1, k.0, f.path
+                ),
+                "a field of this record is never read",
+            )
+        };
+        // The declaration's first line (a record field's span runs on to the next item).
+        let text = prog.sources.get(f.span.file).text.get(f.span.range()).unwrap_or("");
+        let first = text.lines().next().unwrap_or("").trim_end().len();
+        let span = Span::new(f.span.file, f.span.start as usize, f.span.start as usize + first);
+        out.push(
+            Diagnostic::warning("W0604", message, span, label)
+                .with_help("remove the fact, or write the rule that needs it"),
         );
     }
 }
@@ -324,9 +352,6 @@ fn nearby(a: &ArticleOutline, missing: &str) -> String {
             );
         }
     }
-    if let Some(s) = crate::diag::did_you_mean(missing, a.parts.iter().map(String::as_str)) {
-        return format!("did you mean `§{s}`? (the outline is `contracts/agreement.outline`)");
-    }
     // The parts of the closest existing parent.
     let mut parent = missing.to_string();
     while let Some(i) = parent.rfind(['.', ' ']) {
@@ -345,6 +370,9 @@ fn nearby(a: &ArticleOutline, missing: &str) -> String {
             }
             return format!("§{parent} has no numbered or lettered parts");
         }
+    }
+    if let Some(s) = crate::diag::did_you_mean(missing, a.parts.iter().map(String::as_str)) {
+        return format!("did you mean `§{s}`? (the outline is `contracts/agreement.outline`)");
     }
     let sections: Vec<&str> = a
         .parts
