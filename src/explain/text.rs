@@ -226,7 +226,7 @@ fn reads(out: &mut String, prog: &Program, r: &Reads, depth: usize, opts: Option
             Err(e) => format!("error: {}", e.message(prog)),
         };
         let origin = if f.given { "" } else { " (default)" };
-        let origin = if matches!(f.result, Err(_)) { "" } else { origin };
+        let origin = if f.result.is_err() { "" } else { origin };
         line(out, depth, &format!("· fact {} {v}{origin}", info.path));
     }
     for t in &r.tables {

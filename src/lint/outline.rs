@@ -113,9 +113,9 @@ impl Outline {
                     None => sections.push((head, child.into_iter().collect())),
                 }
             }
-            sections.sort_by(|a, b| section_order(a.0).cmp(&section_order(b.0)));
+            sections.sort_by_key(|a| section_order(a.0));
             for (head, mut cs) in sections {
-                cs.sort_by(|a, b| part_order(a).cmp(&part_order(b)));
+                cs.sort_by_key(|a| part_order(a));
                 if cs.is_empty() {
                     out.push_str(&format!("  §{head}\n"));
                 } else {
@@ -123,7 +123,7 @@ impl Outline {
                 }
             }
             if !loose.is_empty() {
-                loose.sort_by(|a, b| part_order(a).cmp(&part_order(b)));
+                loose.sort_by_key(|a| part_order(a));
                 out.push_str(&format!("  {}\n", loose.join(" ")));
             }
             if a.sidebar {
