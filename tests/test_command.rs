@@ -90,7 +90,7 @@ fn coverage_reports_rules_and_branches_not_exercised() {
     insta::assert_snapshot!(out);
     // The case files take the branches the inline test leaves.
     let (_, more) = run(&["test", FIXTURE, &case("pass.json"), &case("several.json"), "--coverage"]);
-    assert!(more.contains("total      5/5   100.0%      5/6    83.3%"), "{more}");
+    assert!(more.contains("total   5/5       100.0%  5/6        83.3%"), "{more}");
     assert!(more.contains("steps.extension: otherwise => 0 workdays"), "{more}");
 }
 

@@ -289,12 +289,12 @@ pub fn coverage_text(prog: &Program, rep: &Report) -> String {
         .iter()
         .map(|(m, _)| prog.modules[*m as usize].name.len())
         .max()
-        .unwrap_or(5)
-        .max(5);
-    let mut out = format!("coverage: {:width$}  {:>16}  {:>16}\n", "module", "rules", "branches");
+        .unwrap_or(0)
+        .max("module".len());
+    let mut out = format!("coverage: {:width$}  {:<16}  branches\n", "module", "rules");
     let row = |name: &str, c: &coverage::Counts| {
         format!(
-            "          {name:width$}  {:>7} {:>7.1}%  {:>7} {:>7.1}%\n",
+            "          {name:width$}  {:<7} {:>7.1}%  {:<7} {:>7.1}%\n",
             format!("{}/{}", c.rules_hit, c.rules),
             c.rule_percent(),
             format!("{}/{}", c.branches_hit, c.branches),
