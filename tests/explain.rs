@@ -22,72 +22,38 @@ fn run(args: &[&str], stdin: &str) -> (i32, String) {
     )
 }
 
+/// `cba eval` on the fixture contract with the facts on standard input.
+fn eval_fixture(extra: &[&str], facts: &str) -> (i32, String) {
+    let mut args = vec!["eval", "--contracts", FIXTURE, "--facts", "-"];
+    args.extend(extra);
+    run(&args, facts)
+}
+
 const MAILED: &str = r#"{"steps": {"knew_on": "2025-02-14", "method": "mail", "answered_on": "2025-03-26"}}"#;
 
 #[test]
 fn text_tree_names_rule_branch_facts_and_citations() {
-    let (code, out) = run(
-        &[
-            "eval",
-            "--contracts",
-            FIXTURE,
-            "--facts",
-            "-",
-            "--query",
-            "steps.step2_deadline",
-            "--explain",
-        ],
-        MAILED,
-    );
+    let (code, out) = eval_fixture(&["--query", "steps.step2_deadline", "--explain"], MAILED);
     assert_eq!(code, 0);
     insta::assert_snapshot!(out);
 }
 
 #[test]
 fn why_not_shows_the_branches_that_did_not_fire() {
-    let (code, out) = run(
-        &[
-            "eval",
-            "--contracts",
-            FIXTURE,
-            "--facts",
-            "-",
-            "--query",
-            "steps.step1_deadline",
-            "--why-not",
-        ],
-        MAILED,
-    );
+    let (code, out) = eval_fixture(&["--query", "steps.step1_deadline", "--why-not"], MAILED);
     assert_eq!(code, 0);
     assert!(out.contains("not taken: when steps.continuing — false"), "{out}");
     assert!(out.contains("· fact steps.continuing = false (default)"), "{out}");
     assert!(out.contains("otherwise => steps.knew_on + 35 workdays"), "{out}");
     // Without --why-not the branch that did not fire is left out.
-    let (_, plain) = run(
-        &[
-            "eval",
-            "--contracts",
-            FIXTURE,
-            "--facts",
-            "-",
-            "--query",
-            "steps.step1_deadline",
-            "--explain",
-        ],
-        MAILED,
-    );
+    let (_, plain) = eval_fixture(&["--query", "steps.step1_deadline", "--explain"], MAILED);
     assert!(!plain.contains("not taken"), "{plain}");
 }
 
 #[test]
 fn json_puts_the_tree_under_explain_beside_the_answers() {
-    let (code, out) = run(
+    let (code, out) = eval_fixture(
         &[
-            "eval",
-            "--contracts",
-            FIXTURE,
-            "--facts",
-            "-",
             "--format",
             "json",
             "--explain",
@@ -137,17 +103,8 @@ fn json_puts_the_tree_under_explain_beside_the_answers() {
 
 #[test]
 fn a_failing_query_is_explained_up_to_the_failure() {
-    let (code, out) = run(
-        &[
-            "eval",
-            "--contracts",
-            FIXTURE,
-            "--facts",
-            "-",
-            "--query",
-            "steps.step2_answer_base",
-            "--explain",
-        ],
+    let (code, out) = eval_fixture(
+        &["--query", "steps.step2_answer_base", "--explain"],
         r#"{"steps": {"knew_on": "2025-02-14"}}"#,
     );
     assert_eq!(code, 1);
@@ -219,26 +176,8 @@ fn every_interface_query_is_explained() {
     };
     assert!(queries.len() > 100);
     let mut answered = vec![false; queries.len()];
-    let mut files: Vec<_> = std::fs::read_dir("examples/facts")
-        .expect("examples")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    files.sort();
-    for path in files {
-        let text = std::fs::read_to_string(&path).expect("readable");
-        let root = cba::facts::parse_json(&text).expect("JSON");
-        let mut case = Case::new(&prog);
-        let name = path.display().to_string();
-        cba::facts::load::fill_case(
-            &mut case,
-            &root,
-            &cba::facts::load::Origin {
-                name: &name,
-                text: &text,
-            },
-        )
-        .expect("facts");
+    for path in program::example_files() {
+        let mut case = program::case_from_file(&prog, &path);
         let explained = explain_queries(&mut case, &queries, Options::default());
         for (i, ((res, d), q)) in explained.iter().zip(&queries).enumerate() {
             assert_eq!(d.rule, *q);

@@ -4,7 +4,6 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use super::{ContractsArg, Format, load_or_report};
-use crate::diag::did_you_mean;
 use crate::eval::{Case, ErrorKind};
 use crate::facts::load::{Origin, fill_case, parse};
 use crate::ir::Program;
@@ -138,8 +137,8 @@ pub fn run(args: &Args) -> i32 {
         }
     } else {
         for q in &args.queries {
-            match prog.rule_index.get(q) {
-                Some(&id) if prog.rules[id as usize].params.is_none() => {
+            match prog.query(q) {
+                Ok(id) => {
                     let r = &prog.rules[id as usize];
                     let res = case
                         .rule(id)
@@ -148,17 +147,7 @@ pub fn run(args: &Args) -> i32 {
                     answers.push((q.clone(), res));
                     asked.push((q.clone(), id));
                 }
-                _ => {
-                    let names = prog
-                        .rules
-                        .iter()
-                        .filter(|r| r.params.is_none())
-                        .map(|r| r.qualified.as_str());
-                    let hint = did_you_mean(q, names)
-                        .map(|s| format!("; did you mean `{s}`?"))
-                        .unwrap_or_default();
-                    answers.push((q.clone(), Err(format!("unknown query `{q}`{hint}"))));
-                }
+                Err(m) => answers.push((q.clone(), Err(m))),
             }
         }
     }

@@ -117,7 +117,7 @@ fn one(prog: &Program, node: &FactNode, origin: &Origin, default_name: &str) -> 
             ("expect", FactValue::Object(xs)) => {
                 for (q, x) in xs {
                     let here = at(origin.name, origin.text, x.offset);
-                    match query(prog, q) {
+                    match prog.query(q) {
                         Ok(rule) => match convert(prog, x, &prog.rules[rule as usize].ty, origin) {
                             Ok(value) => case.expects.push(CaseExpect {
                                 rule,
@@ -134,7 +134,7 @@ fn one(prog: &Program, node: &FactNode, origin: &Origin, default_name: &str) -> 
                 for x in xs {
                     let here = at(origin.name, origin.text, x.offset);
                     match &x.value {
-                        FactValue::String(q) => match query(prog, q) {
+                        FactValue::String(q) => match prog.query(q) {
                             Ok(rule) => case.expects.push(CaseExpect {
                                 rule,
                                 value: None,
@@ -170,24 +170,6 @@ fn one(prog: &Program, node: &FactNode, origin: &Origin, default_name: &str) -> 
         ));
     }
     case
-}
-
-/// A query name: a rule without parameters.
-fn query(prog: &Program, q: &str) -> Result<RuleId, String> {
-    match prog.rule_index.get(q) {
-        Some(&id) if prog.rules[id as usize].params.is_none() => Ok(id),
-        _ => {
-            let names = prog
-                .rules
-                .iter()
-                .filter(|r| r.params.is_none())
-                .map(|r| r.qualified.as_str());
-            let hint = crate::diag::did_you_mean(q, names)
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_default();
-            Err(format!("unknown query `{q}`{hint}"))
-        }
-    }
 }
 
 /// Keys of the facts object that name no declared fact (a misspelling would
