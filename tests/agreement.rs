@@ -3,7 +3,6 @@
 
 mod program;
 
-use cba::eval::Case;
 
 #[test]
 fn agreement_inline_tests_pass() {
