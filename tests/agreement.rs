@@ -3,7 +3,6 @@
 
 mod program;
 
-
 #[test]
 fn agreement_inline_tests_pass() {
     let prog = program::program();
