@@ -13,6 +13,7 @@ pub mod facts;
 pub mod ir;
 pub mod lint;
 pub mod load;
+pub mod repl;
 pub mod report;
 pub mod source;
 pub mod syntax;

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod eval;
 pub mod outline;
+pub mod repl;
 pub mod test;
 
 use std::path::PathBuf;
@@ -33,6 +34,8 @@ pub enum Command {
     Test(test::Args),
     /// Print the outline of an Agreement's text (articles, sections, paragraphs) for citation checks
     Outline(outline::Args),
+    /// Ask questions and what-ifs interactively (or from a script on standard input)
+    Repl(repl::Args),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -81,5 +84,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Eval(a) => eval::run(&a),
         Command::Test(a) => test::run(&a),
         Command::Outline(a) => outline::run(&a),
+        Command::Repl(a) => repl::run(&a),
     }
 }

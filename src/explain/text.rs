@@ -144,7 +144,9 @@ fn line(out: &mut String, depth: usize, text: &str) {
 fn derivation(out: &mut String, prog: &Program, d: &Derivation, depth: usize, opts: Options) {
     let r = &prog.rules[d.rule as usize];
     let mut head = format!("{}{}", call_name(prog, d), outcome(prog, d));
-    if let Some(c) = &r.citation {
+    // A failure's message already names the rule and its citation.
+    let failed = matches!(d.result, Some(Err(_)));
+    if let Some(c) = r.citation.as_ref().filter(|_| !failed) {
         let _ = write!(head, " — {}", citation(c));
     }
     if d.seen_above {
@@ -154,8 +156,17 @@ fn derivation(out: &mut String, prog: &Program, d: &Derivation, depth: usize, op
     if d.seen_above || d.collapsed {
         return;
     }
-    if let Some(q) = r.citation.as_ref().and_then(|c| c.quote.as_ref()) {
-        line(out, depth + 1, &format!("\"{}\"", cut(q, MAX_EXCERPT)));
+    match (&r.citation, failed) {
+        (Some(c), true) => {
+            let q = c.quote.as_ref().map(|q| format!(" \"{}\"", cut(q, MAX_EXCERPT)));
+            line(out, depth + 1, &format!("{}{}", citation(c), q.unwrap_or_default()));
+        }
+        (Some(c), false) => {
+            if let Some(q) = &c.quote {
+                line(out, depth + 1, &format!("\"{}\"", cut(q, MAX_EXCERPT)));
+            }
+        }
+        (None, _) => {}
     }
     if let Some(doc) = &r.doc {
         line(out, depth + 1, &first_sentence(doc));
@@ -225,8 +236,11 @@ fn reads(out: &mut String, prog: &Program, r: &Reads, depth: usize, opts: Option
             Ok(v) => format!("= {}", value_text(prog, v, &info.ty)),
             Err(e) => format!("error: {}", e.message(prog)),
         };
-        let origin = if f.given { "" } else { " (default)" };
-        let origin = if f.result.is_err() { "" } else { origin };
+        // A value the case did not give is its declared default (`none` is just absent).
+        let origin = match &f.result {
+            Ok(v) if !f.given && *v != crate::eval::value::Value::None => " (default)",
+            _ => "",
+        };
         line(out, depth, &format!("· fact {} {v}{origin}", info.path));
     }
     for t in &r.tables {
