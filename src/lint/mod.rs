@@ -211,7 +211,7 @@ fn unused_rules(prog: &Program, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::warning(
                 "W0605",
-                format!("{what} `{}` is not used by any rule or test", r.qualified),
+                format!("{what} `{}` is not used by any rule or inline test", r.qualified),
                 r.name_span,
                 "unused",
             )
