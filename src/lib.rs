@@ -11,6 +11,7 @@ pub mod eval;
 pub mod explain;
 pub mod facts;
 pub mod ir;
+pub mod lint;
 pub mod load;
 pub mod repl;
 pub mod report;

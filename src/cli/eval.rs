@@ -4,7 +4,6 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use super::{ContractsArg, Format, load_or_report};
-use crate::diag::did_you_mean;
 use crate::eval::{Case, ErrorKind};
 use crate::facts::load::{Origin, fill_case, parse};
 use crate::ir::Program;
@@ -23,6 +22,12 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Explain each answer: the rules used, the branch that fired, the facts read, the citations
+    #[arg(long)]
+    pub explain: bool,
+    /// With the explanation, also show the `when` branches that did not fire and why (implies --explain)
+    #[arg(long)]
+    pub why_not: bool,
     #[command(flatten)]
     pub contracts: ContractsArg,
 }
@@ -118,41 +123,58 @@ pub fn run(args: &Args) -> i32 {
         return eval_expr(&prog, &mut case, text, args.format);
     }
     let mut answers: Vec<(String, Result<String, String>)> = Vec::new();
+    // The queries answered (not the unknown ones), for explanations.
+    let mut asked: Vec<(String, u32)> = Vec::new();
     if args.queries.is_empty() {
         for id in default_queries(&prog, &case) {
             let r = &prog.rules[id as usize];
             match case.rule(id) {
                 Ok(v) => answers.push((r.qualified.clone(), Ok(render(&prog, &v, &r.ty, args.format)))),
-                Err(e) if matches!(e.kind, ErrorKind::MissingFact(_)) => {}
+                Err(e) if matches!(e.kind, ErrorKind::MissingFact(_)) => continue,
                 Err(e) => answers.push((r.qualified.clone(), Err(e.message(&prog)))),
             }
+            asked.push((r.qualified.clone(), id));
         }
     } else {
         for q in &args.queries {
-            match prog.rule_index.get(q) {
-                Some(&id) if prog.rules[id as usize].params.is_none() => {
+            match prog.query(q) {
+                Ok(id) => {
                     let r = &prog.rules[id as usize];
                     let res = case
                         .rule(id)
                         .map(|v| render(&prog, &v, &r.ty, args.format))
                         .map_err(|e| e.message(&prog));
                     answers.push((q.clone(), res));
+                    asked.push((q.clone(), id));
                 }
-                _ => {
-                    let names = prog
-                        .rules
-                        .iter()
-                        .filter(|r| r.params.is_none())
-                        .map(|r| r.qualified.as_str());
-                    let hint = did_you_mean(q, names)
-                        .map(|s| format!("; did you mean `{s}`?"))
-                        .unwrap_or_default();
-                    answers.push((q.clone(), Err(format!("unknown query `{q}`{hint}"))));
-                }
+                Err(m) => answers.push((q.clone(), Err(m))),
             }
         }
     }
     let failed = answers.iter().any(|(_, r)| r.is_err());
+    if args.explain || args.why_not {
+        let opts = crate::explain::Options { why_not: args.why_not };
+        let ids: Vec<u32> = asked.iter().map(|(_, id)| *id).collect();
+        let derivations = crate::explain::explain_queries(&mut case, &ids, opts);
+        match args.format {
+            Format::Json => {
+                let mut map = serde_json::Map::new();
+                for ((q, _), (_, d)) in asked.iter().zip(&derivations) {
+                    map.insert(q.clone(), crate::explain::json::derivation(&prog, d, opts));
+                }
+                let explain = serde_json::to_string_pretty(&serde_json::Value::Object(map)).unwrap_or_default();
+                println!("{}", json_object_with(&answers, Some(&explain)));
+            }
+            Format::Text => {
+                print!("{}", text_table(&answers));
+                for (_, d) in &derivations {
+                    println!();
+                    print!("{}", crate::explain::text::render(&prog, d, opts));
+                }
+            }
+        }
+        return i32::from(failed);
+    }
     match args.format {
         Format::Json => println!("{}", json_object(&answers)),
         Format::Text => print!("{}", text_table(&answers)),
@@ -177,6 +199,11 @@ fn json_key(s: &str) -> String {
 
 /// `{"q": value, …, "errors": {"q": "message"}}`
 pub fn json_object(answers: &[(String, Result<String, String>)]) -> String {
+    json_object_with(answers, None)
+}
+
+/// The output object, with an `"explain"` member (JSON text) after the answers.
+pub fn json_object_with(answers: &[(String, Result<String, String>)], explain: Option<&str>) -> String {
     let mut out = String::from("{");
     let mut first = true;
     for (q, r) in answers {
@@ -198,6 +225,11 @@ pub fn json_object(answers: &[(String, Result<String, String>)]) -> String {
         out.push_str(if first { "\n  " } else { ",\n  " });
         first = false;
         out.push_str(&format!("\"errors\": {{\n{}\n  }}", errors.join(",\n")));
+    }
+    if let Some(x) = explain {
+        out.push_str(if first { "\n  " } else { ",\n  " });
+        first = false;
+        out.push_str(&format!("\"explain\": {}", x.replace('\n', "\n  ")));
     }
     out.push_str(if first { "}" } else { "\n}" });
     out

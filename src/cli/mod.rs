@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod eval;
+pub mod outline;
 pub mod repl;
 pub mod test;
 
@@ -29,8 +30,10 @@ pub enum Command {
     Check(check::Args),
     /// Answer queries (or an expression) for the facts of one case
     Eval(eval::Args),
-    /// Run the inline tests of the contracts
+    /// Run the tests of the contracts and the case files
     Test(test::Args),
+    /// Print the outline of an Agreement's text (articles, sections, paragraphs) for citation checks
+    Outline(outline::Args),
     /// Ask questions and what-ifs interactively (or from a script on standard input)
     Repl(repl::Args),
 }
@@ -80,6 +83,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(a) => check::run(&a),
         Command::Eval(a) => eval::run(&a),
         Command::Test(a) => test::run(&a),
+        Command::Outline(a) => outline::run(&a),
         Command::Repl(a) => repl::run(&a),
     }
 }

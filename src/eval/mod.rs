@@ -96,6 +96,8 @@ pub struct Case<'p> {
     pub provided: Vec<bool>,
     /// How deeply rules and functions are nested right now.
     depth: u32,
+    /// The opt-in record of the evaluation, for explanations and coverage.
+    pub trace: Option<Box<crate::explain::trace::Trace>>,
 }
 
 /// Rules and functions may nest this deep before evaluation stops with an error
@@ -124,6 +126,7 @@ impl<'p> Case<'p> {
             today,
             provided: vec![false; prog.facts.len()],
             depth: 0,
+            trace: None,
         }
     }
 
@@ -141,15 +144,31 @@ impl<'p> Case<'p> {
     /// The answer of a rule (memoized).
     pub fn rule(&mut self, id: RuleId) -> Result<Value> {
         match &self.memo[id as usize] {
-            Memo::Done(v) => return Ok(v.clone()),
-            Memo::Failed(e) => return Err(e.clone()),
+            Memo::Done(v) => {
+                if let Some(t) = &mut self.trace {
+                    t.memo(id, Ok(v));
+                }
+                return Ok(v.clone());
+            }
+            Memo::Failed(e) => {
+                if let Some(t) = &mut self.trace {
+                    t.memo(id, Err(e));
+                }
+                return Err(e.clone());
+            }
             Memo::Unset => {}
         }
         let prog = self.prog;
         let r = &prog.rules[id as usize];
         let frame = self.stack.len();
         self.stack.resize(frame + r.locals as usize, Value::None);
+        if let Some(t) = &mut self.trace {
+            t.enter(id, None);
+        }
         let res = self.nested(id, |c| c.eval(&r.body, frame));
+        if let Some(t) = &mut self.trace {
+            t.exit(&res);
+        }
         self.stack.truncate(frame);
         self.memo[id as usize] = match &res {
             Ok(v) => Memo::Done(v.clone()),
@@ -163,10 +182,16 @@ impl<'p> Case<'p> {
         let prog = self.prog;
         let r = &prog.rules[id as usize];
         let frame = self.stack.len();
+        if let Some(t) = &mut self.trace {
+            t.enter(id, Some(&args));
+        }
         self.stack.extend(args);
         self.stack
             .resize(frame + (r.locals as usize).max(self.stack.len() - frame), Value::None);
         let res = self.nested(id, |c| c.eval(&r.body, frame));
+        if let Some(t) = &mut self.trace {
+            t.exit(&res);
+        }
         self.stack.truncate(frame);
         res
     }
@@ -242,7 +267,13 @@ impl<'p> Case<'p> {
     pub(crate) fn eval(&mut self, e: &Expr, frame: usize) -> Result<Value> {
         match &e.kind {
             ExprKind::Const(v) => Ok(v.clone()),
-            ExprKind::Fact(f) => self.fact(*f, e.span),
+            ExprKind::Fact(f) => {
+                let res = self.fact(*f, e.span);
+                if let Some(t) = &mut self.trace {
+                    t.fact(*f, &res);
+                }
+                res
+            }
             ExprKind::Rule(r) => self.rule(*r),
             ExprKind::Local(i) => Ok(self.stack[frame + *i as usize].clone()),
             ExprKind::Call(f, args) => {
@@ -263,7 +294,11 @@ impl<'p> Case<'p> {
                 for k in keys {
                     ks.push(self.eval(k, frame)?);
                 }
-                Ok(lookup(&self.prog.tables[*t as usize].rows, &ks).unwrap_or(Value::None))
+                let v = lookup(&self.prog.tables[*t as usize].rows, &ks).unwrap_or(Value::None);
+                if let Some(tr) = &mut self.trace {
+                    tr.table(*t, &ks, &v);
+                }
+                Ok(v)
             }
             ExprKind::ListIndex(l, i) => {
                 let list = self.eval(l, frame)?;
@@ -303,6 +338,9 @@ impl<'p> Case<'p> {
                 }
             }
             ExprKind::Cases(branches, otherwise) => {
+                if self.trace.is_some() {
+                    return self.cases_traced(e, branches, otherwise, frame);
+                }
                 for (c, v) in branches {
                     if self.bool(c, frame)? {
                         return self.eval(v, frame);

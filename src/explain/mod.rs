@@ -1,136 +1,123 @@
-//! Why a rule answers what it does: its answer, citation and doc comment, and
-//! the facts and rules its body reads, with their values.
+//! Explanations: the derivation of an answer, with the citation of every rule
+//! it used, as an indented text tree or as JSON.
 //!
-//! A minimal version for the REPL's `:why`; the explanations work replaces it
-//! (keeping [`why_text`]'s signature).
+//! The evaluator records a [`trace::Trace`] only when a case carries one
+//! (`case.trace = Some(…)`); [`derive`] turns the part of the trace under one
+//! question into a [`derive::Derivation`] (only the rules actually used, the
+//! `when` branch each took, the facts and table rows read), which [`text`] and
+//! [`json`] render.
 
-use crate::eval::format::text;
+pub mod coverage;
+pub mod derive;
+pub mod json;
+pub mod text;
+pub mod trace;
+
 use crate::eval::value::Value;
-use crate::eval::{Case, Slot};
-use crate::ir::{Expr, ExprKind, FactId, RuleId};
-use crate::types::Type;
+use crate::eval::{Case, Result};
+use crate::ir::{Expr, RuleId};
+use derive::Derivation;
+use trace::{Trace, cases_key};
 
-/// A fact, or a field inside a fact of record type.
-type FactRef = (FactId, Vec<u32>);
+/// How much an explanation shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Also show the `when` branches tried before the one that fired, and why
+    /// each did not hold.
+    pub why_not: bool,
+}
 
-/// The explanation of one rule's answer for the case, as text.
+impl Case<'_> {
+    /// `when … => … otherwise => …` while a trace is recorded: the same choice as
+    /// the plain evaluator, with each condition and the branch taken recorded.
+    pub(crate) fn cases_traced(
+        &mut self,
+        e: &Expr,
+        branches: &[(Expr, Expr)],
+        otherwise: &Expr,
+        frame: usize,
+    ) -> Result<Value> {
+        let key = cases_key(e);
+        for (i, (c, v)) in branches.iter().enumerate() {
+            if let Some(t) = &mut self.trace {
+                t.open_cond(key, i as u32, c.span);
+            }
+            let holds = self.bool(c, frame);
+            if let Some(t) = &mut self.trace {
+                t.close_cond(&holds);
+            }
+            if holds? {
+                return self.then_traced(key, i as u32, v, frame);
+            }
+        }
+        self.then_traced(key, branches.len() as u32, otherwise, frame)
+    }
+
+    fn then_traced(&mut self, key: usize, index: u32, v: &Expr, frame: usize) -> Result<Value> {
+        if let Some(t) = &mut self.trace {
+            t.open_then(key, index, v.span);
+        }
+        let res = self.eval(v, frame);
+        if let Some(t) = &mut self.trace {
+            t.close_then();
+        }
+        res
+    }
+}
+
+/// Answers a rule with a full trace and returns its derivation. The case's memo
+/// is reset first so the derivation is complete; the case keeps the answers.
+pub fn explain_rule(case: &mut Case, rule: RuleId) -> Derivation {
+    let saved = case.trace.take();
+    case.reset_memo();
+    let mut t = Trace::full(case.prog);
+    let root = t.root();
+    case.trace = Some(Box::new(t));
+    let _ = case.rule(rule);
+    let t = std::mem::replace(&mut case.trace, saved).unwrap_or_default();
+    derive::question(case, &t, root, Options { why_not: true })
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| Derivation::bare(rule))
+}
+
+/// The explanation of one rule's answer for this case, as text: what the REPL's
+/// `:why RULE` prints. Shows the branches that did not fire, too.
 pub fn why_text(case: &mut Case, rule: RuleId) -> String {
     let prog = case.prog;
-    let r = &prog.rules[rule as usize];
-    let mut out = format!("{} = {}\n", r.qualified, answer(case, rule));
-    if let Some(c) = &r.citation {
-        match &c.quote {
-            Some(q) => out.push_str(&format!("  {c} \"{q}\"\n")),
-            None => out.push_str(&format!("  {c}\n")),
-        }
+    if prog.rules.get(rule as usize).is_some_and(|r| r.params.is_some()) {
+        return format!(
+            "`{}` is a function: ask about a rule that calls it\n",
+            prog.rules[rule as usize].qualified
+        );
     }
-    for line in r.doc.iter().flat_map(|d| d.lines()) {
-        out.push_str(&format!("  {line}\n"));
+    let d = explain_rule(case, rule);
+    text::render(prog, &d, Options { why_not: true })
+}
+
+/// Explanations of several queries answered on one case, in order: starts a
+/// full trace, answers each query under its own root, and returns each query's
+/// derivation with its answer. The case's memo is reset first.
+pub fn explain_queries(case: &mut Case, rules: &[RuleId], opts: Options) -> Vec<(Result<Value>, Derivation)> {
+    let saved = case.trace.take();
+    case.reset_memo();
+    case.trace = Some(Box::new(Trace::full(case.prog)));
+    let mut roots = Vec::with_capacity(rules.len());
+    for &r in rules {
+        let root = case.trace.as_mut().map(|t| t.root()).unwrap_or_default();
+        let res = case.rule(r);
+        roots.push((root, res));
     }
-    let (facts, rules) = direct_reads(&r.body);
-    if facts.is_empty() && rules.is_empty() {
-        return out;
-    }
-    out.push_str("  reads:\n");
-    let mut lines: Vec<(String, String)> = Vec::new();
-    for (f, fields) in &facts {
-        lines.push(fact_line(case, *f, fields));
-    }
-    for x in rules {
-        let xr = &prog.rules[x as usize];
-        let cite = xr.citation.as_ref().map(|c| format!("  ({c})")).unwrap_or_default();
-        lines.push((xr.qualified.clone(), format!("{}{cite}", answer(case, x))));
-    }
-    let width = lines.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
-    for (name, value) in lines {
-        out.push_str(&format!("    {name:width$} = {value}\n"));
-    }
-    let direct: Vec<FactId> = facts.iter().map(|(f, _)| *f).collect();
-    let further: Vec<String> = prog
-        .facts_read(rule)
+    let t = std::mem::replace(&mut case.trace, saved).unwrap_or_default();
+    roots
         .into_iter()
-        .filter(|f| !direct.contains(f) && Some(*f) != prog.closures_fact)
-        .map(|f| format!("`{}`", prog.facts[f as usize].path))
-        .collect();
-    if !further.is_empty() {
-        out.push_str(&format!("  and, through those rules, {}\n", further.join(", ")));
-    }
-    out
-}
-
-fn answer(case: &mut Case, rule: RuleId) -> String {
-    let prog = case.prog;
-    match case.rule(rule) {
-        Ok(v) => text(prog, &v, &prog.rules[rule as usize].ty),
-        Err(e) => format!("error: {}", e.message(prog)),
-    }
-}
-
-fn fact_line(case: &Case, f: FactId, fields: &[u32]) -> (String, String) {
-    let prog = case.prog;
-    let info = &prog.facts[f as usize];
-    let mut path = info.path.clone();
-    let mut ty = info.ty.clone();
-    let mut value = match &case.facts[f as usize] {
-        Slot::Value(v) => Some(v.clone()),
-        Slot::Missing => return (path, "missing".into()),
-        Slot::Bad(why) => return (path, format!("error: {why}")),
-    };
-    for &ix in fields {
-        let Type::Record(r) = ty.strip_optional() else { break };
-        let Some((name, fty, _)) = prog.records[*r as usize].fields.get(ix as usize) else {
-            break;
-        };
-        path = format!("{path}.{name}");
-        value = match value {
-            Some(Value::Record(fs)) => fs.get(ix as usize).cloned(),
-            _ => None,
-        };
-        ty = fty.clone();
-    }
-    let given = match &value {
-        Some(Value::None) | None => "",
-        Some(_) if case.provided[f as usize] => "",
-        Some(_) => "  (default)",
-    };
-    let shown = value.map_or_else(|| "none".into(), |v| text(prog, &v, &ty));
-    (path, format!("{shown}{given}"))
-}
-
-/// The facts (and fields of facts) and the parameterless rules an expression
-/// reads directly, each once, in order of appearance.
-fn direct_reads(body: &Expr) -> (Vec<FactRef>, Vec<RuleId>) {
-    let mut facts: Vec<FactRef> = Vec::new();
-    let mut rules = Vec::new();
-    let mut todo = vec![body];
-    while let Some(e) = todo.pop() {
-        if let Some(r) = fact_ref(e) {
-            if !facts.contains(&r) {
-                facts.push(r);
-            }
-            continue;
-        }
-        if let ExprKind::Rule(x) = e.kind
-            && !rules.contains(&x)
-        {
-            rules.push(x);
-        }
-        let mut children = Vec::new();
-        e.for_each_child(|c| children.push(c));
-        todo.extend(children.into_iter().rev());
-    }
-    (facts, rules)
-}
-
-/// `grievance.step1.answered_on`: a fact, or field accesses into one.
-fn fact_ref(e: &Expr) -> Option<FactRef> {
-    match &e.kind {
-        ExprKind::Fact(f) => Some((*f, Vec::new())),
-        ExprKind::Field(inner, ix) => {
-            let (f, mut fields) = fact_ref(inner)?;
-            fields.push(*ix);
-            Some((f, fields))
-        }
-        _ => None,
-    }
+        .zip(rules)
+        .map(|((root, res), &r)| {
+            let d = derive::question(case, &t, root, opts)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Derivation::bare(r));
+            (res, d)
+        })
+        .collect()
 }

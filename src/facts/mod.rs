@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+pub mod cases;
 pub mod json;
 pub mod load;
 pub mod toml;
