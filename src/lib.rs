@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diag;
 pub mod eval;
 pub mod facts;
+pub mod fmt;
 pub mod ir;
 pub mod load;
 pub mod report;

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod eval;
+pub mod fmt;
 pub mod test;
 
 use std::path::PathBuf;
@@ -30,6 +31,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Run the inline tests of the contracts
     Test(test::Args),
+    /// Rewrite rule files in the canonical layout
+    Fmt(fmt::Args),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -77,5 +80,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(a) => check::run(&a),
         Command::Eval(a) => eval::run(&a),
         Command::Test(a) => test::run(&a),
+        Command::Fmt(a) => fmt::run(&a),
     }
 }
