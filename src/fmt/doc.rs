@@ -190,10 +190,22 @@ impl Printer {
         !self.line_has_text && self.suffixes.is_empty()
     }
 
+    /// Writes the trailing comments: the first at the end of the line, any more
+    /// (which cannot share it) on lines of their own below.
     fn flush_suffixes(&mut self) {
-        for s in std::mem::take(&mut self.suffixes) {
-            self.out.push_str("  ");
-            self.out.push_str(&s);
+        let indent = self
+            .out
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.len() - l.trim_start().len());
+        for (i, s) in std::mem::take(&mut self.suffixes).iter().enumerate() {
+            if i == 0 {
+                self.out.push_str("  ");
+            } else {
+                self.out.push('\n');
+                self.out.extend(std::iter::repeat_n(' ', indent));
+            }
+            self.out.push_str(s);
         }
     }
 

@@ -7,16 +7,20 @@ use super::doc::{Doc, align, concat, flat_width, group, join, nest, text};
 use crate::syntax::ast::*;
 
 /// `open`, the items (already separated), `close`: on one line, or one item a
-/// line indented.
-fn bracketed(open: &str, items: Option<Doc>, close: &str, spaced: bool, tail: Doc) -> Doc {
-    let Some(items) = items.or_else(|| (!matches!(&tail, Doc::Concat(v) if v.is_empty())).then(|| concat(vec![])))
-    else {
+/// line indented. `head`: comments after `open` on its line.
+fn bracketed(open: &str, (head, items): (Doc, Option<Doc>), close: &str, spaced: bool, tail: Doc) -> Doc {
+    let empty = |d: &Doc| matches!(d, Doc::Concat(v) if v.is_empty());
+    if items.is_none() && empty(&head) && empty(&tail) {
         return text(format!("{open}{close}"));
-    };
+    }
     let line = if spaced { Doc::Line } else { Doc::SoftLine };
     group(concat(vec![
         text(open),
-        nest(2, concat(vec![line.clone(), items, tail])),
+        head,
+        nest(
+            2,
+            concat(vec![line.clone(), items.unwrap_or_else(|| concat(vec![])), tail]),
+        ),
         line,
         text(close),
     ]))
@@ -241,16 +245,18 @@ impl Fmt<'_> {
     }
 
     /// Items separated by `, ` (or a comma and a line break): a comment after an
-    /// item's comma stays there. `None` when there are no items.
+    /// item's comma stays there. Returns the comments before the first item (for
+    /// the line of the opening bracket) and the items (`None` when there are none).
     fn seq<T>(
         &mut self,
         items: &[T],
         start: impl Fn(&T) -> u32,
         mut f: impl FnMut(&mut Self, &T) -> Doc,
-    ) -> Option<Doc> {
-        if items.is_empty() {
-            return None;
-        }
+    ) -> (Doc, Option<Doc>) {
+        let Some(first) = items.first() else {
+            return (concat(vec![]), None);
+        };
+        let head = self.trailing(start(first));
         let mut parts = Vec::new();
         for (i, it) in items.iter().enumerate() {
             if i > 0 {
@@ -260,10 +266,10 @@ impl Fmt<'_> {
             }
             parts.push(f(self, it));
         }
-        Some(concat(parts))
+        (head, Some(concat(parts)))
     }
 
-    fn exprs(&mut self, es: &[Expr]) -> Option<Doc> {
+    fn exprs(&mut self, es: &[Expr]) -> (Doc, Option<Doc>) {
         self.seq(es, |e| e.span.start, |f, e| f.expr(e))
     }
 
@@ -339,6 +345,7 @@ impl Fmt<'_> {
             } => {
                 let init = self.expr(init);
                 let list = self.expr(list);
+                let after_arrow = self.trailing(body.span.start);
                 let body = self.expr(body);
                 let tail = self.before_close(e);
                 group(concat(vec![
@@ -347,6 +354,7 @@ impl Fmt<'_> {
                     text(format!(", {} in ", var.node)),
                     list,
                     text(" =>"),
+                    after_arrow,
                     nest(2, concat(vec![Doc::Line, body, tail])),
                     text(")"),
                 ]))
@@ -386,6 +394,7 @@ impl Fmt<'_> {
                     parts.push(text(" then "));
                     parts.push(self.expr(a));
                     node = b;
+                    parts.push(self.trailing(node.span.start));
                     if !matches!(node.node, ExprKind::If(..)) || !self.leading_is_empty(node.span.start) {
                         break;
                     }
@@ -397,11 +406,13 @@ impl Fmt<'_> {
             }
             ExprKind::Let(name, v, body) => {
                 let v = self.expr(v);
+                let after_in = self.trailing(body.span.start);
                 let body = self.expr(body);
                 align(concat(vec![
                     text(format!("let {} = ", name.node)),
                     v,
                     text(" in"),
+                    after_in,
                     Doc::HardLine,
                     body,
                 ]))
@@ -422,7 +433,7 @@ impl Fmt<'_> {
             ExprKind::Error(x) => {
                 let x = self.expr(x);
                 let tail = self.before_close(e);
-                bracketed("error(", Some(x), ")", false, tail)
+                bracketed("error(", (concat(vec![]), Some(x)), ")", false, tail)
             }
             ExprKind::Paren(x) => {
                 let x = self.expr(x);
@@ -481,14 +492,21 @@ impl Fmt<'_> {
         let mut leads: Vec<(Doc, Doc)> = Vec::new();
         for b in branches {
             leads.push((self.trailing(b.span.start), self.leading(b.span.start)));
-            let cond = concat(vec![text("when "), self.expr(&b.cond)]);
+            let cond = concat(vec![
+                text("when "),
+                self.expr(&b.cond),
+                self.trailing(b.value.span.start),
+            ]);
             let value = self.expr(&b.value);
             built.push((cond, value));
         }
         if let Some(o) = otherwise {
-            leads.push((self.trailing(o.span.start), self.leading(o.span.start)));
+            // Comments before the word stay before it; those after it, after it.
+            let word = self.word_before(o.span.start, "otherwise");
+            leads.push((self.trailing(word), self.leading(word)));
+            let after = self.trailing(o.span.start);
             let value = self.expr(o);
-            built.push((text("otherwise"), value));
+            built.push((concat(vec![text("otherwise"), after]), value));
         }
         let widths: Option<Vec<(usize, usize)>> = built
             .iter()

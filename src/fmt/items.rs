@@ -2,7 +2,7 @@
 
 use super::doc::{Doc, concat, flat_width, group, join, nest, text};
 use super::expr::{citation_text, date_text, path_text, string_lit, type_text};
-use super::{Fmt, braces};
+use super::{Block, Fmt, braces};
 use crate::syntax::ast::*;
 
 /// `/// line` for each line of a doc comment, each followed by a line break.
@@ -61,10 +61,19 @@ impl TestLine<'_> {
 impl Fmt<'_> {
     pub(super) fn module(&mut self, m: &Module) -> Doc {
         let mut parts = vec![self.leading(m.name.span.start)];
+        // An empty line between opening comments and the header stays.
+        let header = self
+            .src
+            .and_then(|s| s[..(m.name.span.start as usize).min(s.len())].rfind("module"));
+        if !must_be_empty(&parts[0]) && header.is_some_and(|h| self.blank_before(h as u32)) {
+            parts.push(Doc::HardLine);
+        }
         parts.push(doc_lines(&m.doc));
         parts.push(text(format!("module {}", m.name.node)));
         if let Some(a) = &m.article {
+            parts.push(self.trailing(a.number.span.start));
             parts.push(Doc::HardLine);
+            parts.push(self.leading(a.number.span.start));
             let title = a
                 .title
                 .as_ref()
@@ -73,27 +82,27 @@ impl Fmt<'_> {
             parts.push(text(format!("article {}{title}", a.number.node)));
         }
         let first_item = m.items.first().map_or(u32::MAX, |i| item_span(i).start);
-        if !m.uses.is_empty() {
-            parts.push(Doc::HardLine);
-            for u in &m.uses {
-                if u.span.start < first_item {
-                    parts.push(self.trailing(u.span.start));
-                    parts.push(Doc::HardLine);
-                    parts.push(self.leading(u.span.start));
-                } else {
-                    parts.push(Doc::HardLine);
-                }
-                let names: Vec<&str> = u.names.iter().map(|n| n.node.as_str()).collect();
-                parts.push(text(match names.as_slice() {
-                    [one] => format!("use {}.{one}", u.module.node),
-                    _ => format!("use {}.{{{}}}", u.module.node, names.join(", ")),
-                }));
+        for (i, u) in m.uses.iter().enumerate() {
+            if u.span.start < first_item {
+                parts.push(self.trailing(u.span.start));
             }
+            parts.push(Doc::HardLine);
+            if i == 0 {
+                parts.push(Doc::HardLine);
+            }
+            if u.span.start < first_item {
+                parts.push(self.leading(u.span.start));
+            }
+            let names: Vec<&str> = u.names.iter().map(|n| n.node.as_str()).collect();
+            parts.push(text(match names.as_slice() {
+                [one] => format!("use {}.{one}", u.module.node),
+                _ => format!("use {}.{{{}}}", u.module.node, names.join(", ")),
+            }));
         }
         let end = self.src.map_or(u32::MAX, |s| s.len() as u32 + 1);
-        parts.push(self.trailing(first_item));
-        let items = self.lines(&m.items, |i| item_span(i).start, |f, _, i| f.item(i), end, true);
-        if let Some(items) = items {
+        let block = self.lines(&m.items, |i| item_span(i).start, |f, _, i| f.item(i), end, true);
+        parts.push(block.head);
+        if let Some(items) = block.body {
             parts.push(Doc::HardLine);
             parts.push(Doc::HardLine);
             parts.push(items);
@@ -116,29 +125,34 @@ impl Fmt<'_> {
             Item::Rule(r) => self.rule_decl(r),
             Item::Exception(x) => {
                 let head = format!("exception to {}{}", path_text(&x.target), citation_suffix(&x.citation));
+                let head_comments = self.trailing(x.branches.first().map_or(x.span.end, |b| b.span.start));
                 let branches = self.branches(&x.branches, None);
                 concat(vec![
                     doc_lines(&x.doc),
                     text(head),
+                    head_comments,
                     nest(2, concat(vec![Doc::HardLine, branches])),
                 ])
             }
             Item::Table(t) => self.table_decl(t),
             Item::Test(t) => self.test_decl(t),
             Item::Calendar(c) => {
-                let mut lines = vec![text(format!("weekend: {}", path_text_comma(&c.weekend)))];
+                // Each entry starts at its first name (the keys have no spans).
+                let at = |names: &[Ident]| names.first().map_or(c.span.start, |n| n.span.start);
+                let mut entries = vec![(at(&c.weekend), format!("weekend: {}", path_text_comma(&c.weekend)))];
                 if !c.holidays.is_empty() {
-                    lines.push(text(format!("holidays: {}", path_text(&c.holidays))));
+                    entries.push((at(&c.holidays), format!("holidays: {}", path_text(&c.holidays))));
                 }
                 if let Some(cl) = &c.closures {
-                    lines.push(text(format!("closures: {}", path_text(cl))));
+                    entries.push((at(cl), format!("closures: {}", path_text(cl))));
                 }
-                let tail = self.leading(c.span.end.saturating_sub(1));
-                lines.push(tail);
+                entries.sort_by_key(|e| e.0);
+                let end = c.span.end.saturating_sub(1);
+                let inner = self.lines(&entries, |e| e.0, |_, _, e| text(e.1.clone()), end, false);
                 concat(vec![
                     doc_lines(&c.doc),
                     text(format!("calendar {}{} ", c.name.node, citation_suffix(&c.citation))),
-                    braces(Some(join(lines, &Doc::HardLine))),
+                    braces(inner),
                 ])
             }
         }
@@ -247,6 +261,11 @@ impl Fmt<'_> {
             type_text(&r.ty),
             citation_suffix(&r.citation)
         );
+        let body_start = match &r.body {
+            Body::Expr(e) => e.span.start,
+            Body::Cases(c) => c.span.start,
+        };
+        let head_comments = self.trailing(body_start);
         let body = match &r.body {
             Body::Expr(e) => concat(vec![text("= "), super::doc::align(self.expr(e))]),
             Body::Cases(c) => self.branches(&c.branches, c.otherwise.as_deref()),
@@ -254,6 +273,7 @@ impl Fmt<'_> {
         concat(vec![
             doc_lines(&r.doc),
             text(head),
+            head_comments,
             nest(2, concat(vec![Doc::HardLine, body])),
         ])
     }
@@ -271,7 +291,7 @@ impl Fmt<'_> {
     }
 
     /// Table rows, values lined up when every key of the block is one line.
-    fn rows(&mut self, rows: &[TableRow], end: u32) -> Option<Doc> {
+    fn rows(&mut self, rows: &[TableRow], end: u32) -> Block {
         let keys: Vec<String> = rows.iter().map(|r| self.row_key(r)).collect();
         let pad = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
         let align_values = rows.iter().all(|r| matches!(r.value, TableValue::Value(_)));
@@ -336,6 +356,10 @@ impl Fmt<'_> {
             braces(inner),
         ])
     }
+}
+
+fn must_be_empty(d: &Doc) -> bool {
+    matches!(d, Doc::Concat(v) if v.is_empty())
 }
 
 fn path_text_comma(names: &[Ident]) -> String {

@@ -138,6 +138,14 @@ impl<'s> Fmt<'s> {
         self.comments.get(self.next).filter(|c| c.start < pos)
     }
 
+    /// Where `word` starts, searching back from `pos` (`pos` without source).
+    fn word_before(&self, pos: u32, word: &str) -> u32 {
+        self.src
+            .and_then(|s| s.get(..pos as usize))
+            .and_then(|s| s.rfind(word))
+            .map_or(pos, |i| i as u32)
+    }
+
     /// No comment waits before `pos`.
     fn leading_is_empty(&self, pos: u32) -> bool {
         self.pending_before(pos).is_none()
@@ -157,11 +165,15 @@ impl<'s> Fmt<'s> {
     /// the line, on its own line on a line of its own.
     fn leading(&mut self, pos: u32) -> Doc {
         let mut out = Vec::new();
+        let mut own_before = false;
         while let Some(c) = self.pending_before(pos) {
-            if c.own_line {
+            // After a comment on its own line there is no code to follow.
+            own_before |= c.own_line;
+            if own_before {
                 out.extend([Doc::FreshLine, text(c.text.clone()), Doc::HardLine]);
             } else {
-                out.push(Doc::Suffix(c.text.clone()));
+                // The line ends after the comment, just where it did.
+                out.extend([Doc::Suffix(c.text.clone()), Doc::HardLine]);
             }
             self.next += 1;
         }
@@ -180,40 +192,46 @@ impl<'s> Fmt<'s> {
         mut doc: impl FnMut(&mut Self, usize, &T) -> Doc,
         end: u32,
         top: bool,
-    ) -> Option<Doc> {
+    ) -> Block {
+        // Comments after the opening brace, on its line.
+        let head = self.trailing(kids.first().map_or(end, &start));
         let mut out: Vec<Doc> = Vec::new();
-        // The last thing printed was an item (at the top level).
-        let mut after_item = false;
+        // At the top level: no empty line since the last item yet.
+        let mut need_blank = false;
         for (i, kid) in kids.iter().enumerate() {
             let at = start(kid);
             out.push(self.trailing(at));
-            self.own_line_comments(&mut out, at, top, &mut after_item);
-            let blank = (top && after_item) || self.blank_before(at);
+            self.own_line_comments(&mut out, at, &mut need_blank);
+            let blank = (top && need_blank) || self.blank_before(at);
             separate(&mut out, blank);
             out.push(doc(self, i, kid));
-            after_item = true;
+            need_blank = top;
         }
         out.push(self.trailing(end));
-        self.own_line_comments(&mut out, end, top, &mut after_item);
-        if out_is_empty(&out) {
+        self.own_line_comments(&mut out, end, &mut need_blank);
+        let body = if out_is_empty(&out) {
             None
         } else {
             Some(Doc::Concat(out))
-        }
+        };
+        Block { head, body }
     }
 
-    /// The comments before `pos` in a block, each on its own line.
-    fn own_line_comments(&mut self, out: &mut Vec<Doc>, pos: u32, top: bool, after_item: &mut bool) {
+    /// The comments before `pos` in a block, each on its own line, after an empty
+    /// line when the source has one.
+    fn own_line_comments(&mut self, out: &mut Vec<Doc>, pos: u32, need_blank: &mut bool) {
+        let mut own_before = false;
         while let Some(c) = self.pending_before(pos) {
-            let (own, blank_src, body) = (c.own_line, c.blank_before, c.text.clone());
+            let (own, blank, body) = (c.own_line || own_before, c.blank_before, c.text.clone());
+            own_before = own;
             self.next += 1;
             if !own {
                 out.push(Doc::Suffix(body));
                 continue;
             }
-            separate(out, (top && *after_item) || blank_src);
+            separate(out, blank);
+            *need_blank &= !blank;
             out.push(text(body));
-            *after_item = false;
         }
     }
 }
@@ -234,15 +252,24 @@ fn out_is_empty(out: &[Doc]) -> bool {
     out.iter().all(|d| matches!(d, Doc::Concat(v) if v.is_empty()))
 }
 
+/// The lines of a block: the comments on the line that opens it, then the body
+/// (`None` when empty).
+struct Block {
+    head: Doc,
+    body: Option<Doc>,
+}
+
 /// `{ … }` around block lines, or `{}`.
-fn braces(inner: Option<Doc>) -> Doc {
-    match inner {
+fn braces(block: Block) -> Doc {
+    match block.body {
         Some(d) => doc::concat(vec![
             text("{"),
+            block.head,
             doc::nest(2, doc::concat(vec![Doc::HardLine, d])),
             Doc::HardLine,
             text("}"),
         ]),
+        None if doc::must_break(&block.head) => doc::concat(vec![text("{"), block.head, Doc::HardLine, text("}")]),
         None => text("{}"),
     }
 }
@@ -292,7 +319,9 @@ fn align_trailing_comments(out: &str) -> String {
         let pos = c.span.start as usize;
         let line = line_starts.partition_point(|&s| s <= pos) - 1;
         let col = pos - line_starts[line];
-        if !lines[line][..col].trim().is_empty() {
+        let code = lines[line][..col].trim_end();
+        // Lines already too long keep their comment where it is and end the run.
+        if !code.is_empty() && code.chars().count() + 2 <= WIDTH {
             at[line] = Some(col);
         }
     }
