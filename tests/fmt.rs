@@ -112,11 +112,11 @@ fn add_comments(src: &str, choices: &[u8]) -> String {
     let mut out = String::new();
     for (i, line) in src.lines().enumerate() {
         let choice = choices[i % choices.len()];
-        if choice % 7 == 0 {
+        if choice.is_multiple_of(7) {
             out.push_str(&format!("// own {i}\n"));
         }
         out.push_str(line);
-        if choice % 5 == 0 && !line.trim_start().starts_with("///") {
+        if choice.is_multiple_of(5) && !line.trim_start().starts_with("///") {
             out.push_str(&format!(" // end {i}"));
         }
         out.push('\n');
