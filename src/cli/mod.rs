@@ -2,6 +2,7 @@
 //! library whose `run` returns the exit code (so tests can call it directly).
 
 pub mod check;
+pub mod diff;
 pub mod eval;
 pub mod fmt;
 pub mod test;
@@ -33,6 +34,8 @@ pub enum Command {
     Test(test::Args),
     /// Rewrite rule files in the canonical layout
     Fmt(fmt::Args),
+    /// What a proposal changes: rules by meaning, answers over cases
+    Diff(diff::Args),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -81,5 +84,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Eval(a) => eval::run(&a),
         Command::Test(a) => test::run(&a),
         Command::Fmt(a) => fmt::run(&a),
+        Command::Diff(a) => diff::run(&a),
     }
 }

@@ -122,7 +122,7 @@ pub(super) fn date_text(d: &Date) -> String {
 }
 
 /// A literal in its canonical spelling.
-pub(super) fn literal_text(lit: &Literal) -> String {
+pub fn literal_text(lit: &Literal) -> String {
     match lit {
         Literal::Bool(b) => b.to_string(),
         Literal::Int(i) if *i >= 10_000 => grouped(Decimal::from(*i)),

@@ -110,7 +110,7 @@ impl Fmt<'_> {
         concat(parts)
     }
 
-    fn item(&mut self, item: &Item) -> Doc {
+    pub(super) fn item(&mut self, item: &Item) -> Doc {
         match item {
             Item::Facts(f) => {
                 let head = if f.prefix.is_empty() {
@@ -182,7 +182,7 @@ impl Fmt<'_> {
     }
 
     /// `name: T = default` (with its doc).
-    fn fact_decl(&mut self, d: &FactDecl) -> Doc {
+    pub(super) fn fact_decl(&mut self, d: &FactDecl) -> Doc {
         let mut parts = vec![
             doc_lines(&d.doc),
             text(format!("{}: {}", d.name.node, type_text(&d.ty))),

@@ -22,7 +22,7 @@ use std::rc::Rc;
 use doc::{Doc, text};
 
 use crate::diag::Diagnostic;
-use crate::syntax::ast::Module;
+use crate::syntax::ast::{Expr, FactDecl, Item, Module};
 use crate::syntax::comments::scan_comments;
 use crate::syntax::normalize::same_tree;
 use crate::syntax::parse_module;
@@ -76,6 +76,31 @@ pub fn format_module(module: &Module, src: Option<&str>) -> String {
     out
 }
 
+/// One item in the canonical layout, without comments (for `cba diff`).
+pub fn format_item(item: &Item) -> String {
+    let mut f = Fmt::bare();
+    let doc = f.item(item);
+    doc::render(&doc, WIDTH)
+}
+
+/// One fact declaration, `name: type = default`, without its doc.
+pub fn format_fact(fact: &FactDecl) -> String {
+    let mut f = Fmt::bare();
+    let fact = FactDecl {
+        doc: None,
+        ..fact.clone()
+    };
+    doc::render(&f.fact_decl(&fact), WIDTH)
+}
+
+/// One expression on as few lines as fit.
+pub fn format_expr(e: &Expr) -> String {
+    let mut f = Fmt::bare();
+    doc::render(&f.expr(e), WIDTH)
+}
+
+pub use expr::literal_text;
+
 /// A comment waiting to be printed.
 struct Pending {
     start: u32,
@@ -93,6 +118,15 @@ pub(crate) struct Fmt<'s> {
 }
 
 impl<'s> Fmt<'s> {
+    /// A printer without source or comments.
+    fn bare() -> Self {
+        Fmt {
+            src: None,
+            comments: Vec::new(),
+            next: 0,
+        }
+    }
+
     fn new(module: &Module, src: Option<&'s str>) -> Self {
         let comments = module
             .comments

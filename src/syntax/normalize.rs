@@ -58,6 +58,9 @@ pub fn strip_item(item: &Item, keep: Keep) -> Item {
 
 struct Stripper {
     docs: bool,
+    /// When set, literals are taken out of expressions (replaced by `none`) and
+    /// collected here in order.
+    literals: Option<std::cell::RefCell<Vec<Literal>>>,
 }
 
 impl Stripper {
@@ -68,119 +71,137 @@ impl Stripper {
     }
 }
 
+/// The item's meaning with every literal replaced by `none`, and the literals in
+/// order: two items with equal templates differ only in their constants.
+pub fn template(item: &Item) -> (Item, Vec<Literal>) {
+    let mut item = item.clone();
+    let s = Stripper {
+        docs: true,
+        literals: Some(Default::default()),
+    };
+    s.item(&mut item);
+    (item, s.literals.map(|l| l.into_inner()).unwrap_or_default())
+}
+
 fn strip_item_in_place(item: &mut Item, keep: Keep) {
     let s = Stripper {
         docs: keep == Keep::Meaning,
+        literals: None,
     };
-    match item {
-        Item::Facts(f) => s.facts(f),
-        Item::Enum(EnumDecl {
-            doc,
-            name: _,
-            variants,
-            span,
-        }) => {
-            s.doc(doc);
-            *span = Span::default();
-            for v in variants {
-                s.doc(&mut v.doc);
-            }
-        }
-        Item::Record(RecordDecl {
-            doc,
-            name: _,
-            fields,
-            span,
-        }) => {
-            s.doc(doc);
-            *span = Span::default();
-            for f in fields {
-                s.fact(f);
-            }
-        }
-        Item::Rule(RuleDecl {
-            doc,
-            is_fn: _,
-            name: _,
-            params: _,
-            ty: _,
-            citation,
-            body,
-            span,
-        }) => {
-            s.doc(doc);
-            *span = Span::default();
-            s.citation(citation);
-            match body {
-                Body::Expr(e) => s.expr(e),
-                Body::Cases(c) => s.cases(c),
-            }
-        }
-        Item::Exception(ExceptionDecl {
-            doc,
-            target: _,
-            citation,
-            branches,
-            span,
-        }) => {
-            s.doc(doc);
-            *span = Span::default();
-            s.citation(citation);
-            for b in branches {
-                s.branch(b);
-            }
-        }
-        Item::Table(TableDecl {
-            doc,
-            name: _,
-            ty: _,
-            keys: _,
-            citation,
-            rows,
-            span,
-        }) => {
-            s.doc(doc);
-            *span = Span::default();
-            s.citation(citation);
-            s.rows(rows);
-        }
-        Item::Test(TestDecl {
-            doc,
-            name: _,
-            givens,
-            expects,
-            span,
-        }) => {
-            s.doc(doc);
-            *span = Span::default();
-            for g in givens {
-                g.span = Span::default();
-                s.expr(&mut g.value);
-            }
-            for x in expects {
-                x.span = Span::default();
-                if let Some(v) = &mut x.value {
-                    s.expr(v);
-                }
-            }
-        }
-        Item::Calendar(CalendarDecl {
-            doc,
-            name: _,
-            citation,
-            weekend: _,
-            holidays: _,
-            closures: _,
-            span,
-        }) => {
-            s.doc(doc);
-            *span = Span::default();
-            s.citation(citation);
-        }
-    }
+    s.item(item)
 }
 
 impl Stripper {
+    fn item(&self, item: &mut Item) {
+        let s = self;
+        match item {
+            Item::Facts(f) => s.facts(f),
+            Item::Enum(EnumDecl {
+                doc,
+                name: _,
+                variants,
+                span,
+            }) => {
+                s.doc(doc);
+                *span = Span::default();
+                for v in variants {
+                    s.doc(&mut v.doc);
+                }
+            }
+            Item::Record(RecordDecl {
+                doc,
+                name: _,
+                fields,
+                span,
+            }) => {
+                s.doc(doc);
+                *span = Span::default();
+                for f in fields {
+                    s.fact(f);
+                }
+            }
+            Item::Rule(RuleDecl {
+                doc,
+                is_fn: _,
+                name: _,
+                params: _,
+                ty: _,
+                citation,
+                body,
+                span,
+            }) => {
+                s.doc(doc);
+                *span = Span::default();
+                s.citation(citation);
+                match body {
+                    Body::Expr(e) => s.expr(e),
+                    Body::Cases(c) => s.cases(c),
+                }
+            }
+            Item::Exception(ExceptionDecl {
+                doc,
+                target: _,
+                citation,
+                branches,
+                span,
+            }) => {
+                s.doc(doc);
+                *span = Span::default();
+                s.citation(citation);
+                for b in branches {
+                    s.branch(b);
+                }
+            }
+            Item::Table(TableDecl {
+                doc,
+                name: _,
+                ty: _,
+                keys: _,
+                citation,
+                rows,
+                span,
+            }) => {
+                s.doc(doc);
+                *span = Span::default();
+                s.citation(citation);
+                s.rows(rows);
+            }
+            Item::Test(TestDecl {
+                doc,
+                name: _,
+                givens,
+                expects,
+                span,
+            }) => {
+                s.doc(doc);
+                *span = Span::default();
+                for g in givens {
+                    g.span = Span::default();
+                    s.expr(&mut g.value);
+                }
+                for x in expects {
+                    x.span = Span::default();
+                    if let Some(v) = &mut x.value {
+                        s.expr(v);
+                    }
+                }
+            }
+            Item::Calendar(CalendarDecl {
+                doc,
+                name: _,
+                citation,
+                weekend: _,
+                holidays: _,
+                closures: _,
+                span,
+            }) => {
+                s.doc(doc);
+                *span = Span::default();
+                s.citation(citation);
+            }
+        }
+    }
+
     fn facts(&self, f: &mut FactsBlock) {
         self.doc(&mut f.doc);
         f.span = Span::default();
@@ -246,7 +267,12 @@ impl Stripper {
 
     fn expr(&self, e: &mut Expr) {
         match &mut e.node {
-            ExprKind::Lit(_) | ExprKind::Path(_) => {}
+            ExprKind::Lit(l) => {
+                if let Some(out) = &self.literals {
+                    out.borrow_mut().push(std::mem::replace(l, Literal::None));
+                }
+            }
+            ExprKind::Path(_) => {}
             ExprKind::Field(x, _)
             | ExprKind::Unary(_, x)
             | ExprKind::WithUnit(x, _)
