@@ -515,10 +515,10 @@ pub(super) fn fold_const(e: &Expr) -> Option<Value> {
         },
         ExprKind::Bin(op, a, b) => match (fold_const(a)?, fold_const(b)?) {
             (Value::Num(x), Value::Num(y)) => Value::Num(match op {
-                Op::Add => x + y,
-                Op::Sub => x - y,
-                Op::Mul => x * y,
-                Op::Div if y != Decimal::ZERO => x / y,
+                Op::Add => x.checked_add(y)?,
+                Op::Sub => x.checked_sub(y)?,
+                Op::Mul => x.checked_mul(y)?,
+                Op::Div if y != Decimal::ZERO => x.checked_div(y)?,
                 _ => return None,
             }),
             _ => return None,

@@ -5,6 +5,7 @@ pub mod check;
 pub mod diff;
 pub mod eval;
 pub mod fmt;
+pub mod repl;
 pub mod test;
 
 use std::path::PathBuf;
@@ -36,6 +37,8 @@ pub enum Command {
     Fmt(fmt::Args),
     /// What a proposal changes: rules by meaning, answers over cases
     Diff(diff::Args),
+    /// Ask questions and what-ifs interactively (or from a script on standard input)
+    Repl(repl::Args),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -85,5 +88,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Test(a) => test::run(&a),
         Command::Fmt(a) => fmt::run(&a),
         Command::Diff(a) => diff::run(&a),
+        Command::Repl(a) => repl::run(&a),
     }
 }

@@ -519,7 +519,10 @@ pub(crate) fn to_i64(n: Decimal, what: &str, span: Span) -> Result<i64> {
 }
 
 fn minutes(h: Decimal, span: Span) -> Result<i64> {
-    to_i64(h * Decimal::from(60), "a time in whole minutes", span)
+    let m = h
+        .checked_mul(Decimal::from(60))
+        .ok_or_else(|| EvalError::runtime("number too large", span))?;
+    to_i64(m, "a time in whole minutes", span)
 }
 
 /// The table cell for the given keys, if any.
