@@ -53,6 +53,8 @@ pub fn generate(
     let mut out = Vec::new();
     for c in changes.iter().filter(|c| c.change == Change::Changed) {
         let users = graph.direct_users(new, c);
+        // The changed rule itself first: when it is a number or date that
+        // changed, it is the threshold; otherwise the rules using it are probed.
         let probes: Vec<RuleId> = users
             .iter()
             .copied()
@@ -84,7 +86,7 @@ pub fn generate(
             bases.push(((0, 0), corpus.first().unwrap_or(&empty)));
         }
         for (_, base) in bases.into_iter().take(MAX_BASES) {
-            let thresholds = thresholds(old, new, base, &probes);
+            let thresholds = thresholds(old, new, base, &probes, c.rule.as_deref());
             if thresholds.is_empty() {
                 continue;
             }
@@ -162,12 +164,15 @@ fn answered(new: &Program, base: &CaseInput, probes: &[RuleId]) -> (usize, usize
 }
 
 /// The probes whose answers are numbers or dates that differ between versions.
-fn thresholds(old: &Program, new: &Program, base: &CaseInput, probes: &[RuleId]) -> Vec<Threshold> {
+fn thresholds(old: &Program, new: &Program, base: &CaseInput, probes: &[RuleId], own: Option<&str>) -> Vec<Threshold> {
     let mut a = super::outcomes::case_for(old, base);
     let mut b = super::outcomes::case_for(new, base);
     let mut out = Vec::new();
-    for &p in probes {
+    for (i, &p) in probes.iter().enumerate() {
         let info = &new.rules[p as usize];
+        if i > 0 && out.iter().any(|t: &Threshold| Some(t.rule.as_str()) == own) {
+            break;
+        }
         let ty = info.ty.strip_optional().clone();
         if step(&ty).is_none() {
             continue;
