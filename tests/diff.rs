@@ -48,7 +48,10 @@ fn a_renamed_rule_is_removed_and_added() {
     assert_eq!(code, 1);
     assert!(out.contains("+ rule pay.extra_hours (added)  Art. 7 §2.B"), "{out}");
     assert!(out.contains("- rule pay.overtime (removed)  Art. 7 §2.B"), "{out}");
-    assert!(out.contains("    -   expect overtime = 5 h\n    +   expect extra_hours = 5 h"), "{out}");
+    assert!(
+        out.contains("    -   expect overtime = 5 h\n    +   expect extra_hours = 5 h"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -62,7 +65,10 @@ fn a_changed_table_row_shows_the_cases_it_affects() {
     assert!(out.contains("Outcomes: 2 of 4 cases change"), "{out}");
     let listed: Vec<&str> = out.lines().filter(|l| l.contains("cases.jsonl:")).collect();
     assert_eq!(listed.len(), 2, "{out}");
-    assert!(listed[0].ends_with("cases.jsonl:2") && listed[1].ends_with("cases.jsonl:5"), "{out}");
+    assert!(
+        listed[0].ends_with("cases.jsonl:2") && listed[1].ends_with("cases.jsonl:5"),
+        "{out}"
+    );
     assert!(out.contains("    pay.base_rate  $25.00 → $26.00"), "{out}");
     assert!(out.contains("    pay.base_rate  2 of 4"), "{out}");
 }
@@ -76,7 +82,10 @@ fn a_changed_constant_is_said_plainly_with_boundary_cases() {
     // Without a corpus the inline test is the case, and the boundary cases sit
     // just below, at and above 40 h and 38 h.
     assert!(out.contains("Outcomes: 1 of 1 case change"), "{out}");
-    assert!(out.contains("Boundary cases around pay.threshold: 40 h → 38 h"), "{out}");
+    assert!(
+        out.contains("Boundary cases around pay.threshold: 40 h → 38 h"),
+        "{out}"
+    );
     for line in [
         "  pay.hours = 39.75 h\n    pay.overtime  0 h → 1.75 h",
         "  pay.hours = 40 h\n    pay.overtime  0 h → 2 h",
@@ -90,7 +99,14 @@ fn a_changed_constant_is_said_plainly_with_boundary_cases() {
 
 #[test]
 fn json_output() {
-    let (code, out, _) = diff(&[&fixture("old"), &fixture("table"), "--cases", &cases(), "--format", "json"]);
+    let (code, out, _) = diff(&[
+        &fixture("old"),
+        &fixture("table"),
+        "--cases",
+        &cases(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     assert_eq!(v["changed"], true);
@@ -138,6 +154,9 @@ fn the_2026_union_proposal() {
         assert!(out.contains(plain), "missing {plain:?} in\n{out}");
     }
     assert!(out.contains("grievance.step1_timely    false → true"), "{out}");
-    assert!(out.contains("Boundary cases around telework.monthly_days: 8 → 10"), "{out}");
+    assert!(
+        out.contains("Boundary cases around telework.monthly_days: 8 → 10"),
+        "{out}"
+    );
     assert!(out.contains("telework.schedule_ok  false → true"), "{out}");
 }
