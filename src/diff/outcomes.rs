@@ -210,36 +210,7 @@ pub fn test_cases(old: &Program, new: &Program) -> Vec<CaseInput> {
 }
 
 /// Sets `path` (dotted) in an object of facts, making the groups on the way.
-pub fn set_path(root: &mut FactNode, path: &str, value: FactNode) {
-    let mut node = root;
-    let mut parts = path.split('.').peekable();
-    while let Some(part) = parts.next() {
-        if !matches!(node.value, FactValue::Object(_)) {
-            node.value = FactValue::Object(Vec::new());
-        }
-        let FactValue::Object(members) = &mut node.value else {
-            return;
-        };
-        let i = match members.iter().position(|(k, _)| k == part) {
-            Some(i) => i,
-            None => {
-                members.push((
-                    part.to_string(),
-                    FactNode {
-                        value: FactValue::Object(Vec::new()),
-                        offset: UNKNOWN_OFFSET,
-                    },
-                ));
-                members.len() - 1
-            }
-        };
-        if parts.peek().is_none() {
-            members[i].1 = value;
-            return;
-        }
-        node = &mut members[i].1;
-    }
-}
+pub use crate::repl::facts::set as set_path;
 
 /// The fact at `path` in an object of facts.
 pub fn get_path<'a>(root: &'a FactNode, path: &str) -> Option<&'a FactNode> {
