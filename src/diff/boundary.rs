@@ -209,7 +209,7 @@ fn step(ty: &Type) -> Option<Decimal> {
 /// `v` moved by `n` steps.
 fn moved(v: &Value, ty: &Type, n: i64) -> Option<Value> {
     let s = step(ty)? * Decimal::from(n);
-    let whole = i64::try_from(s.trunc().mantissa()).ok().filter(|_| s.fract().is_zero());
+    let whole = i64::try_from(s).ok().filter(|_| s.fract().is_zero());
     Some(match v {
         Value::Num(x) => Value::Num(x.checked_add(s)?),
         Value::Date(d) => Value::Date(d.checked_add(i32::try_from(whole?).ok()?)?),
@@ -255,7 +255,7 @@ fn variants(new: &Program, base: &CaseInput, f: u32, t: &Threshold) -> Vec<CaseI
             let Ok(n) = i64::try_from(n.trunc().mantissa()) else {
                 continue;
             };
-            for len in [n - 1, n, n + 1] {
+            for len in [n.saturating_sub(1), n, n.saturating_add(1)] {
                 if !(0..=MAX_LIST).contains(&len) {
                     continue;
                 }

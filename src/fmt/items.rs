@@ -305,7 +305,9 @@ impl Fmt<'_> {
                         let pad = if align_values { pad - key.chars().count() } else { 0 };
                         concat(vec![text(" ".repeat(pad + 1)), me.expr(v)])
                     }
-                    TableValue::Nested(rows) => concat(vec![text(" "), braces(me.rows(rows, r.span.end - 1))]),
+                    TableValue::Nested(rows) => {
+                        concat(vec![text(" "), braces(me.rows(rows, r.span.end.saturating_sub(1)))])
+                    }
                 };
                 concat(vec![doc_lines(&r.doc), text(key.clone()), value])
             },
