@@ -7,9 +7,11 @@
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod facts;
+pub mod fmt;
 pub mod ir;
 pub mod lint;
 pub mod load;

@@ -2,8 +2,10 @@
 //! library whose `run` returns the exit code (so tests can call it directly).
 
 pub mod check;
+pub mod diff;
 pub mod eval;
 pub mod outline;
+pub mod fmt;
 pub mod repl;
 pub mod test;
 
@@ -34,6 +36,10 @@ pub enum Command {
     Test(test::Args),
     /// Print the outline of an Agreement's text (articles, sections, paragraphs) for citation checks
     Outline(outline::Args),
+    /// Rewrite rule files in the canonical layout
+    Fmt(fmt::Args),
+    /// What a proposal changes: rules by meaning, answers over cases
+    Diff(diff::Args),
     /// Ask questions and what-ifs interactively (or from a script on standard input)
     Repl(repl::Args),
 }
@@ -84,6 +90,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Eval(a) => eval::run(&a),
         Command::Test(a) => test::run(&a),
         Command::Outline(a) => outline::run(&a),
+        Command::Fmt(a) => fmt::run(&a),
+        Command::Diff(a) => diff::run(&a),
         Command::Repl(a) => repl::run(&a),
     }
 }
