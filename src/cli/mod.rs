@@ -4,8 +4,8 @@
 pub mod check;
 pub mod diff;
 pub mod eval;
-pub mod outline;
 pub mod fmt;
+pub mod outline;
 pub mod repl;
 pub mod test;
 
