@@ -5,6 +5,7 @@ mod builtins;
 mod collect;
 mod expr;
 mod items;
+mod names;
 mod ops;
 
 use std::collections::HashMap;
