@@ -69,6 +69,7 @@ fn worked_examples_answer() {
             &cba::facts::load::Origin {
                 name: &name,
                 text: &text,
+                first_line: 1,
             },
         )
         .expect("an object of facts");

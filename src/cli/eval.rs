@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use super::{ContractsArg, Format, load_or_report};
-use crate::diag::did_you_mean;
+use crate::batch::queries::{DefaultQueries, Query, resolve};
 use crate::eval::{Case, ErrorKind};
 use crate::facts::load::{Origin, fill_case, parse};
 use crate::ir::Program;
@@ -78,6 +78,7 @@ pub fn read_facts(case: &mut Case, path: &PathBuf) -> bool {
         &Origin {
             name: &name,
             text: &text,
+            first_line: 1,
         },
     ) {
         eprintln!("{:?}", miette::miette!("{name}: {e}"));
@@ -90,18 +91,7 @@ pub fn read_facts(case: &mut Case, path: &PathBuf) -> bool {
 /// that reads at least one fact the case gives (`calendar.closures` aside);
 /// constants and rules about other kinds of cases are left out.
 pub fn default_queries(prog: &Program, case: &Case) -> Vec<u32> {
-    let stdlib_fact = |f: u32| Some(f) == prog.closures_fact;
-    prog.rules
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.params.is_none() && !prog.modules[r.module as usize].is_stdlib)
-        .filter(|(i, _)| {
-            prog.facts_read(*i as u32)
-                .iter()
-                .any(|f| case.provided[*f as usize] && !stdlib_fact(*f))
-        })
-        .map(|(i, _)| i as u32)
-        .collect()
+    DefaultQueries::new(prog).for_case(case)
 }
 
 pub fn run(args: &Args) -> i32 {
@@ -129,26 +119,18 @@ pub fn run(args: &Args) -> i32 {
         }
     } else {
         for q in &args.queries {
-            match prog.rule_index.get(q) {
-                Some(&id) if prog.rules[id as usize].params.is_none() => {
-                    let r = &prog.rules[id as usize];
-                    let res = case
-                        .rule(id)
-                        .map(|v| render(&prog, &v, &r.ty, args.format))
-                        .map_err(|e| e.message(&prog));
-                    answers.push((q.clone(), res));
+            match resolve(&prog, std::slice::from_ref(q)) {
+                Ok(found) => {
+                    for Query { rule, name } in found {
+                        let r = &prog.rules[rule as usize];
+                        let res = case
+                            .rule(rule)
+                            .map(|v| render(&prog, &v, &r.ty, args.format))
+                            .map_err(|e| e.message(&prog));
+                        answers.push((name, res));
+                    }
                 }
-                _ => {
-                    let names = prog
-                        .rules
-                        .iter()
-                        .filter(|r| r.params.is_none())
-                        .map(|r| r.qualified.as_str());
-                    let hint = did_you_mean(q, names)
-                        .map(|s| format!("; did you mean `{s}`?"))
-                        .unwrap_or_default();
-                    answers.push((q.clone(), Err(format!("unknown query `{q}`{hint}"))));
-                }
+                Err(e) => answers.push((q.clone(), Err(e))),
             }
         }
     }

@@ -1,8 +1,10 @@
 //! The `cba` command line: one file per subcommand, each a thin layer over the
 //! library whose `run` returns the exit code (so tests can call it directly).
 
+pub mod batch;
 pub mod check;
 pub mod eval;
+pub mod generate;
 pub mod test;
 
 use std::path::PathBuf;
@@ -30,6 +32,10 @@ pub enum Command {
     Eval(eval::Args),
     /// Run the inline tests of the contracts
     Test(test::Args),
+    /// Answer queries for many cases: JSON Lines, CSV, or a directory of fact files
+    Batch(batch::Args),
+    /// Write deterministic grievance records (JSON Lines) for `cba batch`
+    Generate(generate::Args),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -77,5 +83,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(a) => check::run(&a),
         Command::Eval(a) => eval::run(&a),
         Command::Test(a) => test::run(&a),
+        Command::Batch(a) => batch::run(&a),
+        Command::Generate(a) => generate::run(&a),
     }
 }

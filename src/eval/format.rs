@@ -23,7 +23,8 @@ fn number(d: Decimal, ty: &Type) -> String {
     }
 }
 
-fn json_string(out: &mut String, s: &str) {
+/// Appends a JSON string literal.
+pub fn json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

@@ -98,6 +98,15 @@ pub struct Case<'p> {
     depth: u32,
 }
 
+/// A fact's slot before any file gives it.
+fn default_slot(f: &FactInfo, today: i32) -> Slot {
+    match &f.default {
+        Default::None => Slot::Missing,
+        Default::Value(v) => Slot::Value(v.clone()),
+        Default::Today => Slot::Value(Value::Date(today)),
+    }
+}
+
 /// Rules and functions may nest this deep before evaluation stops with an error
 /// (a chain of rules this long is a mistake, and the stack is finite).
 pub const MAX_DEPTH: u32 = 1_000;
@@ -106,15 +115,7 @@ impl<'p> Case<'p> {
     /// A case with every fact at its default (or missing).
     pub fn new(prog: &'p Program) -> Case<'p> {
         let today = calendar::today();
-        let facts = prog
-            .facts
-            .iter()
-            .map(|f| match &f.default {
-                Default::None => Slot::Missing,
-                Default::Value(v) => Slot::Value(v.clone()),
-                Default::Today => Slot::Value(Value::Date(today)),
-            })
-            .collect();
+        let facts = prog.facts.iter().map(|f| default_slot(f, today)).collect();
         Case {
             prog,
             facts,
@@ -131,6 +132,24 @@ impl<'p> Case<'p> {
     pub fn set_fact(&mut self, f: FactId, slot: Slot) {
         self.facts[f as usize] = slot;
         self.reset_memo();
+    }
+
+    /// Puts one fact back to its default (or missing), as if no file gave it;
+    /// memoized answers are kept (call [`Case::reset_memo`] after a refill).
+    pub fn reset_fact(&mut self, f: FactId) {
+        self.facts[f as usize] = default_slot(&self.prog.facts[f as usize], self.today);
+        self.provided[f as usize] = false;
+    }
+
+    /// Makes the case new again (every fact at its default, nothing memoized)
+    /// without allocating: for evaluating many cases one after another.
+    pub fn reset(&mut self) {
+        for f in 0..self.facts.len() {
+            self.reset_fact(f as FactId);
+        }
+        self.reset_memo();
+        self.stack.clear();
+        self.depth = 0;
     }
 
     pub fn reset_memo(&mut self) {

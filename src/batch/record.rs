@@ -1,0 +1,342 @@
+//! Evaluating one chunk of records into its output lines. A worker keeps one
+//! [`Case`] and its buffers for the whole run, so a record costs no set-up.
+
+use std::fmt::Write as _;
+
+use super::columns::Columns;
+use super::input::{Chunk, Records};
+use super::queries::{DefaultQueries, Query};
+use crate::eval::format::{json_string, write_json};
+use crate::eval::value::Value;
+use crate::eval::{Case, ErrorKind, dates};
+use crate::facts::load::{Origin, fill_case, parse};
+use crate::facts::{FactNode, FactValue, parse_json};
+use crate::ir::{Program, RuleId};
+use crate::types::Type;
+
+/// How answers are written.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum OutFormat {
+    /// One JSON object a record, as `cba eval --format json` writes it, on one line.
+    #[default]
+    Jsonl,
+    /// A header row, then one row a record: a column a query.
+    Csv,
+}
+
+/// What every worker shares: the program, the queries, the output format.
+pub struct Plan<'p> {
+    pub prog: &'p Program,
+    /// The queries named; `None`: each record's default queries.
+    pub queries: Option<Vec<Query>>,
+    pub defaults: Option<DefaultQueries>,
+    pub format: OutFormat,
+    /// The top-level field (JSON, TOML) or column (CSV) naming a record.
+    pub id_field: String,
+    /// The input's name, for messages.
+    pub input_name: String,
+    /// The columns of a CSV input.
+    pub columns: Option<Columns>,
+    /// Records are files: a `file` key (column) says which.
+    pub files: bool,
+}
+
+impl Plan<'_> {
+    /// The CSV output's header row.
+    pub fn csv_header(&self) -> String {
+        let mut out = String::from("record,id");
+        if self.files {
+            out.push_str(",file");
+        }
+        for q in self.queries.iter().flatten() {
+            out.push(',');
+            csv_field(&mut out, &q.name);
+        }
+        out.push_str(",errors\n");
+        out
+    }
+}
+
+/// A chunk's output: the text, and where each record's output ends and whether it failed.
+pub struct Done {
+    pub seq: u64,
+    pub size: u64,
+    pub out: String,
+    pub marks: Vec<(usize, bool)>,
+}
+
+/// Evaluates records one after another with one case.
+pub struct Worker<'p> {
+    plan: &'p Plan<'p>,
+    case: Case<'p>,
+    id: Option<String>,
+    errors: String,
+    scratch: String,
+    rules: Vec<RuleId>,
+}
+
+/// A record that could not be read or typed at all.
+type RecordError = String;
+
+impl<'p> Worker<'p> {
+    pub fn new(plan: &'p Plan<'p>) -> Worker<'p> {
+        Worker {
+            plan,
+            case: Case::new(plan.prog),
+            id: None,
+            errors: String::new(),
+            scratch: String::new(),
+            rules: Vec::new(),
+        }
+    }
+
+    /// Evaluates every record of the chunk, in order.
+    pub fn process(&mut self, chunk: &Chunk) -> Done {
+        let mut out = String::with_capacity(chunk.records.len() * 256);
+        let mut marks = Vec::with_capacity(chunk.records.len());
+        match &chunk.records {
+            Records::Lines { text, items } => {
+                for (number, line, range) in items {
+                    let filled = self.fill_line(&text[range.clone()], *line);
+                    let failed = self.finish(&mut out, *number, None, filled);
+                    marks.push((out.len(), failed));
+                }
+            }
+            Records::Rows(rows) => {
+                for (number, line, row) in rows {
+                    let filled = match row {
+                        Ok(row) => self.fill_row(row, *line),
+                        Err(why) => {
+                            self.id = None;
+                            Err(format!("{}:{line}: {why}", self.plan.input_name))
+                        }
+                    };
+                    let failed = self.finish(&mut out, *number, None, filled);
+                    marks.push((out.len(), failed));
+                }
+            }
+            Records::Files(files) => {
+                for (number, path) in files {
+                    let filled = self.fill_file(path);
+                    let name = path.file_name().map(|n| n.to_string_lossy());
+                    let failed = self.finish(&mut out, *number, name.as_deref(), filled);
+                    marks.push((out.len(), failed));
+                }
+            }
+        }
+        Done {
+            seq: chunk.seq,
+            size: chunk.size,
+            out,
+            marks,
+        }
+    }
+
+    fn fill_line(&mut self, bytes: &[u8], line: u64) -> Result<(), RecordError> {
+        self.id = None;
+        let name = &self.plan.input_name;
+        let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}:{line}: the line is not UTF-8 text"))?;
+        let root = parse_json(text).map_err(|e| {
+            let col = at_column(text, e.offset);
+            format!("{name}:{line}:{col}: {}", e.message)
+        })?;
+        if !matches!(root.value, FactValue::Object(_)) {
+            return Err(format!(
+                "{name}:{line}: a record must be an object of facts, but this is {}",
+                root.value.kind()
+            ));
+        }
+        self.fill_root(&root, name, text, line)
+    }
+
+    fn fill_file(&mut self, path: &std::path::Path) -> Result<(), RecordError> {
+        self.id = None;
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{name}`: {e}"))?;
+        let is_toml = path.extension().is_some_and(|e| e == "toml");
+        let root = parse(&text, is_toml).map_err(|e| {
+            if e.offset == crate::facts::UNKNOWN_OFFSET {
+                return format!("{name}: {}", e.message);
+            }
+            let (l, c) = crate::source::line_col(&text, e.offset as usize);
+            format!("{name}:{l}:{c}: {}", e.message)
+        })?;
+        self.fill_root(&root, &name, &text, 1)
+    }
+
+    fn fill_row(&mut self, row: &csv::StringRecord, line: u64) -> Result<(), RecordError> {
+        let name = format!("{} line {line}", self.plan.input_name);
+        let columns = self.plan.columns.as_ref().ok_or("internal: no columns for a CSV row")?;
+        let (root, id) = columns.record(row, &name)?;
+        self.case.reset();
+        fill_case(
+            &mut self.case,
+            &root,
+            &Origin {
+                name: &name,
+                text: "",
+                first_line: 1,
+            },
+        )?;
+        self.id = id;
+        Ok(())
+    }
+
+    fn fill_root(&mut self, root: &FactNode, name: &str, text: &str, line: u64) -> Result<(), RecordError> {
+        self.id = root.get(&self.plan.id_field).and_then(|n| match &n.value {
+            FactValue::String(s) => Some(s.clone()),
+            FactValue::Number(s) => Some(s.clone()),
+            _ => None,
+        });
+        self.case.reset();
+        let origin = Origin {
+            name,
+            text,
+            first_line: u32::try_from(line).unwrap_or(u32::MAX),
+        };
+        fill_case(&mut self.case, root, &origin).map_err(|e| format!("{name}: {e}"))
+    }
+
+    /// Writes the record's output line; true when the record failed.
+    fn finish(&mut self, out: &mut String, number: u64, file: Option<&str>, filled: Result<(), RecordError>) -> bool {
+        let csv = self.plan.format == OutFormat::Csv;
+        let id = self.id.take();
+        if csv {
+            let _ = write!(out, "{number},");
+            csv_field(out, id.as_deref().unwrap_or(""));
+            if self.plan.files {
+                out.push(',');
+                csv_field(out, file.unwrap_or(""));
+            }
+        } else {
+            let _ = write!(out, "{{\"record\":{number}");
+            if let Some(id) = &id {
+                out.push_str(",\"id\":");
+                json_string(out, id);
+            }
+            if let Some(f) = file {
+                out.push_str(",\"file\":");
+                json_string(out, f);
+            }
+        }
+        if let Err(why) = filled {
+            if csv {
+                for _ in self.plan.queries.iter().flatten() {
+                    out.push(',');
+                }
+                out.push(',');
+                csv_field(out, &why);
+                out.push('\n');
+            } else {
+                out.push_str(",\"error\":");
+                json_string(out, &why);
+                out.push_str("}\n");
+            }
+            return true;
+        }
+        let failed = self.answer(out);
+        if csv {
+            out.push(',');
+            csv_field(out, &self.errors);
+            out.push('\n');
+        } else {
+            if !self.errors.is_empty() {
+                out.push_str(",\"errors\":{");
+                out.push_str(&self.errors);
+                out.push('}');
+            }
+            out.push_str("}\n");
+        }
+        failed
+    }
+
+    /// Writes the answers (JSON members or CSV cells) and gathers the errors.
+    fn answer(&mut self, out: &mut String) -> bool {
+        let plan = self.plan;
+        let prog = plan.prog;
+        let csv = plan.format == OutFormat::Csv;
+        self.errors.clear();
+        let mut rules = std::mem::take(&mut self.rules);
+        rules.clear();
+        match (&plan.queries, &plan.defaults) {
+            (Some(qs), _) => rules.extend(qs.iter().map(|q| q.rule)),
+            (None, Some(d)) => rules.extend(d.for_case(&self.case)),
+            (None, None) => {}
+        }
+        let names = plan.queries.as_ref();
+        for (i, &rule) in rules.iter().enumerate() {
+            let r = &prog.rules[rule as usize];
+            let name = names.map_or(r.qualified.as_str(), |qs| qs[i].name.as_str());
+            match self.case.rule(rule) {
+                Ok(v) if csv => {
+                    out.push(',');
+                    csv_value(out, &mut self.scratch, prog, &v, &r.ty);
+                }
+                Ok(v) => {
+                    out.push(',');
+                    json_string(out, name);
+                    out.push(':');
+                    write_json(out, prog, &v, &r.ty);
+                }
+                Err(e) if names.is_none() && matches!(e.kind, ErrorKind::MissingFact(_)) => {}
+                Err(e) => {
+                    if csv {
+                        out.push(',');
+                        if !self.errors.is_empty() {
+                            self.errors.push_str("; ");
+                        }
+                        let _ = write!(self.errors, "{name}: {}", e.message(prog));
+                    } else {
+                        if !self.errors.is_empty() {
+                            self.errors.push(',');
+                        }
+                        json_string(&mut self.errors, name);
+                        self.errors.push(':');
+                        json_string(&mut self.errors, &e.message(prog));
+                    }
+                }
+            }
+        }
+        self.rules = rules;
+        !self.errors.is_empty()
+    }
+}
+
+/// The 1-based column of a byte offset in one line of text.
+fn at_column(text: &str, offset: u32) -> usize {
+    if offset == crate::facts::UNKNOWN_OFFSET {
+        return 1;
+    }
+    crate::source::line_col(text, offset as usize).1
+}
+
+/// A value as a CSV cell: text as is (dates, enum spellings, strings), none
+/// as an empty cell, numbers as in JSON, lists and records as JSON.
+fn csv_value(out: &mut String, scratch: &mut String, prog: &Program, v: &Value, ty: &Type) {
+    scratch.clear();
+    let _ = match (v, ty.strip_optional()) {
+        (Value::None, _) => Ok(()),
+        (Value::Str(s), _) => scratch.write_str(s),
+        (Value::Enum(i), Type::Enum(e)) => scratch.write_str(&prog.enums[*e as usize].external[*i as usize]),
+        (Value::Date(d), _) => dates::write_date(scratch, *d),
+        (Value::Time(t), _) => dates::write_time(scratch, *t),
+        (Value::DateTime(t), _) => dates::write_datetime(scratch, *t),
+        (Value::YearMonth(m), _) => dates::write_year_month(scratch, *m),
+        _ => {
+            write_json(scratch, prog, v, ty);
+            Ok(())
+        }
+    };
+    csv_field(out, scratch);
+}
+
+/// Appends a CSV field, quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(out: &mut String, s: &str) {
+    if s.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(s);
+    }
+}
