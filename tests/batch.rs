@@ -109,18 +109,22 @@ fn library_batch(
     jobs: usize,
     max_errors: Option<u64>,
 ) -> (String, cba::batch::Summary) {
-    let input = cba::batch::input::Input::Jsonl {
-        reader: Box::new(std::io::Cursor::new(records.as_bytes().to_vec())),
-        name: "generated".into(),
-    };
     let opts = cba::batch::Options {
         queries: vec!["grievance.*".into()],
         jobs,
         max_errors,
         ..Default::default()
     };
+    run_with(prog, records, &opts)
+}
+
+fn run_with(prog: &cba::ir::Program, records: &str, opts: &cba::batch::Options) -> (String, cba::batch::Summary) {
+    let input = cba::batch::input::Input::Jsonl {
+        reader: Box::new(std::io::Cursor::new(records.as_bytes().to_vec())),
+        name: "generated".into(),
+    };
     let mut out = Vec::new();
-    let summary = cba::batch::run(prog, input, &mut out, &opts, &mut |_, _| {}).expect("runs");
+    let summary = cba::batch::run(prog, input, &mut out, opts, &mut |_, _| {}).expect("runs");
     (String::from_utf8(out).expect("utf-8"), summary)
 }
 
@@ -168,4 +172,72 @@ fn generator_is_deterministic() {
     let mut c = String::new();
     cba::batch::generate::grievance_record(&mut c, 2, 42);
     assert_ne!(a, c);
+}
+
+/// Generated records, each changed in one of the ways real exports go wrong.
+fn mutated_records(count: u64) -> String {
+    let mut rng = cba::batch::generate::Rng::new(99);
+    let mut out = String::new();
+    for n in 1..=count {
+        let mut line = String::new();
+        cba::batch::generate::grievance_record(&mut line, 5, n);
+        let swap = |l: &str, from: &str, to: &str| l.replacen(from, to, 1);
+        let line = match rng.range(0, 13) {
+            1 => {
+                let at = rng.range(0, line.len() as i32 - 1) as usize;
+                let mut l = line.clone();
+                l.remove(at);
+                l
+            }
+            2 => {
+                let at = rng.range(0, line.len() as i32 - 1) as usize;
+                let c = ['"', ',', '{', '}', '\\', ' ', '1', 'n', ':', '['][rng.range(0, 9) as usize];
+                let mut l = line.clone();
+                l.insert(at, c);
+                l
+            }
+            3 => swap(&line, r#""received_on":""#, r#""received_on":"2025-02-30","x":""#),
+            4 => swap(&line, r#""knew_on":"#, r#""knew_on":"2020-01-01","knew_on":"#),
+            5 => swap(&line, r#""judge""#, r#""jud\u0067e""#),
+            6 => swap(&line, r#""filed_by":""#, r#""filed_by":1,"y":""#),
+            7 => swap(&line, r#""oral_on":""#, r#""oral_on":null,"z":""#),
+            8 => swap(&line, r#""step2":{"#, r#""step2":5,"w":{"#),
+            9 => swap(&line, "{", r#"{"calendar":{"closures":["2021-01-04","2022-03-01"]},"#),
+            10 => swap(&line, r#""id":"G-"#, r#""id":12,"note":"G-"#),
+            11 => swap(&line, r#""subject":"#, r#""continuing":"yes","subject":"#),
+            12 => swap(&line, r#""step1":{"#, r#""step1":null,"v":{"#),
+            13 => swap(&line, r#""as_of":"#, r#""as_of":null,"id":"#),
+            _ => line,
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The fast JSON reader and the general one give the same output for any
+/// record, good or bad (the fast one declines what it cannot read exactly).
+#[test]
+fn fast_and_general_readers_agree() {
+    let prog = program::program();
+    let mut records = mutated_records(2000);
+    let bad = root().join("tests/fixtures/batch/cases/jsonl-bad/input.jsonl");
+    records.push_str(&String::from_utf8_lossy(&std::fs::read(bad).expect("fixture")));
+    for queries in [vec!["grievance.*".to_string(), "duration.expiration".into()], vec![]] {
+        let fast = cba::batch::Options {
+            queries,
+            ..Default::default()
+        };
+        let general = cba::batch::Options {
+            direct: false,
+            ..fast.clone()
+        };
+        let (a, sa) = run_with(&prog, &records, &fast);
+        let (b, sb) = run_with(&prog, &records, &general);
+        for (x, y) in a.lines().zip(b.lines()) {
+            assert_eq!(x, y);
+        }
+        assert_eq!(sa, sb);
+        assert!(sa.failed > 200 && sa.ok > 200, "{sa:?}");
+    }
 }

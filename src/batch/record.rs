@@ -9,6 +9,7 @@ use super::queries::{DefaultQueries, Query};
 use crate::eval::format::{json_string, write_json};
 use crate::eval::value::Value;
 use crate::eval::{Case, ErrorKind, dates};
+use crate::facts::direct::{DirectReader, Scratch};
 use crate::facts::load::{Origin, fill_case, parse};
 use crate::facts::{FactNode, FactValue, parse_json};
 use crate::ir::{Program, RuleId};
@@ -39,9 +40,25 @@ pub struct Plan<'p> {
     pub columns: Option<Columns>,
     /// Records are files: a `file` key (column) says which.
     pub files: bool,
+    /// The fast reader for JSON records.
+    pub direct: Option<DirectReader>,
+    /// `,"name":` for each named query, written once.
+    pub keys: Vec<String>,
 }
 
 impl Plan<'_> {
+    /// The JSON member prefixes of the named queries.
+    pub fn json_keys(queries: Option<&[Query]>) -> Vec<String> {
+        let mut keys = Vec::new();
+        for q in queries.into_iter().flatten() {
+            let mut k = String::from(",");
+            json_string(&mut k, &q.name);
+            k.push(':');
+            keys.push(k);
+        }
+        keys
+    }
+
     /// The CSV output's header row.
     pub fn csv_header(&self) -> String {
         let mut out = String::from("record,id");
@@ -73,6 +90,9 @@ pub struct Worker<'p> {
     errors: String,
     scratch: String,
     rules: Vec<RuleId>,
+    direct: Scratch,
+    /// The general readers have filled the case: reset every fact.
+    dirty_all: bool,
 }
 
 /// A record that could not be read or typed at all.
@@ -87,6 +107,8 @@ impl<'p> Worker<'p> {
             errors: String::new(),
             scratch: String::new(),
             rules: Vec::new(),
+            direct: Scratch::default(),
+            dirty_all: false,
         }
     }
 
@@ -132,10 +154,39 @@ impl<'p> Worker<'p> {
         }
     }
 
+    /// Puts the facts the last record set back to their defaults and forgets
+    /// the answers.
+    fn prepare(&mut self) {
+        if std::mem::take(&mut self.dirty_all) {
+            self.case.reset();
+            self.direct.dirty.clear();
+        } else {
+            for f in self.direct.dirty.drain(..) {
+                self.case.reset_fact(f);
+            }
+            self.case.reset_memo();
+        }
+    }
+
     fn fill_line(&mut self, bytes: &[u8], line: u64) -> Result<(), RecordError> {
         self.id = None;
         let name = &self.plan.input_name;
         let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}:{line}: the line is not UTF-8 text"))?;
+        self.prepare();
+        if let Some(direct) = &self.plan.direct {
+            let origin = Origin {
+                name,
+                text,
+                first_line: u32::try_from(line).unwrap_or(u32::MAX),
+            };
+            if direct.fill(&mut self.case, text, &origin, &mut self.direct, &mut self.id) {
+                return Ok(());
+            }
+            self.id = None;
+            self.dirty_all = true;
+            self.prepare();
+        }
+        self.dirty_all = true;
         let root = parse_json(text).map_err(|e| {
             let col = at_column(text, e.offset);
             format!("{name}:{line}:{col}: {}", e.message)
@@ -151,6 +202,8 @@ impl<'p> Worker<'p> {
 
     fn fill_file(&mut self, path: &std::path::Path) -> Result<(), RecordError> {
         self.id = None;
+        self.prepare();
+        self.dirty_all = true;
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{name}`: {e}"))?;
         let is_toml = path.extension().is_some_and(|e| e == "toml");
@@ -168,7 +221,8 @@ impl<'p> Worker<'p> {
         let name = format!("{} line {line}", self.plan.input_name);
         let columns = self.plan.columns.as_ref().ok_or("internal: no columns for a CSV row")?;
         let (root, id) = columns.record(row, &name)?;
-        self.case.reset();
+        self.prepare();
+        self.dirty_all = true;
         fill_case(
             &mut self.case,
             &root,
@@ -188,7 +242,6 @@ impl<'p> Worker<'p> {
             FactValue::Number(s) => Some(s.clone()),
             _ => None,
         });
-        self.case.reset();
         let origin = Origin {
             name,
             text,
@@ -273,9 +326,14 @@ impl<'p> Worker<'p> {
                     csv_value(out, &mut self.scratch, prog, &v, &r.ty);
                 }
                 Ok(v) => {
-                    out.push(',');
-                    json_string(out, name);
-                    out.push(':');
+                    match plan.keys.get(i) {
+                        Some(k) if names.is_some() => out.push_str(k),
+                        _ => {
+                            out.push(',');
+                            json_string(out, name);
+                            out.push(':');
+                        }
+                    }
                     write_json(out, prog, &v, &r.ty);
                 }
                 Err(e) if names.is_none() && matches!(e.kind, ErrorKind::MissingFact(_)) => {}

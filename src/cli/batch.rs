@@ -89,6 +89,7 @@ pub fn run(args: &Args) -> i32 {
         max_errors: args.max_errors,
         id_field: args.id_field.clone(),
         input_name: display_name(&args.input),
+        direct: true,
     };
     let bar = std::io::stderr().is_terminal().then(|| progress_bar(total));
     let mut progress = |size: u64, records: u64| {

@@ -88,6 +88,8 @@ pub struct Case<'p> {
     pub prog: &'p Program,
     pub facts: Vec<Slot>,
     memo: Vec<Memo>,
+    /// The rules whose memo is set, so forgetting them costs what was used.
+    memo_set: Vec<RuleId>,
     stack: Vec<Value>,
     closures: Option<Arc<[i32]>>,
     /// The date `today()` means (and the default of `as_of`).
@@ -120,6 +122,7 @@ impl<'p> Case<'p> {
             prog,
             facts,
             memo: vec![Memo::Unset; prog.rules.len()],
+            memo_set: Vec::new(),
             stack: Vec::new(),
             closures: None,
             today,
@@ -153,7 +156,9 @@ impl<'p> Case<'p> {
     }
 
     pub fn reset_memo(&mut self) {
-        self.memo.iter_mut().for_each(|m| *m = Memo::Unset);
+        for id in self.memo_set.drain(..) {
+            self.memo[id as usize] = Memo::Unset;
+        }
         self.closures = None;
     }
 
@@ -174,6 +179,7 @@ impl<'p> Case<'p> {
             Ok(v) => Memo::Done(v.clone()),
             Err(e) => Memo::Failed(e.clone()),
         };
+        self.memo_set.push(id);
         res
     }
 
