@@ -23,7 +23,7 @@ fn engines(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("evaluation");
     g.throughput(Throughput::Elements(RECORDS));
-    let mut case = cba::eval::Case::new(&prog);
+    let mut case = batch_case(&prog);
     let mut values = Vec::new();
     g.bench_function("cba", |b| b.iter(|| cba_eval(&mut case, &facts, &queries, &mut values)));
     g.bench_function("limit", |b| b.iter(|| limit_eval(table, &limit)));

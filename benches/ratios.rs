@@ -115,7 +115,7 @@ fn main() {
 
     // Per-record evaluation, engines interleaved round by round.
     let queries = query_ids(&prog);
-    let mut case = cba::eval::Case::new(&prog);
+    let mut case = batch_case(&prog);
     let mut values = Vec::new();
     let (mut t_cba, mut t_limit) = (Duration::MAX, Duration::MAX);
     #[allow(unused_mut)]

@@ -68,6 +68,13 @@ pub fn records(count: u64) -> Vec<String> {
         .collect()
 }
 
+/// A case for evaluating one record after another, as `cba batch` keeps one.
+pub fn batch_case(prog: &Program) -> Case<'_> {
+    let mut case = Case::new(prog);
+    case.keep_constants(prog.case_independent().into());
+    case
+}
+
 pub fn query_ids(prog: &Program) -> Vec<RuleId> {
     QUERIES.iter().map(|q| prog.rule_index[*q]).collect()
 }
@@ -123,11 +130,12 @@ pub fn cba_eval(case: &mut Case, facts: &[Vec<(FactId, Slot)>], queries: &[RuleI
 /// cba's answers as the JSON values `cba batch` writes, one list a record.
 pub fn cba_answers(prog: &Program, facts: &[Vec<(FactId, Slot)>]) -> Vec<Vec<String>> {
     let queries = query_ids(prog);
-    let mut case = Case::new(prog);
+    let mut case = batch_case(prog);
     let mut out = Vec::new();
     facts
         .iter()
         .map(|rec| {
+            case.reset();
             cba_eval(&mut case, std::slice::from_ref(rec), &queries, &mut out);
             out.iter()
                 .zip(&queries)

@@ -7,7 +7,7 @@ use std::io::{self, BufRead};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// Records per chunk (fewer when the chunk reaches [`CHUNK_BYTES`]).
+/// Records per chunk by default (fewer when the chunk reaches [`CHUNK_BYTES`]).
 pub const CHUNK_RECORDS: usize = 512;
 /// Bytes of input per chunk, roughly.
 pub const CHUNK_BYTES: usize = 256 * 1024;
@@ -68,6 +68,7 @@ impl Records {
 /// An input being read.
 pub struct Source {
     kind: SourceKind,
+    chunk_records: usize,
     seq: u64,
     records: u64,
     /// Lines read so far.
@@ -85,7 +86,7 @@ pub type Header = Option<Vec<String>>;
 
 impl Source {
     /// Opens an input: reads a CSV header, lists a directory.
-    pub fn open(input: Input) -> Result<(Source, Header), String> {
+    pub fn open(input: Input, chunk_records: usize) -> Result<(Source, Header), String> {
         let (kind, header) = match input {
             Input::Jsonl { reader, .. } => (SourceKind::Jsonl(reader), None),
             Input::Csv { reader, name } => {
@@ -94,7 +95,7 @@ impl Source {
                     .headers()
                     .map_err(|e| format!("cannot read the header row of `{name}`: {e}"))?
                     .iter()
-                    .map(|h| h.trim().to_string())
+                    .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
                     .collect();
                 (SourceKind::Csv(r), Some(header))
             }
@@ -103,6 +104,7 @@ impl Source {
         Ok((
             Source {
                 kind,
+                chunk_records: chunk_records.max(1),
                 seq: 0,
                 records: 0,
                 lines: 0,
@@ -115,11 +117,11 @@ impl Source {
     /// that stops the run (the input cannot be read at all any more).
     pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
         let (records, size) = match &mut self.kind {
-            SourceKind::Jsonl(r) => read_lines(r, &mut self.records, &mut self.lines)?,
-            SourceKind::Csv(r) => read_rows(r, &mut self.records)?,
+            SourceKind::Jsonl(r) => read_lines(r, self.chunk_records, &mut self.records, &mut self.lines)?,
+            SourceKind::Csv(r) => read_rows(r, self.chunk_records, &mut self.records)?,
             SourceKind::Dir(files) => {
                 let mut items = Vec::new();
-                for path in files.by_ref().take(CHUNK_FILES) {
+                for path in files.by_ref().take(CHUNK_FILES.min(self.chunk_records)) {
                     self.records += 1;
                     items.push((self.records, path));
                 }
@@ -140,11 +142,16 @@ impl Source {
     }
 }
 
-fn read_lines(r: &mut Box<dyn BufRead + Send>, records: &mut u64, lines: &mut u64) -> io::Result<(Records, u64)> {
+fn read_lines(
+    r: &mut Box<dyn BufRead + Send>,
+    most: usize,
+    records: &mut u64,
+    lines: &mut u64,
+) -> io::Result<(Records, u64)> {
     let mut text = Vec::with_capacity(CHUNK_BYTES + 4096);
-    let mut items = Vec::with_capacity(CHUNK_RECORDS);
+    let mut items = Vec::with_capacity(most.min(CHUNK_RECORDS));
     let mut size = 0u64;
-    while items.len() < CHUNK_RECORDS && text.len() < CHUNK_BYTES {
+    while items.len() < most && text.len() < CHUNK_BYTES {
         let start = text.len();
         let n = r.read_until(b'\n', &mut text)?;
         if n == 0 {
@@ -152,6 +159,10 @@ fn read_lines(r: &mut Box<dyn BufRead + Send>, records: &mut u64, lines: &mut u6
         }
         size += n as u64;
         *lines += 1;
+        if *lines == 1 && text[start..].starts_with(b"\xEF\xBB\xBF") {
+            // A byte-order mark, as some spreadsheet exports write.
+            text.drain(start..start + 3);
+        }
         let mut end = text.len();
         while end > start && matches!(text[end - 1], b'\n' | b'\r') {
             end -= 1;
@@ -166,10 +177,14 @@ fn read_lines(r: &mut Box<dyn BufRead + Send>, records: &mut u64, lines: &mut u6
     Ok((Records::Lines { text, items }, size))
 }
 
-fn read_rows(r: &mut csv::Reader<Box<dyn io::Read + Send>>, records: &mut u64) -> io::Result<(Records, u64)> {
-    let mut rows = Vec::with_capacity(CHUNK_RECORDS);
+fn read_rows(
+    r: &mut csv::Reader<Box<dyn io::Read + Send>>,
+    most: usize,
+    records: &mut u64,
+) -> io::Result<(Records, u64)> {
+    let mut rows = Vec::with_capacity(most.min(CHUNK_RECORDS));
     let start = r.position().byte();
-    while rows.len() < CHUNK_RECORDS {
+    while rows.len() < most {
         let mut row = csv::StringRecord::new();
         let line = r.position().line();
         match r.read_record(&mut row) {

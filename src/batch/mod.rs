@@ -48,6 +48,8 @@ pub struct Options {
     /// Read JSON records straight into slots when they allow it (the general
     /// reader gives the same answers, slower; off only to compare the two).
     pub direct: bool,
+    /// Records per chunk, the unit of work of a worker.
+    pub chunk_records: usize,
 }
 
 impl Default for Options {
@@ -60,6 +62,7 @@ impl Default for Options {
             id_field: "id".into(),
             input_name: "<input>".into(),
             direct: true,
+            chunk_records: input::CHUNK_RECORDS,
         }
     }
 }
@@ -87,7 +90,7 @@ pub fn run(
     progress: Progress,
 ) -> Result<Summary, String> {
     let files = matches!(input, Input::Dir { .. });
-    let (source, header) = Source::open(input)?;
+    let (source, header) = Source::open(input, opts.chunk_records)?;
     let queries = if opts.queries.is_empty() {
         if opts.format == OutFormat::Csv {
             return Err(
@@ -107,6 +110,7 @@ pub fn run(
         prog,
         direct,
         keys: Plan::json_keys(queries.as_deref()),
+        constant: prog.case_independent().into(),
         defaults: queries.is_none().then(|| queries::DefaultQueries::new(prog)),
         queries,
         format: opts.format,

@@ -44,6 +44,8 @@ pub struct Plan<'p> {
     pub direct: Option<DirectReader>,
     /// `,"name":` for each named query, written once.
     pub keys: Vec<String>,
+    /// The rules whose answers every record shares ([`Program::case_independent`]).
+    pub constant: std::sync::Arc<[bool]>,
 }
 
 impl Plan<'_> {
@@ -100,9 +102,11 @@ type RecordError = String;
 
 impl<'p> Worker<'p> {
     pub fn new(plan: &'p Plan<'p>) -> Worker<'p> {
+        let mut case = Case::new(plan.prog);
+        case.keep_constants(plan.constant.clone());
         Worker {
             plan,
-            case: Case::new(plan.prog),
+            case,
             id: None,
             errors: String::new(),
             scratch: String::new(),

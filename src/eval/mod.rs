@@ -90,6 +90,9 @@ pub struct Case<'p> {
     memo: Vec<Memo>,
     /// The rules whose memo is set, so forgetting them costs what was used.
     memo_set: Vec<RuleId>,
+    /// Rules whose answers no case changes, kept when the memo is reset
+    /// (see [`Case::keep_constants`]).
+    constant: Option<Arc<[bool]>>,
     stack: Vec<Value>,
     closures: Option<Arc<[i32]>>,
     /// The date `today()` means (and the default of `as_of`).
@@ -123,6 +126,7 @@ impl<'p> Case<'p> {
             facts,
             memo: vec![Memo::Unset; prog.rules.len()],
             memo_set: Vec::new(),
+            constant: None,
             stack: Vec::new(),
             closures: None,
             today,
@@ -155,9 +159,24 @@ impl<'p> Case<'p> {
         self.depth = 0;
     }
 
+    /// Keeps the answers of the rules marked in `constant` (from
+    /// [`Program::case_independent`]) when the memo is reset, for a case
+    /// reused for many records.
+    pub fn keep_constants(&mut self, constant: Arc<[bool]>) {
+        self.constant = Some(constant);
+    }
+
     pub fn reset_memo(&mut self) {
-        for id in self.memo_set.drain(..) {
-            self.memo[id as usize] = Memo::Unset;
+        let memo = &mut self.memo;
+        match &self.constant {
+            None => self.memo_set.drain(..).for_each(|id| memo[id as usize] = Memo::Unset),
+            Some(keep) => self.memo_set.retain(|&id| {
+                let kept = keep.get(id as usize).copied().unwrap_or(false);
+                if !kept {
+                    memo[id as usize] = Memo::Unset;
+                }
+                kept
+            }),
         }
         self.closures = None;
     }
@@ -172,9 +191,13 @@ impl<'p> Case<'p> {
         let prog = self.prog;
         let r = &prog.rules[id as usize];
         let frame = self.stack.len();
-        self.stack.resize(frame + r.locals as usize, Value::None);
+        if r.locals > 0 {
+            self.stack.resize(frame + r.locals as usize, Value::None);
+        }
         let res = self.nested(id, |c| c.eval(&r.body, frame));
-        self.stack.truncate(frame);
+        if r.locals > 0 {
+            self.stack.truncate(frame);
+        }
         self.memo[id as usize] = match &res {
             Ok(v) => Memo::Done(v.clone()),
             Err(e) => Memo::Failed(e.clone()),
@@ -533,6 +556,11 @@ fn checked(v: Option<Decimal>, span: Span) -> Result<Decimal> {
 /// A whole number, or an error naming what it counts.
 pub(crate) fn to_i64(n: Decimal, what: &str, span: Span) -> Result<i64> {
     use rust_decimal::prelude::ToPrimitive;
+    if n.scale() == 0
+        && let Ok(i) = i64::try_from(n.mantissa())
+    {
+        return Ok(i);
+    }
     if !n.fract().is_zero() {
         return Err(EvalError::runtime(
             format!("{what} must be whole, not {}", n.normalize()),
