@@ -18,7 +18,7 @@ use crate::types::Type;
 /// The declared facts as a tree of keys, built once per program.
 #[derive(Debug, Clone)]
 pub struct DirectReader {
-    root: Vec<Entry>,
+    root: Keys,
     entries: usize,
     id_field: String,
 }
@@ -33,8 +33,25 @@ struct Entry {
 
 #[derive(Debug, Clone)]
 enum Kind {
-    Group(Vec<Entry>),
+    Group(Keys),
     Leaf(FactId),
+}
+
+/// The keys of one level. Few enough that a scan (which mostly compares
+/// lengths) beats hashing each key read.
+#[derive(Debug, Clone)]
+struct Keys {
+    entries: Vec<Entry>,
+}
+
+impl Keys {
+    fn new(entries: Vec<Entry>) -> Keys {
+        Keys { entries }
+    }
+
+    fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| &*e.key == key)
+    }
 }
 
 /// Per-worker state: which keys this record has given, and which facts were
@@ -100,8 +117,9 @@ impl DirectReader {
     }
 }
 
-fn build(tree: &FactTree, entries: &mut usize) -> Vec<Entry> {
-    tree.children
+fn build(tree: &FactTree, entries: &mut usize) -> Keys {
+    let level = tree
+        .children
         .iter()
         .map(|(name, kind)| {
             let ix = *entries;
@@ -116,7 +134,8 @@ fn build(tree: &FactTree, entries: &mut usize) -> Vec<Entry> {
                 kind,
             }
         })
-        .collect()
+        .collect();
+    Keys::new(level)
 }
 
 struct Reader<'t, 'a> {
@@ -200,7 +219,7 @@ impl<'t> Reader<'t, '_> {
     /// id field is read too.
     fn object(
         &mut self,
-        entries: &[Entry],
+        keys: &Keys,
         case: &mut Case,
         depth: usize,
         mut id: Option<&mut Option<String>>,
@@ -210,14 +229,16 @@ impl<'t> Reader<'t, '_> {
         if self.eat(b'}').is_some() {
             return Some(());
         }
-        let mut unknown: Vec<&str> = Vec::new();
+        // Keys that name no fact (an id, a comment field): at most a few.
+        let mut unknown: [&str; 8] = [""; 8];
+        let mut unknowns = 0;
         loop {
             self.ws();
             let key = self.string()?;
             self.ws();
             self.eat(b':')?;
             self.ws();
-            match entries.iter().find(|e| &*e.key == key) {
+            match keys.get(key) {
                 Some(_) if id.is_some() && key == self.id_field => return None,
                 Some(e) => {
                     if std::mem::replace(&mut self.scratch.stamps[e.ix], self.scratch.generation)
@@ -232,10 +253,11 @@ impl<'t> Reader<'t, '_> {
                     }
                 }
                 None => {
-                    if unknown.contains(&key) {
+                    if unknowns == unknown.len() || unknown[..unknowns].contains(&key) {
                         return None;
                     }
-                    unknown.push(key);
+                    unknown[unknowns] = key;
+                    unknowns += 1;
                     match id.as_deref_mut() {
                         Some(id) if key == self.id_field => *id = self.id_value(depth)?,
                         _ => self.skip(depth)?,
