@@ -287,3 +287,52 @@ fn batch_answers_match_fresh_cases() {
     assert!(!is("grievance.grievable"));
     assert!(!is("grievance.step1_deadline"));
 }
+
+/// The compiled rules answer exactly as the interpreter does, errors
+/// included: over changed grievances, and over the worked fact files of
+/// every article with every query of every module.
+#[test]
+fn compiled_and_interpreted_agree() {
+    let prog = program::program();
+    let mut examples = String::new();
+    let mut dir: Vec<_> = std::fs::read_dir(root().join("examples/facts"))
+        .expect("examples")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    dir.sort();
+    for path in dir.iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).expect("reads")).expect("json");
+        examples.push_str(&v.to_string());
+        examples.push('\n');
+    }
+    let every_module: Vec<String> = prog
+        .modules
+        .iter()
+        .filter(|m| !m.is_stdlib)
+        .map(|m| format!("{}.*", m.name))
+        .collect();
+    let runs = [
+        (mutated_records(600), vec!["grievance.*".to_string()]),
+        (mutated_records(300), vec![]),
+        (examples.clone(), every_module),
+        (examples, vec![]),
+    ];
+    for (records, queries) in runs {
+        let compiled = cba::batch::Options {
+            queries,
+            ..Default::default()
+        };
+        let interpreted = cba::batch::Options {
+            compiled: false,
+            ..compiled.clone()
+        };
+        let (a, sa) = run_with(&prog, &records, &compiled);
+        let (b, sb) = run_with(&prog, &records, &interpreted);
+        for (x, y) in a.lines().zip(b.lines()) {
+            assert_eq!(x, y);
+        }
+        assert_eq!(sa, sb);
+    }
+    let c = cba::batch::compiled::Compiled::new(&prog);
+    assert!(c.count() > prog.rules.len() / 3, "only {} compiled", c.count());
+}

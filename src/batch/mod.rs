@@ -11,6 +11,7 @@
 //! carries the record number and the error, and the run goes on.
 
 pub mod columns;
+pub mod compiled;
 pub mod generate;
 pub mod input;
 pub mod queries;
@@ -50,6 +51,9 @@ pub struct Options {
     pub direct: bool,
     /// Records per chunk, the unit of work of a worker.
     pub chunk_records: usize,
+    /// Answer with the compiled rules where they apply (the interpreter gives
+    /// the same answers, slower; off only to compare the two).
+    pub compiled: bool,
 }
 
 impl Default for Options {
@@ -63,6 +67,7 @@ impl Default for Options {
             input_name: "<input>".into(),
             direct: true,
             chunk_records: input::CHUNK_RECORDS,
+            compiled: true,
         }
     }
 }
@@ -111,6 +116,7 @@ pub fn run(
         direct,
         keys: Plan::json_keys(queries.as_deref()),
         constant: prog.case_independent().into(),
+        compiled: opts.compiled.then(|| compiled::Compiled::new(prog)),
         defaults: queries.is_none().then(|| queries::DefaultQueries::new(prog)),
         queries,
         format: opts.format,
