@@ -68,22 +68,11 @@ pub fn records(count: u64) -> Vec<String> {
         .collect()
 }
 
-/// cba as `cba batch` runs it: one case reused record after record (constant
-/// rules kept), and the rules compiled where they can be.
-pub struct Engine<'p> {
-    pub case: Case<'p>,
-    pub compiled: cba::batch::compiled::Compiled,
-    pub runner: cba::batch::compiled::Runner,
-}
-
-pub fn batch_case(prog: &Program) -> Engine<'_> {
+/// A case for evaluating one record after another, as `cba batch` keeps one.
+pub fn batch_case(prog: &Program) -> Case<'_> {
     let mut case = Case::new(prog);
     case.keep_constants(prog.case_independent().into());
-    Engine {
-        case,
-        compiled: cba::batch::compiled::Compiled::new(prog),
-        runner: Default::default(),
-    }
+    case
 }
 
 pub fn query_ids(prog: &Program) -> Vec<RuleId> {
@@ -118,11 +107,9 @@ pub fn cba_facts(prog: &Program, records: &[String]) -> Vec<Vec<(FactId, Slot)>>
 }
 
 /// cba's per-record evaluation: set the record's facts, answer the queries.
-pub fn cba_eval(engine: &mut Engine, facts: &[Vec<(FactId, Slot)>], queries: &[RuleId], out: &mut Vec<Value>) {
-    let Engine { case, compiled, runner } = engine;
+pub fn cba_eval(case: &mut Case, facts: &[Vec<(FactId, Slot)>], queries: &[RuleId], out: &mut Vec<Value>) {
     let mut last: &[(FactId, Slot)] = &[];
     for rec in facts {
-        runner.reset();
         for (f, _) in last {
             case.reset_fact(*f);
         }
@@ -133,7 +120,7 @@ pub fn cba_eval(engine: &mut Engine, facts: &[Vec<(FactId, Slot)>], queries: &[R
         case.reset_memo();
         out.clear();
         for q in queries {
-            out.push(runner.answer(compiled, case, *q).unwrap_or(Value::None));
+            out.push(case.rule(*q).unwrap_or(Value::None));
         }
         black_box(&out);
         last = rec;
@@ -148,7 +135,7 @@ pub fn cba_answers(prog: &Program, facts: &[Vec<(FactId, Slot)>]) -> Vec<Vec<Str
     facts
         .iter()
         .map(|rec| {
-            case.case.reset();
+            case.reset();
             cba_eval(&mut case, std::slice::from_ref(rec), &queries, &mut out);
             out.iter()
                 .zip(&queries)

@@ -11,7 +11,6 @@
 //! carries the record number and the error, and the run goes on.
 
 pub mod columns;
-pub mod compiled;
 pub mod generate;
 pub mod input;
 pub mod queries;
@@ -51,9 +50,6 @@ pub struct Options {
     pub direct: bool,
     /// Records per chunk, the unit of work of a worker.
     pub chunk_records: usize,
-    /// Answer with the compiled rules where they apply (the interpreter gives
-    /// the same answers, slower; off only to compare the two).
-    pub compiled: bool,
 }
 
 impl Default for Options {
@@ -67,7 +63,6 @@ impl Default for Options {
             input_name: "<input>".into(),
             direct: true,
             chunk_records: input::CHUNK_RECORDS,
-            compiled: true,
         }
     }
 }
@@ -116,7 +111,6 @@ pub fn run(
         direct,
         keys: Plan::json_keys(queries.as_deref()),
         constant: prog.case_independent().into(),
-        compiled: opts.compiled.then(|| compiled::Compiled::new(prog)),
         defaults: queries.is_none().then(|| queries::DefaultQueries::new(prog)),
         queries,
         format: opts.format,

@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 
 use super::columns::Columns;
-use super::compiled::{Compiled, Runner};
 use super::input::{Chunk, Records};
 use super::queries::{DefaultQueries, Query};
 use crate::eval::format::{json_string, write_json};
@@ -47,8 +46,6 @@ pub struct Plan<'p> {
     pub keys: Vec<String>,
     /// The rules whose answers every record shares ([`Program::case_independent`]).
     pub constant: std::sync::Arc<[bool]>,
-    /// The rules compiled for speed; `None`: the interpreter answers alone.
-    pub compiled: Option<Compiled>,
 }
 
 impl Plan<'_> {
@@ -96,7 +93,6 @@ pub struct Worker<'p> {
     scratch: String,
     rules: Vec<RuleId>,
     direct: Scratch,
-    runner: Runner,
     /// The general readers have filled the case: reset every fact.
     dirty_all: bool,
 }
@@ -116,7 +112,6 @@ impl<'p> Worker<'p> {
             scratch: String::new(),
             rules: Vec::new(),
             direct: Scratch::default(),
-            runner: Runner::default(),
             dirty_all: false,
         }
     }
@@ -166,7 +161,6 @@ impl<'p> Worker<'p> {
     /// Puts the facts the last record set back to their defaults and forgets
     /// the answers.
     fn prepare(&mut self) {
-        self.runner.reset();
         if std::mem::take(&mut self.dirty_all) {
             self.case.reset();
             self.direct.dirty.clear();
@@ -330,11 +324,7 @@ impl<'p> Worker<'p> {
         for (i, &rule) in rules.iter().enumerate() {
             let r = &prog.rules[rule as usize];
             let name = names.map_or(r.qualified.as_str(), |qs| qs[i].name.as_str());
-            let answer = match &plan.compiled {
-                Some(c) => self.runner.answer(c, &mut self.case, rule),
-                None => self.case.rule(rule),
-            };
-            match answer {
+            match self.case.rule(rule) {
                 Ok(v) if csv => {
                     out.push(',');
                     csv_value(out, &mut self.scratch, prog, &v, &r.ty);

@@ -91,7 +91,6 @@ pub fn run(args: &Args) -> i32 {
         input_name: display_name(&args.input),
         direct: true,
         chunk_records: crate::batch::input::CHUNK_RECORDS,
-        compiled: true,
     };
     let bar = std::io::stderr().is_terminal().then(|| progress_bar(total));
     let mut progress = |size: u64, records: u64| {

@@ -239,15 +239,6 @@ impl<'p> Case<'p> {
         res
     }
 
-    /// Runs `f` as if `levels` more rules were being evaluated, for evaluators
-    /// that nest rules themselves and call back into the case.
-    pub fn nested_by<T>(&mut self, levels: u32, f: impl FnOnce(&mut Self) -> T) -> T {
-        self.depth += levels;
-        let res = f(self);
-        self.depth -= levels;
-        res
-    }
-
     /// Evaluates a top-level expression (`--expr`, the REPL) with `locals` slots.
     pub fn eval_top(&mut self, e: &Expr, locals: u32) -> Result<Value> {
         let frame = self.stack.len();
