@@ -39,6 +39,12 @@ impl Columns {
         Ok(Columns { cols })
     }
 
+    /// The id cell of a row, if the header has an id column and the row reaches it.
+    pub fn id_of(&self, row: &csv::StringRecord) -> Option<String> {
+        let ix = self.cols.iter().position(|c| matches!(c, Column::Id))?;
+        row.get(ix).map(str::to_string)
+    }
+
     /// One row as a fact tree (empty cells left out) and its id.
     pub fn record(&self, row: &csv::StringRecord, name: &str) -> Result<(FactNode, Option<String>), String> {
         if row.len() != self.cols.len() {

@@ -191,10 +191,14 @@ impl<'p> Worker<'p> {
             self.prepare();
         }
         self.dirty_all = true;
-        let root = parse_json(text).map_err(|e| {
-            let col = at_column(text, e.offset);
-            format!("{name}:{line}:{col}: {}", e.message)
-        })?;
+        let root = match parse_json(text) {
+            Ok(root) => root,
+            Err(e) => {
+                self.id = salvage_id(text, &self.plan.id_field);
+                let col = at_column(text, e.offset);
+                return Err(format!("{name}:{line}:{col}: {}", e.message));
+            }
+        };
         if !matches!(root.value, FactValue::Object(_)) {
             return Err(format!(
                 "{name}:{line}: a record must be an object of facts, but this is {}",
@@ -224,7 +228,9 @@ impl<'p> Worker<'p> {
     fn fill_row(&mut self, row: &csv::StringRecord, line: u64) -> Result<(), RecordError> {
         let name = format!("{} line {line}", self.plan.input_name);
         let columns = self.plan.columns.as_ref().ok_or("internal: no columns for a CSV row")?;
-        let (root, id) = columns.record(row, &name)?;
+        let (root, id) = columns
+            .record(row, &name)
+            .inspect_err(|_| self.id = columns.id_of(row))?;
         self.prepare();
         self.dirty_all = true;
         fill_case(
@@ -361,6 +367,40 @@ impl<'p> Worker<'p> {
         }
         self.rules = rules;
         !self.errors.is_empty()
+    }
+}
+
+/// The id of a record that is not valid JSON, when the members before the
+/// mistake include it (`{"id": "G-7", "grievance": {…` cut short).
+fn salvage_id(text: &str, field: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let ws = |mut i: usize| {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let mut pos = ws(0);
+    if bytes.get(pos) != Some(&b'{') {
+        return None;
+    }
+    loop {
+        let (key, end) = crate::facts::parse_json_at(text, ws(pos + 1), 1).ok()?;
+        pos = ws(end);
+        if bytes.get(pos) != Some(&b':') {
+            return None;
+        }
+        let (value, end) = crate::facts::parse_json_at(text, ws(pos + 1), 1).ok()?;
+        if matches!(&key.value, FactValue::String(k) if k == field) {
+            return match value.value {
+                FactValue::String(s) | FactValue::Number(s) => Some(s),
+                _ => None,
+            };
+        }
+        pos = ws(end);
+        if bytes.get(pos) != Some(&b',') {
+            return None;
+        }
     }
 }
 
