@@ -134,6 +134,20 @@ pub struct RuleInfo {
     pub locals: u32,
     pub span: Span,
     pub name_span: Span,
+    /// The exceptions to this rule, in the order their branches open the body's
+    /// `Cases` (latest declared first).
+    pub exceptions: Vec<ExceptionInfo>,
+}
+
+/// An exception to a rule: its branches come first in the rule's body.
+#[derive(Debug, Clone)]
+pub struct ExceptionInfo {
+    pub module: ModuleId,
+    pub citation: Option<Citation>,
+    pub doc: Option<String>,
+    /// How many of the body's branches, after those of the exceptions before it, are its own.
+    pub branches: u32,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -393,6 +407,25 @@ impl Expr {
 }
 
 impl Program {
+    /// The rule a query names (a rule without parameters), or a message naming
+    /// the closest query when there is none.
+    pub fn query(&self, name: &str) -> Result<RuleId, String> {
+        match self.rule_index.get(name) {
+            Some(&id) if self.rules[id as usize].params.is_none() => Ok(id),
+            _ => {
+                let names = self
+                    .rules
+                    .iter()
+                    .filter(|r| r.params.is_none())
+                    .map(|r| r.qualified.as_str());
+                let hint = crate::diag::did_you_mean(name, names)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                Err(format!("unknown query `{name}`{hint}"))
+            }
+        }
+    }
+
     /// The facts a rule reads, directly or through the rules and functions it uses.
     pub fn facts_read(&self, rule: RuleId) -> Vec<FactId> {
         let mut seen_rules = vec![false; self.rules.len()];

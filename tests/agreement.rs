@@ -3,8 +3,6 @@
 
 mod program;
 
-use cba::eval::Case;
-
 #[test]
 fn agreement_inline_tests_pass() {
     let prog = program::program();
@@ -51,28 +49,11 @@ fn interface_queries_exist() {
 #[test]
 fn worked_examples_answer() {
     let prog = program::program();
-    let mut files: Vec<_> = std::fs::read_dir("examples/facts")
-        .expect("examples/facts")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    files.sort();
+    let files = program::example_files();
     assert!(files.len() >= 20);
     for path in files {
-        let text = std::fs::read_to_string(&path).expect("readable");
-        let root = cba::facts::parse_json(&text).expect("valid JSON");
-        let mut case = Case::new(&prog);
+        let mut case = program::case_from_file(&prog, &path);
         let name = path.display().to_string();
-        cba::facts::load::fill_case(
-            &mut case,
-            &root,
-            &cba::facts::load::Origin {
-                name: &name,
-                text: &text,
-                first_line: 1,
-            },
-        )
-        .expect("an object of facts");
         let queries = cba::cli::eval::default_queries(&prog, &case);
         assert!(!queries.is_empty(), "{name} answers nothing");
         for q in queries {

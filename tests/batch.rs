@@ -266,7 +266,6 @@ fn batch_answers_match_fresh_cases() {
         let origin = cba::facts::load::Origin {
             name: "generated",
             text: line,
-            first_line: 1,
         };
         if cba::facts::load::fill_case(&mut case, &root, &origin).is_err() {
             continue;

@@ -90,11 +90,7 @@ pub fn cba_facts(prog: &Program, records: &[String]) -> Vec<Vec<(FactId, Slot)>>
         .map(|r| {
             case.reset();
             let mut scratch = cba::facts::direct::Scratch::default();
-            let origin = cba::facts::load::Origin {
-                name: "bench",
-                text: r,
-                first_line: 1,
-            };
+            let origin = cba::facts::load::Origin { name: "bench", text: r };
             let mut id = None;
             assert!(reader.fill(&mut case, r, &origin, &mut scratch, &mut id));
             scratch

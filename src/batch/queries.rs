@@ -40,23 +40,11 @@ pub fn resolve(prog: &Program, names: &[String]) -> Result<Vec<Query>, String> {
             );
             continue;
         }
-        match prog.rule_index.get(name) {
-            Some(&id) if prog.rules[id as usize].params.is_none() => out.push(Query {
-                rule: id,
-                name: name.clone(),
-            }),
-            _ => {
-                let names = prog
-                    .rules
-                    .iter()
-                    .filter(|r| r.params.is_none())
-                    .map(|r| r.qualified.as_str());
-                let hint = did_you_mean(name, names)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                return Err(format!("unknown query `{name}`{hint}"));
-            }
-        }
+        let rule = prog.query(name)?;
+        out.push(Query {
+            rule,
+            name: name.clone(),
+        });
     }
     Ok(out)
 }

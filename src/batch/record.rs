@@ -8,7 +8,7 @@ use super::input::{Chunk, Records};
 use super::queries::{DefaultQueries, Query};
 use crate::eval::format::{json_string, write_json};
 use crate::eval::value::Value;
-use crate::eval::{Case, ErrorKind, dates};
+use crate::eval::{Case, ErrorKind, Slot, dates};
 use crate::facts::direct::{DirectReader, Scratch};
 use crate::facts::load::{Origin, fill_case, parse};
 use crate::facts::{FactNode, FactValue, parse_json};
@@ -97,6 +97,10 @@ pub struct Worker<'p> {
     dirty_all: bool,
 }
 
+/// The name a JSON Lines record is read under (see [`Worker::place_messages`]):
+/// nothing a fact file's value can be mistaken for.
+const LINE: &str = "\u{0}line\u{0}";
+
 /// A record that could not be read or typed at all.
 type RecordError = String;
 
@@ -178,11 +182,7 @@ impl<'p> Worker<'p> {
         let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}:{line}: the line is not UTF-8 text"))?;
         self.prepare();
         if let Some(direct) = &self.plan.direct {
-            let origin = Origin {
-                name,
-                text,
-                first_line: u32::try_from(line).unwrap_or(u32::MAX),
-            };
+            let origin = Origin { name: LINE, text };
             if direct.fill(&mut self.case, text, &origin, &mut self.direct, &mut self.id) {
                 return Ok(());
             }
@@ -205,7 +205,26 @@ impl<'p> Worker<'p> {
                 root.value.kind()
             ));
         }
-        self.fill_root(&root, name, text, line)
+        self.fill_root(&root, LINE, text)?;
+        self.place_messages(name, line);
+        Ok(())
+    }
+
+    /// Messages about a line's facts name the line: the reader saw the line
+    /// alone, as line 1 of a text named [`LINE`].
+    fn place_messages(&mut self, name: &str, line: u64) {
+        let at = format!("at {LINE}:1:");
+        let within = format!("in {LINE}");
+        for slot in self.case.facts.iter_mut() {
+            if let Slot::Bad(why) = slot
+                && why.contains(LINE)
+            {
+                let placed = why
+                    .replace(&at, &format!("at {name}:{line}:"))
+                    .replace(&within, &format!("in {name}:{line}"));
+                *slot = Slot::Bad(placed.into());
+            }
+        }
     }
 
     fn fill_file(&mut self, path: &std::path::Path) -> Result<(), RecordError> {
@@ -222,7 +241,7 @@ impl<'p> Worker<'p> {
             let (l, c) = crate::source::line_col(&text, e.offset as usize);
             format!("{name}:{l}:{c}: {}", e.message)
         })?;
-        self.fill_root(&root, &name, &text, 1)
+        self.fill_root(&root, &name, &text)
     }
 
     fn fill_row(&mut self, row: &csv::StringRecord, line: u64) -> Result<(), RecordError> {
@@ -233,30 +252,18 @@ impl<'p> Worker<'p> {
             .inspect_err(|_| self.id = columns.id_of(row))?;
         self.prepare();
         self.dirty_all = true;
-        fill_case(
-            &mut self.case,
-            &root,
-            &Origin {
-                name: &name,
-                text: "",
-                first_line: 1,
-            },
-        )?;
+        fill_case(&mut self.case, &root, &Origin { name: &name, text: "" })?;
         self.id = id;
         Ok(())
     }
 
-    fn fill_root(&mut self, root: &FactNode, name: &str, text: &str, line: u64) -> Result<(), RecordError> {
+    fn fill_root(&mut self, root: &FactNode, name: &str, text: &str) -> Result<(), RecordError> {
         self.id = root.get(&self.plan.id_field).and_then(|n| match &n.value {
             FactValue::String(s) => Some(s.clone()),
             FactValue::Number(s) => Some(s.clone()),
             _ => None,
         });
-        let origin = Origin {
-            name,
-            text,
-            first_line: u32::try_from(line).unwrap_or(u32::MAX),
-        };
+        let origin = Origin { name, text };
         fill_case(&mut self.case, root, &origin).map_err(|e| format!("{name}: {e}"))
     }
 

@@ -84,6 +84,7 @@ impl Checker {
                             locals: 0,
                             span: r.span,
                             name_span: r.name.span,
+                            exceptions: Vec::new(),
                         });
                         self.deps.push(Vec::new());
                         (&r.name, ItemRef::Rule(id))

@@ -90,10 +90,16 @@ impl Checker {
         }
         // Exception branches, latest declared first, each checked in its own module.
         let mut first = Vec::new();
+        let mut infos = Vec::new();
         for (xm, x) in exceptions.iter().rev() {
-            if let Some(c) = &x.citation {
-                let _ = self.citation(*xm, c);
-            }
+            let citation = x.citation.as_ref().map(|c| self.citation(*xm, c));
+            infos.push(ExceptionInfo {
+                module: *xm,
+                citation,
+                doc: x.doc.clone(),
+                branches: x.branches.len() as u32,
+                span: x.span,
+            });
             let mut xs = Scope::new(*xm, Some(id));
             for b in &x.branches {
                 let cond = self.expect(&mut xs, &b.cond, &crate::types::Type::Bool, "a `when` condition");
@@ -140,6 +146,7 @@ impl Checker {
         let info = &mut self.rules[id as usize];
         info.body = body;
         info.locals = s.max_local;
+        info.exceptions = infos;
     }
 
     /// Checks a constant expression (fact default, table cell, test value).
@@ -515,10 +522,10 @@ pub(super) fn fold_const(e: &Expr) -> Option<Value> {
         },
         ExprKind::Bin(op, a, b) => match (fold_const(a)?, fold_const(b)?) {
             (Value::Num(x), Value::Num(y)) => Value::Num(match op {
-                Op::Add => x + y,
-                Op::Sub => x - y,
-                Op::Mul => x * y,
-                Op::Div if y != Decimal::ZERO => x / y,
+                Op::Add => x.checked_add(y)?,
+                Op::Sub => x.checked_sub(y)?,
+                Op::Mul => x.checked_mul(y)?,
+                Op::Div if y != Decimal::ZERO => x.checked_div(y)?,
                 _ => return None,
             }),
             _ => return None,

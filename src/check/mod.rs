@@ -5,6 +5,7 @@ mod builtins;
 mod collect;
 mod expr;
 mod items;
+mod names;
 mod ops;
 
 use std::collections::HashMap;
@@ -58,6 +59,18 @@ pub struct CheckedExpr {
 /// names, facts, and the standard library. The text is added to `sources` of a
 /// copy, so diagnostics point into it; they are returned with that source map.
 pub fn check_expr(prog: &Program, name: &str, text: &str) -> Result<CheckedExpr, (SourceMap, Vec<Diagnostic>)> {
+    check_expr_as(prog, name, text, None)
+}
+
+/// [`check_expr`] with the type the context expects, so that a bare enum variant
+/// (`mail`) or a string of its external spelling resolves (the REPL's `:set`).
+/// The caller checks that the resulting type fits.
+pub fn check_expr_as(
+    prog: &Program,
+    name: &str,
+    text: &str,
+    expected: Option<&Type>,
+) -> Result<CheckedExpr, (SourceMap, Vec<Diagnostic>)> {
     let mut sources = prog.sources.clone();
     let file = sources.add(name, text);
     let parsed = crate::syntax::parse_expr(text, file);
@@ -70,7 +83,7 @@ pub fn check_expr(prog: &Program, name: &str, text: &str) -> Result<CheckedExpr,
     c.module_items.push(HashMap::new());
     c.imports.push(HashMap::new());
     let mut s = Scope::new(module, None);
-    let (expr, ty) = c.expr(&mut s, &e, None);
+    let (expr, ty) = c.expr(&mut s, &e, expected);
     if c.diags.iter().any(Diagnostic::is_error) {
         return Err((c.sources, c.diags));
     }

@@ -15,6 +15,9 @@ pub struct Args {
     /// Output format of the diagnostics
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Treat the lints' warnings as errors: `--deny warnings`
+    #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
+    pub deny: Option<String>,
 }
 
 pub fn run(args: &Args) -> i32 {
@@ -30,6 +33,19 @@ pub fn run(args: &Args) -> i32 {
             return 2;
         }
     };
+    let mut loaded = loaded;
+    if let Ok(prog) = &loaded.program {
+        let outline = crate::lint::outline_for(&source);
+        match &outline {
+            Ok(o) => loaded.diags.extend(crate::lint::lint(prog, o.as_ref())),
+            Err(e) => eprintln!("{:?}", miette::miette!("{e}")),
+        }
+    }
+    if args.deny.is_some() {
+        for d in &mut loaded.diags {
+            d.severity = Severity::Error;
+        }
+    }
     let errors = loaded.diags.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = loaded.diags.len() - errors;
     match args.format {

@@ -4,7 +4,6 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use super::{ContractsArg, Format, load_or_report};
-use crate::batch::queries::{DefaultQueries, Query, resolve};
 use crate::eval::{Case, ErrorKind};
 use crate::facts::load::{Origin, fill_case, parse};
 use crate::ir::Program;
@@ -23,6 +22,12 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Explain each answer: the rules used, the branch that fired, the facts read, the citations
+    #[arg(long)]
+    pub explain: bool,
+    /// With the explanation, also show the `when` branches that did not fire and why (implies --explain)
+    #[arg(long)]
+    pub why_not: bool,
     #[command(flatten)]
     pub contracts: ContractsArg,
 }
@@ -78,7 +83,6 @@ pub fn read_facts(case: &mut Case, path: &PathBuf) -> bool {
         &Origin {
             name: &name,
             text: &text,
-            first_line: 1,
         },
     ) {
         eprintln!("{:?}", miette::miette!("{name}: {e}"));
@@ -91,7 +95,7 @@ pub fn read_facts(case: &mut Case, path: &PathBuf) -> bool {
 /// that reads at least one fact the case gives (`calendar.closures` aside);
 /// constants and rules about other kinds of cases are left out.
 pub fn default_queries(prog: &Program, case: &Case) -> Vec<u32> {
-    DefaultQueries::new(prog).for_case(case)
+    crate::batch::queries::DefaultQueries::new(prog).for_case(case)
 }
 
 pub fn run(args: &Args) -> i32 {
@@ -108,33 +112,58 @@ pub fn run(args: &Args) -> i32 {
         return eval_expr(&prog, &mut case, text, args.format);
     }
     let mut answers: Vec<(String, Result<String, String>)> = Vec::new();
+    // The queries answered (not the unknown ones), for explanations.
+    let mut asked: Vec<(String, u32)> = Vec::new();
     if args.queries.is_empty() {
         for id in default_queries(&prog, &case) {
             let r = &prog.rules[id as usize];
             match case.rule(id) {
                 Ok(v) => answers.push((r.qualified.clone(), Ok(render(&prog, &v, &r.ty, args.format)))),
-                Err(e) if matches!(e.kind, ErrorKind::MissingFact(_)) => {}
+                Err(e) if matches!(e.kind, ErrorKind::MissingFact(_)) => continue,
                 Err(e) => answers.push((r.qualified.clone(), Err(e.message(&prog)))),
             }
+            asked.push((r.qualified.clone(), id));
         }
     } else {
         for q in &args.queries {
-            match resolve(&prog, std::slice::from_ref(q)) {
-                Ok(found) => {
-                    for Query { rule, name } in found {
-                        let r = &prog.rules[rule as usize];
-                        let res = case
-                            .rule(rule)
-                            .map(|v| render(&prog, &v, &r.ty, args.format))
-                            .map_err(|e| e.message(&prog));
-                        answers.push((name, res));
-                    }
+            match prog.query(q) {
+                Ok(id) => {
+                    let r = &prog.rules[id as usize];
+                    let res = case
+                        .rule(id)
+                        .map(|v| render(&prog, &v, &r.ty, args.format))
+                        .map_err(|e| e.message(&prog));
+                    answers.push((q.clone(), res));
+                    asked.push((q.clone(), id));
                 }
-                Err(e) => answers.push((q.clone(), Err(e))),
+                Err(m) => answers.push((q.clone(), Err(m))),
             }
         }
     }
     let failed = answers.iter().any(|(_, r)| r.is_err());
+    if args.explain || args.why_not {
+        let opts = crate::explain::Options { why_not: args.why_not };
+        let ids: Vec<u32> = asked.iter().map(|(_, id)| *id).collect();
+        let derivations = crate::explain::explain_queries(&mut case, &ids, opts);
+        match args.format {
+            Format::Json => {
+                let mut map = serde_json::Map::new();
+                for ((q, _), (_, d)) in asked.iter().zip(&derivations) {
+                    map.insert(q.clone(), crate::explain::json::derivation(&prog, d, opts));
+                }
+                let explain = serde_json::to_string_pretty(&serde_json::Value::Object(map)).unwrap_or_default();
+                println!("{}", json_object_with(&answers, Some(&explain)));
+            }
+            Format::Text => {
+                print!("{}", text_table(&answers));
+                for (_, d) in &derivations {
+                    println!();
+                    print!("{}", crate::explain::text::render(&prog, d, opts));
+                }
+            }
+        }
+        return i32::from(failed);
+    }
     match args.format {
         Format::Json => println!("{}", json_object(&answers)),
         Format::Text => print!("{}", text_table(&answers)),
@@ -159,6 +188,11 @@ fn json_key(s: &str) -> String {
 
 /// `{"q": value, …, "errors": {"q": "message"}}`
 pub fn json_object(answers: &[(String, Result<String, String>)]) -> String {
+    json_object_with(answers, None)
+}
+
+/// The output object, with an `"explain"` member (JSON text) after the answers.
+pub fn json_object_with(answers: &[(String, Result<String, String>)], explain: Option<&str>) -> String {
     let mut out = String::from("{");
     let mut first = true;
     for (q, r) in answers {
@@ -180,6 +214,11 @@ pub fn json_object(answers: &[(String, Result<String, String>)]) -> String {
         out.push_str(if first { "\n  " } else { ",\n  " });
         first = false;
         out.push_str(&format!("\"errors\": {{\n{}\n  }}", errors.join(",\n")));
+    }
+    if let Some(x) = explain {
+        out.push_str(if first { "\n  " } else { ",\n  " });
+        first = false;
+        out.push_str(&format!("\"explain\": {}", x.replace('\n', "\n  ")));
     }
     out.push_str(if first { "}" } else { "\n}" });
     out

@@ -3,8 +3,12 @@
 
 pub mod batch;
 pub mod check;
+pub mod diff;
 pub mod eval;
+pub mod fmt;
 pub mod generate;
+pub mod outline;
+pub mod repl;
 pub mod test;
 
 use std::path::PathBuf;
@@ -30,12 +34,20 @@ pub enum Command {
     Check(check::Args),
     /// Answer queries (or an expression) for the facts of one case
     Eval(eval::Args),
-    /// Run the inline tests of the contracts
+    /// Run the tests of the contracts and the case files
     Test(test::Args),
     /// Answer queries for many cases: JSON Lines, CSV, or a directory of fact files
     Batch(batch::Args),
     /// Write deterministic grievance records (JSON Lines) for `cba batch`
     Generate(generate::Args),
+    /// Print the outline of an Agreement's text (articles, sections, paragraphs) for citation checks
+    Outline(outline::Args),
+    /// Rewrite rule files in the canonical layout
+    Fmt(fmt::Args),
+    /// What a proposal changes: rules by meaning, answers over cases
+    Diff(diff::Args),
+    /// Ask questions and what-ifs interactively (or from a script on standard input)
+    Repl(repl::Args),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -85,5 +97,9 @@ pub fn run(cli: Cli) -> i32 {
         Command::Test(a) => test::run(&a),
         Command::Batch(a) => batch::run(&a),
         Command::Generate(a) => generate::run(&a),
+        Command::Outline(a) => outline::run(&a),
+        Command::Fmt(a) => fmt::run(&a),
+        Command::Diff(a) => diff::run(&a),
+        Command::Repl(a) => repl::run(&a),
     }
 }

@@ -28,7 +28,9 @@ fn round_step(x: Decimal, step: Decimal, strategy: RoundingStrategy, span: Span)
     let q = x
         .checked_div(step)
         .ok_or_else(|| EvalError::runtime("number too large", span))?;
-    Ok(q.round_dp_with_strategy(0, strategy) * step)
+    q.round_dp_with_strategy(0, strategy)
+        .checked_mul(step)
+        .ok_or_else(|| EvalError::runtime("number too large", span))
 }
 
 pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, span: Span) -> Result<Value> {

@@ -18,7 +18,7 @@ fn cents(d: Decimal) -> Decimal {
 fn number(d: Decimal, ty: &Type) -> String {
     match ty {
         Type::Qty(QUnit::Money) => cents(d).to_string(),
-        Type::Percent => (d * Decimal::from(100)).normalize().to_string(),
+        Type::Percent => d.checked_mul(Decimal::from(100)).unwrap_or(d).normalize().to_string(),
         _ => d.normalize().to_string(),
     }
 }
@@ -132,7 +132,7 @@ pub fn text(prog: &Program, v: &Value, ty: &Type) -> String {
                 format!("{n} {unit}")
             }
         }
-        (Value::Num(n), Type::Percent) => format!("{}%", (n * Decimal::from(100)).normalize()),
+        (Value::Num(n), Type::Percent) => format!("{}%", n.checked_mul(Decimal::from(100)).unwrap_or(*n).normalize()),
         (Value::Enum(i), Type::Enum(e)) => prog.enums[*e as usize].external[*i as usize].clone(),
         (Value::List(xs), Type::List(t)) => {
             let items: Vec<String> = xs.iter().map(|x| text(prog, x, t)).collect();

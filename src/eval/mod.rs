@@ -101,6 +101,8 @@ pub struct Case<'p> {
     pub provided: Vec<bool>,
     /// How deeply rules and functions are nested right now.
     depth: u32,
+    /// The opt-in record of the evaluation, for explanations and coverage.
+    pub trace: Option<Box<crate::explain::trace::Trace>>,
 }
 
 /// A fact's slot before any file gives it.
@@ -132,6 +134,7 @@ impl<'p> Case<'p> {
             today,
             provided: vec![false; prog.facts.len()],
             depth: 0,
+            trace: None,
         }
     }
 
@@ -184,20 +187,32 @@ impl<'p> Case<'p> {
     /// The answer of a rule (memoized).
     pub fn rule(&mut self, id: RuleId) -> Result<Value> {
         match &self.memo[id as usize] {
-            Memo::Done(v) => return Ok(v.clone()),
-            Memo::Failed(e) => return Err(e.clone()),
+            Memo::Done(v) => {
+                if let Some(t) = &mut self.trace {
+                    t.memo(id, Ok(v));
+                }
+                return Ok(v.clone());
+            }
+            Memo::Failed(e) => {
+                if let Some(t) = &mut self.trace {
+                    t.memo(id, Err(e));
+                }
+                return Err(e.clone());
+            }
             Memo::Unset => {}
         }
         let prog = self.prog;
         let r = &prog.rules[id as usize];
         let frame = self.stack.len();
-        if r.locals > 0 {
-            self.stack.resize(frame + r.locals as usize, Value::None);
+        self.stack.resize(frame + r.locals as usize, Value::None);
+        if let Some(t) = &mut self.trace {
+            t.enter(id, None);
         }
         let res = self.nested(id, |c| c.eval(&r.body, frame));
-        if r.locals > 0 {
-            self.stack.truncate(frame);
+        if let Some(t) = &mut self.trace {
+            t.exit(&res);
         }
+        self.stack.truncate(frame);
         self.memo[id as usize] = match &res {
             Ok(v) => Memo::Done(v.clone()),
             Err(e) => Memo::Failed(e.clone()),
@@ -211,10 +226,16 @@ impl<'p> Case<'p> {
         let prog = self.prog;
         let r = &prog.rules[id as usize];
         let frame = self.stack.len();
+        if let Some(t) = &mut self.trace {
+            t.enter(id, Some(&args));
+        }
         self.stack.extend(args);
         self.stack
             .resize(frame + (r.locals as usize).max(self.stack.len() - frame), Value::None);
         let res = self.nested(id, |c| c.eval(&r.body, frame));
+        if let Some(t) = &mut self.trace {
+            t.exit(&res);
+        }
         self.stack.truncate(frame);
         res
     }
@@ -290,7 +311,13 @@ impl<'p> Case<'p> {
     pub(crate) fn eval(&mut self, e: &Expr, frame: usize) -> Result<Value> {
         match &e.kind {
             ExprKind::Const(v) => Ok(v.clone()),
-            ExprKind::Fact(f) => self.fact(*f, e.span),
+            ExprKind::Fact(f) => {
+                let res = self.fact(*f, e.span);
+                if let Some(t) = &mut self.trace {
+                    t.fact(*f, &res);
+                }
+                res
+            }
             ExprKind::Rule(r) => self.rule(*r),
             ExprKind::Local(i) => Ok(self.stack[frame + *i as usize].clone()),
             ExprKind::Call(f, args) => {
@@ -311,7 +338,11 @@ impl<'p> Case<'p> {
                 for k in keys {
                     ks.push(self.eval(k, frame)?);
                 }
-                Ok(lookup(&self.prog.tables[*t as usize].rows, &ks).unwrap_or(Value::None))
+                let v = lookup(&self.prog.tables[*t as usize].rows, &ks).unwrap_or(Value::None);
+                if let Some(tr) = &mut self.trace {
+                    tr.table(*t, &ks, &v);
+                }
+                Ok(v)
             }
             ExprKind::ListIndex(l, i) => {
                 let list = self.eval(l, frame)?;
@@ -351,6 +382,9 @@ impl<'p> Case<'p> {
                 }
             }
             ExprKind::Cases(branches, otherwise) => {
+                if self.trace.is_some() {
+                    return self.cases_traced(e, branches, otherwise, frame);
+                }
                 for (c, v) in branches {
                     if self.bool(c, frame)? {
                         return self.eval(v, frame);
@@ -572,7 +606,10 @@ pub(crate) fn to_i64(n: Decimal, what: &str, span: Span) -> Result<i64> {
 }
 
 fn minutes(h: Decimal, span: Span) -> Result<i64> {
-    to_i64(h * Decimal::from(60), "a time in whole minutes", span)
+    let m = h
+        .checked_mul(Decimal::from(60))
+        .ok_or_else(|| EvalError::runtime("number too large", span))?;
+    to_i64(m, "a time in whole minutes", span)
 }
 
 /// The table cell for the given keys, if any.

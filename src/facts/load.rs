@@ -16,9 +16,6 @@ use crate::types::{QUnit, Type};
 pub struct Origin<'a> {
     pub name: &'a str,
     pub text: &'a str,
-    /// The line number of the text's first line: 1 for a whole file, more for
-    /// one record of a JSON Lines file.
-    pub first_line: u32,
 }
 
 impl Origin<'_> {
@@ -27,7 +24,6 @@ impl Origin<'_> {
             return format!("in {}", self.name);
         }
         let (l, c) = crate::source::line_col(self.text, offset as usize);
-        let l = l + self.first_line.max(1) as usize - 1;
         format!("at {}:{l}:{c}", self.name)
     }
 }

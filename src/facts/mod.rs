@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+pub mod cases;
 pub mod direct;
 pub mod json;
 pub mod load;

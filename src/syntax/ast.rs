@@ -20,7 +20,13 @@ pub struct Module {
     pub article: Option<Article>,
     pub uses: Vec<Use>,
     pub items: Vec<Item>,
+    /// The plain `//` comments of the file, in order (for the formatter; the
+    /// checker ignores them).
+    pub comments: Vec<Comment>,
 }
+
+/// A `//` comment: its text from `//` on, trailing spaces dropped.
+pub type Comment = Spanned<String>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {

@@ -2,6 +2,8 @@
 //! No pest type leaves this module.
 
 pub mod ast;
+pub mod comments;
+pub mod normalize;
 pub mod parser;
 pub mod span;
 

@@ -52,7 +52,8 @@ fn parse_module_here(src: &str, file: FileId) -> (Option<Module>, Vec<Diagnostic
         Err(diag) => return (None, vec![*diag]),
     };
     let cx = Lower::new(file);
-    let module = cx.lower_module(pair);
+    let mut module = cx.lower_module(pair);
+    module.comments = super::comments::scan_comments(src, file);
     (Some(module), cx.finish())
 }
 

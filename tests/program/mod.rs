@@ -31,3 +31,32 @@ pub fn eval_text(prog: &Program, case: &mut Case, text: &str) -> Result<String, 
         .map(|v| cba::eval::format::text(prog, &v, &checked.ty))
         .map_err(|e| e.message(prog))
 }
+
+/// A case with the facts of a JSON fact file.
+pub fn case_from_file<'p>(prog: &'p Program, path: &std::path::Path) -> Case<'p> {
+    let text = std::fs::read_to_string(path).expect("readable");
+    let root = cba::facts::parse_json(&text).expect("valid JSON");
+    let mut case = Case::new(prog);
+    let name = path.display().to_string();
+    cba::facts::load::fill_case(
+        &mut case,
+        &root,
+        &cba::facts::load::Origin {
+            name: &name,
+            text: &text,
+        },
+    )
+    .expect("an object of facts");
+    case
+}
+
+/// The worked fact files, `examples/facts/*.json`, sorted.
+pub fn example_files() -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir("examples/facts")
+        .expect("examples/facts")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    files
+}

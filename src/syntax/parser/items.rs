@@ -28,6 +28,7 @@ impl Lower {
             article,
             uses,
             items,
+            comments: Vec::new(),
         }
     }
 

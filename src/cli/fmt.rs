@@ -1,0 +1,138 @@
+//! `cba fmt [--check] [PATHS…]`: rewrite `.cba` files in the canonical layout.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::fmt::{FmtError, format_source};
+use crate::source::{SourceMap, read_dir_cba};
+use crate::syntax::span::FileId;
+
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct Args {
+    /// Files or directories to format; `-` formats standard input to standard
+    /// output (default: `contracts` and `stdlib` under the current directory)
+    pub paths: Vec<PathBuf>,
+    /// Change nothing: list the files that are not formatted and exit 1 if any
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// What happened to one file.
+enum Outcome {
+    Unchanged,
+    Changed,
+    Failed,
+}
+
+pub fn run(args: &Args) -> i32 {
+    let mut paths = args.paths.clone();
+    if paths.is_empty() {
+        paths = ["contracts", "stdlib"]
+            .iter()
+            .map(PathBuf::from)
+            .filter(|p| p.is_dir())
+            .collect();
+        if paths.is_empty() {
+            eprintln!(
+                "error: no `contracts` or `stdlib` directory here\n  help: name the files to format: `cba fmt FILE…`"
+            );
+            return 2;
+        }
+    }
+    let mut files = Vec::new();
+    for p in &paths {
+        if p.as_os_str() == "-" {
+            return stdin(args.check);
+        }
+        if p.is_dir() {
+            match read_dir_cba(p) {
+                Ok(found) => files.extend(found.into_iter().map(|(name, text)| (PathBuf::from(name), Ok(text)))),
+                Err(e) => {
+                    eprintln!("error: cannot read `{}`: {e}", p.display());
+                    return 2;
+                }
+            }
+        } else {
+            files.push((p.clone(), std::fs::read_to_string(p)));
+        }
+    }
+    let (mut changed, mut failed) = (0, 0);
+    for (path, text) in files {
+        let outcome = match text {
+            Ok(text) => one_file(&path, &text, args.check),
+            Err(e) => {
+                eprintln!("error: cannot read `{}`: {e}", path.display());
+                Outcome::Failed
+            }
+        };
+        match outcome {
+            Outcome::Unchanged => {}
+            Outcome::Changed => changed += 1,
+            Outcome::Failed => failed += 1,
+        }
+    }
+    if failed > 0 {
+        2
+    } else if args.check && changed > 0 {
+        eprintln!(
+            "{changed} file{} not formatted\n  help: run `cba fmt` to format {}",
+            if changed == 1 { "" } else { "s" },
+            if changed == 1 { "it" } else { "them" }
+        );
+        1
+    } else {
+        0
+    }
+}
+
+fn one_file(path: &Path, text: &str, check: bool) -> Outcome {
+    let formatted = match format_or_report(&path.display().to_string(), text) {
+        Some(f) => f,
+        None => return Outcome::Failed,
+    };
+    if formatted == text {
+        return Outcome::Unchanged;
+    }
+    if check {
+        println!("{}", path.display());
+    } else if let Err(e) = std::fs::write(path, &formatted) {
+        eprintln!("error: cannot write `{}`: {e}", path.display());
+        return Outcome::Failed;
+    } else {
+        println!("formatted {}", path.display());
+    }
+    Outcome::Changed
+}
+
+/// The formatted text, or `None` after printing why it cannot be formatted.
+fn format_or_report(name: &str, text: &str) -> Option<String> {
+    match format_source(text, FileId(0)) {
+        Ok(f) => Some(f),
+        Err(FmtError::Syntax(diags)) => {
+            let mut sources = SourceMap::default();
+            sources.add(name, text);
+            eprint!("{}", crate::report::render_text(&sources, &diags));
+            None
+        }
+        Err(FmtError::Unstable(why)) => {
+            eprintln!("error: cannot format `{name}`: {why}");
+            None
+        }
+    }
+}
+
+fn stdin(check: bool) -> i32 {
+    let mut text = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+        eprintln!("error: cannot read standard input: {e}");
+        return 2;
+    }
+    match format_or_report("<stdin>", &text) {
+        Some(f) if check => i32::from(f != text),
+        Some(f) => {
+            print!("{f}");
+            0
+        }
+        None => 2,
+    }
+}

@@ -1,0 +1,155 @@
+//! `cba diff`: what a proposal changes, in meaning and in outcomes.
+//!
+//! Two versions of the contracts are loaded ([`Version`]), their items matched by
+//! module and name and compared by meaning ([`rules`]), then both are evaluated
+//! over a corpus of cases ([`outcomes`]) and over cases generated around every
+//! changed number or date ([`boundary`]). [`report`] renders the result as text
+//! or JSON.
+
+pub mod boundary;
+pub mod outcomes;
+pub mod report;
+pub mod rules;
+mod textdiff;
+
+use std::path::Path;
+
+use crate::check::{Input, check_files};
+use crate::ir::Program;
+use crate::source::{CONTRACTS, STDLIB, read_dir_cba};
+use crate::syntax::ast::Module;
+use crate::syntax::parse_module;
+use crate::syntax::span::FileId;
+
+/// One version of the contracts: its `.cba` files (the standard library is
+/// always the built-in one).
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// `embedded` or the directory, for headings.
+    pub label: String,
+    /// File name and text, one module a file.
+    pub files: Vec<(String, String)>,
+}
+
+impl Version {
+    /// `embedded` (the built-in Agreement) or a directory of `.cba` files. With a
+    /// `base`, the directory holds only the modules it changes or adds: each of its
+    /// files replaces the base's file declaring the same module.
+    pub fn read(spec: &str, base: Option<&Version>) -> Result<Version, String> {
+        if spec == "embedded" {
+            return Ok(Version {
+                label: "embedded".into(),
+                files: CONTRACTS.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
+            });
+        }
+        let dir = Path::new(spec);
+        if !dir.is_dir() {
+            return Err(format!(
+                "`{spec}` is not a directory of contracts (nor `embedded`, the built-in Agreement)"
+            ));
+        }
+        let files = read_dir_cba(dir).map_err(|e| format!("cannot read `{spec}`: {e}"))?;
+        if files.is_empty() {
+            return Err(format!("`{spec}` holds no `.cba` files"));
+        }
+        let files = match base {
+            None => files,
+            Some(base) => overlay(&base.files, files),
+        };
+        Ok(Version {
+            label: spec.to_string(),
+            files,
+        })
+    }
+
+    /// Parses and checks the version with the standard library.
+    pub fn load(&self) -> Result<Loaded, String> {
+        let mut inputs: Vec<Input> = STDLIB
+            .iter()
+            .map(|(n, t)| Input {
+                name: n.to_string(),
+                text: t.to_string(),
+                is_stdlib: true,
+            })
+            .collect();
+        inputs.extend(self.files.iter().map(|(n, t)| Input {
+            name: n.clone(),
+            text: t.clone(),
+            is_stdlib: false,
+        }));
+        let (program, diags) = check_files(inputs);
+        let program = program.map_err(|sources| {
+            format!(
+                "{} does not check:\n{}",
+                self.label,
+                crate::report::render_text(&sources, &diags)
+            )
+        })?;
+        let modules = self
+            .files
+            .iter()
+            .filter_map(|(_, text)| parse_module(text, FileId(0)).0)
+            .collect();
+        Ok(Loaded { program, modules })
+    }
+}
+
+/// The module a file declares (`None` if its header does not parse).
+fn module_name(text: &str) -> Option<String> {
+    parse_module(text, FileId(0)).0.map(|m| m.name.node)
+}
+
+/// `base` with each module of `changed` replacing the base file of that module
+/// (or added).
+fn overlay(base: &[(String, String)], changed: Vec<(String, String)>) -> Vec<(String, String)> {
+    let changed_names: Vec<Option<String>> = changed.iter().map(|(_, t)| module_name(t)).collect();
+    let mut out: Vec<(String, String)> = base
+        .iter()
+        .filter(|(_, t)| {
+            let name = module_name(t);
+            name.is_none() || !changed_names.contains(&name)
+        })
+        .cloned()
+        .collect();
+    out.extend(changed);
+    out
+}
+
+/// A checked version: the program to evaluate and the syntax trees to compare.
+pub struct Loaded {
+    pub program: Program,
+    /// The contracts' modules (not the standard library).
+    pub modules: Vec<Module>,
+}
+
+/// Everything `cba diff` found.
+pub struct DiffResult {
+    pub old_label: String,
+    pub new_label: String,
+    pub changes: Vec<rules::ItemChange>,
+    pub outcomes: outcomes::OutcomeDiff,
+    pub boundary: Vec<boundary::BoundaryGroup>,
+}
+
+impl DiffResult {
+    /// True when the versions differ in meaning or in any outcome.
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty() || !self.outcomes.cases.is_empty() || self.boundary.iter().any(|g| !g.cases.is_empty())
+    }
+}
+
+/// Compares two loaded versions over `corpus` (`None`: the inline tests of both).
+pub fn diff(old: &Loaded, new: &Loaded, labels: (&str, &str), corpus: Option<Vec<outcomes::CaseInput>>) -> DiffResult {
+    let changes = rules::diff_items(old, new);
+    let scope = outcomes::Scope::of(&changes, &old.program, &new.program);
+    let corpus = corpus.unwrap_or_else(|| outcomes::test_cases(&old.program, &new.program));
+    let outcomes = outcomes::run(&old.program, &new.program, &corpus, &scope);
+    let boundary = boundary::generate(&old.program, &new.program, &changes, &corpus, &scope);
+    DiffResult {
+        old_label: labels.0.to_string(),
+        new_label: labels.1.to_string(),
+        changes,
+        outcomes,
+        boundary,
+    }
+}

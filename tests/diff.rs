@@ -1,0 +1,162 @@
+//! `cba diff` end to end on a small fixture contract and on the worked example.
+
+use assert_cmd::Command;
+
+const DIR: &str = "tests/fixtures/diff";
+
+/// Runs `cba diff ARGS…`: exit code, stdout, stderr.
+fn diff(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("cba")
+        .expect("binary builds")
+        .arg("diff")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn fixture(name: &str) -> String {
+    format!("{DIR}/{name}")
+}
+
+fn cases() -> String {
+    fixture("cases.jsonl")
+}
+
+#[test]
+fn a_formatting_only_change_is_no_change() {
+    // Layout, comments and doc comments all differ; the rules mean the same.
+    let (code, out, err) = diff(&[&fixture("old"), &fixture("fmtonly"), "--cases", &cases()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Rules: no change in meaning"), "{out}");
+    assert!(out.contains("Outcomes: 0 of 4 cases change"), "{out}");
+}
+
+#[test]
+fn identical_versions_exit_0() {
+    let (code, out, _) = diff(&["embedded", "embedded"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn a_renamed_rule_is_removed_and_added() {
+    let (code, out, _) = diff(&[&fixture("old"), &fixture("renamed")]);
+    assert_eq!(code, 1);
+    assert!(out.contains("+ rule pay.extra_hours (added)  Art. 7 §2.B"), "{out}");
+    assert!(out.contains("- rule pay.overtime (removed)  Art. 7 §2.B"), "{out}");
+    assert!(
+        out.contains("    -   expect overtime = 5 h\n    +   expect extra_hours = 5 h"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_changed_table_row_shows_the_cases_it_affects() {
+    let (code, out, _) = diff(&[&fixture("old"), &fixture("table"), "--cases", &cases()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("Art. 7 §3 table `pay.rate` [b]: $25 → $26"), "{out}");
+    assert!(out.contains("    -   b: $25\n    +   b: $26"), "{out}");
+    assert!(out.contains("affects: pay.base_rate"), "{out}");
+    // Grade b is on lines 2 and 5 of the corpus (line 3 is blank).
+    assert!(out.contains("Outcomes: 2 of 4 cases change"), "{out}");
+    let listed: Vec<&str> = out.lines().filter(|l| l.contains("cases.jsonl:")).collect();
+    assert_eq!(listed.len(), 2, "{out}");
+    assert!(
+        listed[0].ends_with("cases.jsonl:2") && listed[1].ends_with("cases.jsonl:5"),
+        "{out}"
+    );
+    assert!(out.contains("    pay.base_rate  $25.00 → $26.00"), "{out}");
+    assert!(out.contains("    pay.base_rate  2 of 4"), "{out}");
+}
+
+#[test]
+fn a_changed_constant_is_said_plainly_with_boundary_cases() {
+    let (code, out, _) = diff(&[&fixture("old"), &fixture("constant")]);
+    assert_eq!(code, 1);
+    assert!(out.contains("Art. 7 §2.A rule `pay.threshold`: 40 h → 38 h"), "{out}");
+    assert!(out.contains("affects: pay.overtime"), "{out}");
+    // Without a corpus the inline test is the case, and the boundary cases sit
+    // just below, at and above 40 h and 38 h.
+    assert!(out.contains("Outcomes: 1 of 1 case change"), "{out}");
+    assert!(
+        out.contains("Boundary cases around pay.threshold: 40 h → 38 h"),
+        "{out}"
+    );
+    for line in [
+        "  pay.hours = 39.75 h\n    pay.overtime  0 h → 1.75 h",
+        "  pay.hours = 40 h\n    pay.overtime  0 h → 2 h",
+        "  pay.hours = 40.25 h\n    pay.overtime  0.25 h → 2.25 h",
+        "  pay.hours = 38.25 h\n    pay.overtime  0 h → 0.25 h",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in\n{out}");
+    }
+    assert!(out.contains("4 of 6 generated cases change"), "{out}");
+}
+
+#[test]
+fn json_output() {
+    let (code, out, _) = diff(&[
+        &fixture("old"),
+        &fixture("table"),
+        "--cases",
+        &cases(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(v["changed"], true);
+    let table = v["rules"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["name"] == "pay.rate"))
+        .expect("the table change");
+    assert_eq!(table["change"], "changed");
+    assert_eq!(table["rows"][0]["key"], "b");
+    assert_eq!(table["plain"][0], "Art. 7 §3 table `pay.rate` [b]: $25 → $26");
+    assert_eq!(v["outcomes"]["total"], 4);
+    assert_eq!(v["outcomes"]["cases"][0]["changes"][0]["old"]["text"], "$25.00");
+}
+
+#[test]
+fn an_overlay_changes_only_its_modules() {
+    let (code, out, _) = diff(&[&fixture("old"), &fixture("overlay"), "--base", &fixture("old")]);
+    assert_eq!(code, 1);
+    assert!(out.contains("rule `pay.threshold`: 40 h → 35 h"), "{out}");
+    // `other` comes from the base, unchanged.
+    assert!(!out.contains("other.one"), "{out}");
+}
+
+#[test]
+fn trouble_exits_2() {
+    let (code, _, err) = diff(&[&fixture("old"), "no/such/dir"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`no/such/dir` is not a directory"), "{err}");
+    let (code, _, err) = diff(&[&fixture("old"), &fixture("broken")]);
+    assert_eq!(code, 2);
+    assert!(err.contains("does not check") && err.contains("E0301"), "{err}");
+    let (code, _, err) = diff(&[&fixture("old"), &fixture("table"), "--cases", &fixture("old/pay.cba")]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn the_2026_union_proposal() {
+    let (code, out, err) = diff(&["embedded", "examples/proposals/2026-union", "--base", "embedded"]);
+    assert_eq!(code, 1, "{err}");
+    for plain in [
+        "Art. 14 §4.A.7 rule `credit.carryover_cap`: 24 h → 32 h",
+        "Art. 10 §6.A rule `grievance.step1_deadline`: 35 workdays → 45 workdays",
+        "Art. 15 §5.C rule `telework.monthly_days`: 8 → 10",
+    ] {
+        assert!(out.contains(plain), "missing {plain:?} in\n{out}");
+    }
+    assert!(out.contains("grievance.step1_timely    false → true"), "{out}");
+    assert!(
+        out.contains("Boundary cases around telework.monthly_days: 8 → 10"),
+        "{out}"
+    );
+    assert!(out.contains("telework.schedule_ok  false → true"), "{out}");
+}
