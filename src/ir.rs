@@ -449,4 +449,52 @@ impl Program {
         facts.dedup();
         facts
     }
+
+    /// For each rule and function: whether its answer is the same for every
+    /// case. Such a rule reads no fact, not today's date, and counts no
+    /// workdays (the closures are a fact), directly or through the rules and
+    /// functions it uses.
+    pub fn case_independent(&self) -> Vec<bool> {
+        let direct: Vec<bool> = self.rules.iter().map(|r| !reads_case(&r.body)).collect();
+        let mut independent = direct.clone();
+        loop {
+            let mut changed = false;
+            for (i, r) in self.rules.iter().enumerate() {
+                if independent[i] && !uses_only(&r.body, &independent) {
+                    independent[i] = false;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return independent;
+            }
+        }
+    }
+}
+
+/// Whether an expression reads the case itself (not through other rules).
+fn reads_case(e: &Expr) -> bool {
+    let here = match &e.kind {
+        ExprKind::Fact(_) => true,
+        ExprKind::Builtin(b, _) => matches!(
+            b,
+            Builtin::Today | Builtin::IsWorkday | Builtin::NextWorkday | Builtin::WorkdaysBetween
+        ),
+        ExprKind::Bin(op, _, _) => matches!(op, Op::DateAddWorkdays(_) | Op::DateTimeAddWorkdays(_)),
+        _ => false,
+    };
+    let mut children = false;
+    e.for_each_child(|c| children = children || reads_case(c));
+    here || children
+}
+
+/// Whether every rule or function the expression uses is marked in `ok`.
+fn uses_only(e: &Expr, ok: &[bool]) -> bool {
+    let here = match &e.kind {
+        ExprKind::Rule(r) | ExprKind::Call(r, _) => ok.get(*r as usize).copied().unwrap_or(false),
+        _ => true,
+    };
+    let mut children = true;
+    e.for_each_child(|c| children = children && uses_only(c, ok));
+    here && children
 }

@@ -95,18 +95,7 @@ pub fn read_facts(case: &mut Case, path: &PathBuf) -> bool {
 /// that reads at least one fact the case gives (`calendar.closures` aside);
 /// constants and rules about other kinds of cases are left out.
 pub fn default_queries(prog: &Program, case: &Case) -> Vec<u32> {
-    let stdlib_fact = |f: u32| Some(f) == prog.closures_fact;
-    prog.rules
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.params.is_none() && !prog.modules[r.module as usize].is_stdlib)
-        .filter(|(i, _)| {
-            prog.facts_read(*i as u32)
-                .iter()
-                .any(|f| case.provided[*f as usize] && !stdlib_fact(*f))
-        })
-        .map(|(i, _)| i as u32)
-        .collect()
+    crate::batch::queries::DefaultQueries::new(prog).for_case(case)
 }
 
 pub fn run(args: &Args) -> i32 {

@@ -1,10 +1,12 @@
 //! The `cba` command line: one file per subcommand, each a thin layer over the
 //! library whose `run` returns the exit code (so tests can call it directly).
 
+pub mod batch;
 pub mod check;
 pub mod diff;
 pub mod eval;
 pub mod fmt;
+pub mod generate;
 pub mod outline;
 pub mod repl;
 pub mod test;
@@ -34,6 +36,10 @@ pub enum Command {
     Eval(eval::Args),
     /// Run the tests of the contracts and the case files
     Test(test::Args),
+    /// Answer queries for many cases: JSON Lines, CSV, or a directory of fact files
+    Batch(batch::Args),
+    /// Write deterministic grievance records (JSON Lines) for `cba batch`
+    Generate(generate::Args),
     /// Print the outline of an Agreement's text (articles, sections, paragraphs) for citation checks
     Outline(outline::Args),
     /// Rewrite rule files in the canonical layout
@@ -89,6 +95,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(a) => check::run(&a),
         Command::Eval(a) => eval::run(&a),
         Command::Test(a) => test::run(&a),
+        Command::Batch(a) => batch::run(&a),
+        Command::Generate(a) => generate::run(&a),
         Command::Outline(a) => outline::run(&a),
         Command::Fmt(a) => fmt::run(&a),
         Command::Diff(a) => diff::run(&a),

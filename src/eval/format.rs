@@ -23,7 +23,14 @@ fn number(d: Decimal, ty: &Type) -> String {
     }
 }
 
-fn json_string(out: &mut String, s: &str) {
+/// Appends a JSON string literal.
+pub fn json_string(out: &mut String, s: &str) {
+    if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     out.push('"');
     for c in s.chars() {
         match c {

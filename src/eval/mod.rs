@@ -88,6 +88,11 @@ pub struct Case<'p> {
     pub prog: &'p Program,
     pub facts: Vec<Slot>,
     memo: Vec<Memo>,
+    /// The rules whose memo is set, so forgetting them costs what was used.
+    memo_set: Vec<RuleId>,
+    /// Rules whose answers no case changes, kept when the memo is reset
+    /// (see [`Case::keep_constants`]).
+    constant: Option<Arc<[bool]>>,
     stack: Vec<Value>,
     closures: Option<Arc<[i32]>>,
     /// The date `today()` means (and the default of `as_of`).
@@ -100,6 +105,15 @@ pub struct Case<'p> {
     pub trace: Option<Box<crate::explain::trace::Trace>>,
 }
 
+/// A fact's slot before any file gives it.
+fn default_slot(f: &FactInfo, today: i32) -> Slot {
+    match &f.default {
+        Default::None => Slot::Missing,
+        Default::Value(v) => Slot::Value(v.clone()),
+        Default::Today => Slot::Value(Value::Date(today)),
+    }
+}
+
 /// Rules and functions may nest this deep before evaluation stops with an error
 /// (a chain of rules this long is a mistake, and the stack is finite).
 pub const MAX_DEPTH: u32 = 1_000;
@@ -108,19 +122,13 @@ impl<'p> Case<'p> {
     /// A case with every fact at its default (or missing).
     pub fn new(prog: &'p Program) -> Case<'p> {
         let today = calendar::today();
-        let facts = prog
-            .facts
-            .iter()
-            .map(|f| match &f.default {
-                Default::None => Slot::Missing,
-                Default::Value(v) => Slot::Value(v.clone()),
-                Default::Today => Slot::Value(Value::Date(today)),
-            })
-            .collect();
+        let facts = prog.facts.iter().map(|f| default_slot(f, today)).collect();
         Case {
             prog,
             facts,
             memo: vec![Memo::Unset; prog.rules.len()],
+            memo_set: Vec::new(),
+            constant: None,
             stack: Vec::new(),
             closures: None,
             today,
@@ -136,8 +144,43 @@ impl<'p> Case<'p> {
         self.reset_memo();
     }
 
+    /// Puts one fact back to its default (or missing), as if no file gave it;
+    /// memoized answers are kept (call [`Case::reset_memo`] after a refill).
+    pub fn reset_fact(&mut self, f: FactId) {
+        self.facts[f as usize] = default_slot(&self.prog.facts[f as usize], self.today);
+        self.provided[f as usize] = false;
+    }
+
+    /// Makes the case new again (every fact at its default, nothing memoized)
+    /// without allocating: for evaluating many cases one after another.
+    pub fn reset(&mut self) {
+        for f in 0..self.facts.len() {
+            self.reset_fact(f as FactId);
+        }
+        self.reset_memo();
+        self.stack.clear();
+        self.depth = 0;
+    }
+
+    /// Keeps the answers of the rules marked in `constant` (from
+    /// [`Program::case_independent`]) when the memo is reset, for a case
+    /// reused for many records.
+    pub fn keep_constants(&mut self, constant: Arc<[bool]>) {
+        self.constant = Some(constant);
+    }
+
     pub fn reset_memo(&mut self) {
-        self.memo.iter_mut().for_each(|m| *m = Memo::Unset);
+        let memo = &mut self.memo;
+        match &self.constant {
+            None => self.memo_set.drain(..).for_each(|id| memo[id as usize] = Memo::Unset),
+            Some(keep) => self.memo_set.retain(|&id| {
+                let kept = keep.get(id as usize).copied().unwrap_or(false);
+                if !kept {
+                    memo[id as usize] = Memo::Unset;
+                }
+                kept
+            }),
+        }
         self.closures = None;
     }
 
@@ -174,6 +217,7 @@ impl<'p> Case<'p> {
             Ok(v) => Memo::Done(v.clone()),
             Err(e) => Memo::Failed(e.clone()),
         };
+        self.memo_set.push(id);
         res
     }
 
@@ -546,6 +590,11 @@ fn checked(v: Option<Decimal>, span: Span) -> Result<Decimal> {
 /// A whole number, or an error naming what it counts.
 pub(crate) fn to_i64(n: Decimal, what: &str, span: Span) -> Result<i64> {
     use rust_decimal::prelude::ToPrimitive;
+    if n.scale() == 0
+        && let Ok(i) = i64::try_from(n.mantissa())
+    {
+        return Ok(i);
+    }
     if !n.fract().is_zero() {
         return Err(EvalError::runtime(
             format!("{what} must be whole, not {}", n.normalize()),

@@ -33,6 +33,19 @@ pub fn parse_json(text: &str) -> Result<FactNode, FactSyntaxError> {
     Ok(node)
 }
 
+/// Parses the one JSON value that starts at byte `pos` of `text`, nested
+/// `depth` levels deep already; returns it (offsets into `text`) and the
+/// position just after it. For readers that walk the outer levels themselves.
+pub fn parse_json_at(text: &str, pos: usize, depth: usize) -> Result<(FactNode, usize), FactSyntaxError> {
+    let mut p = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos,
+    };
+    let node = p.value(depth)?;
+    Ok((node, p.pos))
+}
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],

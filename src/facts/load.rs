@@ -149,7 +149,8 @@ fn expected(prog: &Program, ty: &Type) -> String {
     }
 }
 
-fn parse_number(s: &str) -> Option<Decimal> {
+/// A number's text as an exact decimal (plain or scientific notation).
+pub(crate) fn parse_number(s: &str) -> Option<Decimal> {
     let t = s.trim();
     Decimal::from_str_exact(t)
         .ok()

@@ -5,11 +5,12 @@
 use std::fmt;
 
 pub mod cases;
+pub mod direct;
 pub mod json;
 pub mod load;
 pub mod toml;
 
-pub use self::json::parse_json;
+pub use self::json::{parse_json, parse_json_at};
 pub use self::toml::parse_toml;
 
 /// Offset of a node whose position is unknown.

@@ -1,0 +1,272 @@
+//! Answering queries for many cases: `cba batch`.
+//!
+//! The input is read in chunks of records ([`input`]); each chunk is evaluated
+//! by a worker that keeps one case for the whole run ([`record`]); the answers
+//! are written in input order. With one job everything happens on the calling
+//! thread, one chunk after another; with more, a reader thread, a pool of
+//! workers and the writer (the calling thread) pass chunks through bounded
+//! channels, so memory stays flat however long the input is.
+//!
+//! A record that cannot be read, typed or answered is never dropped: its line
+//! carries the record number and the error, and the run goes on.
+
+pub mod columns;
+pub mod generate;
+pub mod input;
+pub mod queries;
+pub mod record;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
+
+use self::columns::Columns;
+use self::input::{Input, Source};
+pub use self::record::OutFormat;
+use self::record::{Done, Plan, Worker};
+use crate::facts::direct::DirectReader;
+use crate::ir::Program;
+
+/// Worker threads' stack: evaluation recurses through rules (see [`crate::eval::MAX_DEPTH`]).
+pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// How to run a batch.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Query names (`module.rule`, or `module.*`); empty: each record's default queries.
+    pub queries: Vec<String>,
+    pub format: OutFormat,
+    /// Worker threads; 1 runs everything on the calling thread, in order.
+    pub jobs: usize,
+    /// Stop after this many failed records.
+    pub max_errors: Option<u64>,
+    /// The field (or CSV column) that names a record.
+    pub id_field: String,
+    /// The input's name, for messages.
+    pub input_name: String,
+    /// Read JSON records straight into slots when they allow it (the general
+    /// reader gives the same answers, slower; off only to compare the two).
+    pub direct: bool,
+    /// Records per chunk, the unit of work of a worker.
+    pub chunk_records: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            queries: Vec::new(),
+            format: OutFormat::Jsonl,
+            jobs: 1,
+            max_errors: None,
+            id_field: "id".into(),
+            input_name: "<input>".into(),
+            direct: true,
+            chunk_records: input::CHUNK_RECORDS,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub ok: u64,
+    pub failed: u64,
+    /// `--max-errors` was reached and the rest of the input left unread.
+    pub stopped: bool,
+}
+
+/// Progress as the writer sees it: bytes (or files) and records written so far.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+/// Runs a batch: reads `input`, writes one answer line (or CSV row) a record
+/// to `out`. An error is a reason the whole run could not go on (an unknown
+/// query, a bad CSV header, an unreadable input, a failed write).
+pub fn run(
+    prog: &Program,
+    input: Input,
+    out: &mut dyn Write,
+    opts: &Options,
+    progress: Progress,
+) -> Result<Summary, String> {
+    let files = matches!(input, Input::Dir { .. });
+    let (source, header) = Source::open(input, opts.chunk_records)?;
+    let queries = if opts.queries.is_empty() {
+        if opts.format == OutFormat::Csv {
+            return Err(
+                "CSV output needs its columns: name the queries with `--query` (`module.*` for a whole module)".into(),
+            );
+        }
+        None
+    } else {
+        Some(queries::resolve(prog, &opts.queries)?)
+    };
+    let columns = match &header {
+        Some(h) => Some(Columns::new(prog, h, &opts.id_field).map_err(|e| format!("{}: {e}", opts.input_name))?),
+        None => None,
+    };
+    let direct = (opts.direct && header.is_none() && !files).then(|| DirectReader::new(prog, &opts.id_field));
+    let plan = Plan {
+        prog,
+        direct,
+        keys: Plan::json_keys(queries.as_deref()),
+        constant: prog.case_independent().into(),
+        defaults: queries.is_none().then(|| queries::DefaultQueries::new(prog)),
+        queries,
+        format: opts.format,
+        id_field: opts.id_field.clone(),
+        input_name: opts.input_name.clone(),
+        columns,
+        files,
+    };
+    let mut sink = Sink {
+        out,
+        max_errors: opts.max_errors,
+        summary: Summary::default(),
+        progress,
+        written: (0, 0),
+    };
+    if plan.format == OutFormat::Csv {
+        sink.out.write_all(plan.csv_header().as_bytes()).map_err(write_error)?;
+    }
+    if opts.jobs <= 1 {
+        sequential(&plan, source, &mut sink)?;
+    } else {
+        parallel(&plan, source, &mut sink, opts.jobs)?;
+    }
+    sink.out.flush().map_err(write_error)?;
+    Ok(sink.summary)
+}
+
+fn write_error(e: std::io::Error) -> String {
+    format!("cannot write the answers: {e}")
+}
+
+fn read_error(e: std::io::Error) -> String {
+    format!("cannot read the input: {e}")
+}
+
+/// Writes finished chunks, counting records and stopping at `max_errors`.
+struct Sink<'a, 'b> {
+    out: &'a mut dyn Write,
+    max_errors: Option<u64>,
+    summary: Summary,
+    progress: Progress<'b>,
+    written: (u64, u64),
+}
+
+impl Sink<'_, '_> {
+    /// Writes a chunk's records; false when `max_errors` was reached.
+    fn write(&mut self, done: &Done) -> Result<bool, String> {
+        let mut end = done.out.len();
+        let mut records = done.marks.len();
+        for (i, &(at, failed)) in done.marks.iter().enumerate() {
+            if failed {
+                self.summary.failed += 1;
+            } else {
+                self.summary.ok += 1;
+            }
+            if failed && self.max_errors.is_some_and(|m| self.summary.failed >= m) {
+                self.summary.stopped = true;
+                end = at;
+                records = i + 1;
+                break;
+            }
+        }
+        self.out.write_all(&done.out.as_bytes()[..end]).map_err(write_error)?;
+        self.written.0 += done.size;
+        self.written.1 += records as u64;
+        (self.progress)(self.written.0, self.written.1);
+        Ok(!self.summary.stopped)
+    }
+}
+
+fn sequential(plan: &Plan, mut source: Source, sink: &mut Sink) -> Result<(), String> {
+    let mut worker = Worker::new(plan);
+    while let Some(chunk) = source.next_chunk().map_err(read_error)? {
+        if !sink.write(&worker.process(&chunk))? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// A reader thread, `jobs` workers and the writer (this thread). At most
+/// `window` chunks are in flight: the reader takes a permit for each chunk it
+/// sends, the writer gives it back once the chunk is written.
+fn parallel(plan: &Plan, mut source: Source, sink: &mut Sink, jobs: usize) -> Result<(), String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(WORKER_STACK_BYTES)
+        .thread_name(|i| format!("cba-batch-{i}"))
+        .build()
+        .map_err(|e| format!("cannot start {jobs} workers: {e}"))?;
+    let window = jobs * 4;
+    let (work_tx, work_rx) = mpsc::sync_channel::<input::Chunk>(window);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
+    let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(window);
+    for _ in 0..window {
+        let _ = permit_tx.send(());
+    }
+    let stop = AtomicBool::new(false);
+    let stop = &stop;
+    std::thread::scope(|s| {
+        let reader = s.spawn(move || -> Result<(), String> {
+            while permit_rx.recv().is_ok() && !stop.load(Ordering::Relaxed) {
+                let Some(chunk) = source.next_chunk().map_err(read_error)? else {
+                    break;
+                };
+                if work_tx.send(chunk).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        });
+        let work_rx = &work_rx;
+        s.spawn(move || {
+            pool.broadcast(|_| {
+                let mut worker = Worker::new(plan);
+                loop {
+                    let next = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(chunk) = next else { break };
+                    if stop.load(Ordering::Relaxed) || done_tx.send(worker.process(&chunk)).is_err() {
+                        break;
+                    }
+                }
+            });
+            drop(done_tx);
+        });
+        let written = write_in_order(done_rx, sink, &permit_tx);
+        stop.store(true, Ordering::Relaxed);
+        drop(permit_tx);
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err("the reader stopped unexpectedly".into()));
+        written.and(read)
+    })
+}
+
+/// Writes chunks as they finish, in input order.
+fn write_in_order(
+    done_rx: mpsc::Receiver<Done>,
+    sink: &mut Sink,
+    permits: &mpsc::SyncSender<()>,
+) -> Result<(), String> {
+    let mut pending = BTreeMap::new();
+    let mut next = 0u64;
+    for done in done_rx {
+        pending.insert(done.seq, done);
+        while let Some(done) = pending.remove(&next) {
+            if !sink.write(&done)? {
+                return Ok(());
+            }
+            next += 1;
+            let _ = permits.send(());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,451 @@
+//! Evaluating one chunk of records into its output lines. A worker keeps one
+//! [`Case`] and its buffers for the whole run, so a record costs no set-up.
+
+use std::fmt::Write as _;
+
+use super::columns::Columns;
+use super::input::{Chunk, Records};
+use super::queries::{DefaultQueries, Query};
+use crate::eval::format::{json_string, write_json};
+use crate::eval::value::Value;
+use crate::eval::{Case, ErrorKind, Slot, dates};
+use crate::facts::direct::{DirectReader, Scratch};
+use crate::facts::load::{Origin, fill_case, parse};
+use crate::facts::{FactNode, FactValue, parse_json};
+use crate::ir::{Program, RuleId};
+use crate::types::Type;
+
+/// How answers are written.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum OutFormat {
+    /// One JSON object a record, as `cba eval --format json` writes it, on one line.
+    #[default]
+    Jsonl,
+    /// A header row, then one row a record: a column a query.
+    Csv,
+}
+
+/// What every worker shares: the program, the queries, the output format.
+pub struct Plan<'p> {
+    pub prog: &'p Program,
+    /// The queries named; `None`: each record's default queries.
+    pub queries: Option<Vec<Query>>,
+    pub defaults: Option<DefaultQueries>,
+    pub format: OutFormat,
+    /// The top-level field (JSON, TOML) or column (CSV) naming a record.
+    pub id_field: String,
+    /// The input's name, for messages.
+    pub input_name: String,
+    /// The columns of a CSV input.
+    pub columns: Option<Columns>,
+    /// Records are files: a `file` key (column) says which.
+    pub files: bool,
+    /// The fast reader for JSON records.
+    pub direct: Option<DirectReader>,
+    /// `,"name":` for each named query, written once.
+    pub keys: Vec<String>,
+    /// The rules whose answers every record shares ([`Program::case_independent`]).
+    pub constant: std::sync::Arc<[bool]>,
+}
+
+impl Plan<'_> {
+    /// The JSON member prefixes of the named queries.
+    pub fn json_keys(queries: Option<&[Query]>) -> Vec<String> {
+        let mut keys = Vec::new();
+        for q in queries.into_iter().flatten() {
+            let mut k = String::from(",");
+            json_string(&mut k, &q.name);
+            k.push(':');
+            keys.push(k);
+        }
+        keys
+    }
+
+    /// The CSV output's header row.
+    pub fn csv_header(&self) -> String {
+        let mut out = String::from("record,id");
+        if self.files {
+            out.push_str(",file");
+        }
+        for q in self.queries.iter().flatten() {
+            out.push(',');
+            csv_field(&mut out, &q.name);
+        }
+        out.push_str(",errors\n");
+        out
+    }
+}
+
+/// A chunk's output: the text, and where each record's output ends and whether it failed.
+pub struct Done {
+    pub seq: u64,
+    pub size: u64,
+    pub out: String,
+    pub marks: Vec<(usize, bool)>,
+}
+
+/// Evaluates records one after another with one case.
+pub struct Worker<'p> {
+    plan: &'p Plan<'p>,
+    case: Case<'p>,
+    id: Option<String>,
+    errors: String,
+    scratch: String,
+    rules: Vec<RuleId>,
+    direct: Scratch,
+    /// The general readers have filled the case: reset every fact.
+    dirty_all: bool,
+}
+
+/// The name a JSON Lines record is read under (see [`Worker::place_messages`]):
+/// nothing a fact file's value can be mistaken for.
+const LINE: &str = "\u{0}line\u{0}";
+
+/// A record that could not be read or typed at all.
+type RecordError = String;
+
+impl<'p> Worker<'p> {
+    pub fn new(plan: &'p Plan<'p>) -> Worker<'p> {
+        let mut case = Case::new(plan.prog);
+        case.keep_constants(plan.constant.clone());
+        Worker {
+            plan,
+            case,
+            id: None,
+            errors: String::new(),
+            scratch: String::new(),
+            rules: Vec::new(),
+            direct: Scratch::default(),
+            dirty_all: false,
+        }
+    }
+
+    /// Evaluates every record of the chunk, in order.
+    pub fn process(&mut self, chunk: &Chunk) -> Done {
+        let mut out = String::with_capacity(chunk.records.len() * 256);
+        let mut marks = Vec::with_capacity(chunk.records.len());
+        match &chunk.records {
+            Records::Lines { text, items } => {
+                for (number, line, range) in items {
+                    let filled = self.fill_line(&text[range.clone()], *line);
+                    let failed = self.finish(&mut out, *number, None, filled);
+                    marks.push((out.len(), failed));
+                }
+            }
+            Records::Rows(rows) => {
+                for (number, line, row) in rows {
+                    let filled = match row {
+                        Ok(row) => self.fill_row(row, *line),
+                        Err(why) => {
+                            self.id = None;
+                            Err(format!("{}:{line}: {why}", self.plan.input_name))
+                        }
+                    };
+                    let failed = self.finish(&mut out, *number, None, filled);
+                    marks.push((out.len(), failed));
+                }
+            }
+            Records::Files(files) => {
+                for (number, path) in files {
+                    let filled = self.fill_file(path);
+                    let name = path.file_name().map(|n| n.to_string_lossy());
+                    let failed = self.finish(&mut out, *number, name.as_deref(), filled);
+                    marks.push((out.len(), failed));
+                }
+            }
+        }
+        Done {
+            seq: chunk.seq,
+            size: chunk.size,
+            out,
+            marks,
+        }
+    }
+
+    /// Puts the facts the last record set back to their defaults and forgets
+    /// the answers.
+    fn prepare(&mut self) {
+        if std::mem::take(&mut self.dirty_all) {
+            self.case.reset();
+            self.direct.dirty.clear();
+        } else {
+            for f in self.direct.dirty.drain(..) {
+                self.case.reset_fact(f);
+            }
+            self.case.reset_memo();
+        }
+    }
+
+    fn fill_line(&mut self, bytes: &[u8], line: u64) -> Result<(), RecordError> {
+        self.id = None;
+        let name = &self.plan.input_name;
+        let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}:{line}: the line is not UTF-8 text"))?;
+        self.prepare();
+        if let Some(direct) = &self.plan.direct {
+            let origin = Origin { name: LINE, text };
+            if direct.fill(&mut self.case, text, &origin, &mut self.direct, &mut self.id) {
+                return Ok(());
+            }
+            self.id = None;
+            self.dirty_all = true;
+            self.prepare();
+        }
+        self.dirty_all = true;
+        let root = match parse_json(text) {
+            Ok(root) => root,
+            Err(e) => {
+                self.id = salvage_id(text, &self.plan.id_field);
+                let col = at_column(text, e.offset);
+                return Err(format!("{name}:{line}:{col}: {}", e.message));
+            }
+        };
+        if !matches!(root.value, FactValue::Object(_)) {
+            return Err(format!(
+                "{name}:{line}: a record must be an object of facts, but this is {}",
+                root.value.kind()
+            ));
+        }
+        self.fill_root(&root, LINE, text)?;
+        self.place_messages(name, line);
+        Ok(())
+    }
+
+    /// Messages about a line's facts name the line: the reader saw the line
+    /// alone, as line 1 of a text named [`LINE`].
+    fn place_messages(&mut self, name: &str, line: u64) {
+        let at = format!("at {LINE}:1:");
+        let within = format!("in {LINE}");
+        for slot in self.case.facts.iter_mut() {
+            if let Slot::Bad(why) = slot
+                && why.contains(LINE)
+            {
+                let placed = why
+                    .replace(&at, &format!("at {name}:{line}:"))
+                    .replace(&within, &format!("in {name}:{line}"));
+                *slot = Slot::Bad(placed.into());
+            }
+        }
+    }
+
+    fn fill_file(&mut self, path: &std::path::Path) -> Result<(), RecordError> {
+        self.id = None;
+        self.prepare();
+        self.dirty_all = true;
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{name}`: {e}"))?;
+        let is_toml = path.extension().is_some_and(|e| e == "toml");
+        let root = parse(&text, is_toml).map_err(|e| {
+            if e.offset == crate::facts::UNKNOWN_OFFSET {
+                return format!("{name}: {}", e.message);
+            }
+            let (l, c) = crate::source::line_col(&text, e.offset as usize);
+            format!("{name}:{l}:{c}: {}", e.message)
+        })?;
+        self.fill_root(&root, &name, &text)
+    }
+
+    fn fill_row(&mut self, row: &csv::StringRecord, line: u64) -> Result<(), RecordError> {
+        let name = format!("{} line {line}", self.plan.input_name);
+        let columns = self.plan.columns.as_ref().ok_or("internal: no columns for a CSV row")?;
+        let (root, id) = columns
+            .record(row, &name)
+            .inspect_err(|_| self.id = columns.id_of(row))?;
+        self.prepare();
+        self.dirty_all = true;
+        fill_case(&mut self.case, &root, &Origin { name: &name, text: "" })?;
+        self.id = id;
+        Ok(())
+    }
+
+    fn fill_root(&mut self, root: &FactNode, name: &str, text: &str) -> Result<(), RecordError> {
+        self.id = root.get(&self.plan.id_field).and_then(|n| match &n.value {
+            FactValue::String(s) => Some(s.clone()),
+            FactValue::Number(s) => Some(s.clone()),
+            _ => None,
+        });
+        let origin = Origin { name, text };
+        fill_case(&mut self.case, root, &origin).map_err(|e| format!("{name}: {e}"))
+    }
+
+    /// Writes the record's output line; true when the record failed.
+    fn finish(&mut self, out: &mut String, number: u64, file: Option<&str>, filled: Result<(), RecordError>) -> bool {
+        let csv = self.plan.format == OutFormat::Csv;
+        let id = self.id.take();
+        if csv {
+            let _ = write!(out, "{number},");
+            csv_field(out, id.as_deref().unwrap_or(""));
+            if self.plan.files {
+                out.push(',');
+                csv_field(out, file.unwrap_or(""));
+            }
+        } else {
+            let _ = write!(out, "{{\"record\":{number}");
+            if let Some(id) = &id {
+                out.push_str(",\"id\":");
+                json_string(out, id);
+            }
+            if let Some(f) = file {
+                out.push_str(",\"file\":");
+                json_string(out, f);
+            }
+        }
+        if let Err(why) = filled {
+            if csv {
+                for _ in self.plan.queries.iter().flatten() {
+                    out.push(',');
+                }
+                out.push(',');
+                csv_field(out, &why);
+                out.push('\n');
+            } else {
+                out.push_str(",\"error\":");
+                json_string(out, &why);
+                out.push_str("}\n");
+            }
+            return true;
+        }
+        let failed = self.answer(out);
+        if csv {
+            out.push(',');
+            csv_field(out, &self.errors);
+            out.push('\n');
+        } else {
+            if !self.errors.is_empty() {
+                out.push_str(",\"errors\":{");
+                out.push_str(&self.errors);
+                out.push('}');
+            }
+            out.push_str("}\n");
+        }
+        failed
+    }
+
+    /// Writes the answers (JSON members or CSV cells) and gathers the errors.
+    fn answer(&mut self, out: &mut String) -> bool {
+        let plan = self.plan;
+        let prog = plan.prog;
+        let csv = plan.format == OutFormat::Csv;
+        self.errors.clear();
+        let mut rules = std::mem::take(&mut self.rules);
+        rules.clear();
+        match (&plan.queries, &plan.defaults) {
+            (Some(qs), _) => rules.extend(qs.iter().map(|q| q.rule)),
+            (None, Some(d)) => rules.extend(d.for_case(&self.case)),
+            (None, None) => {}
+        }
+        let names = plan.queries.as_ref();
+        for (i, &rule) in rules.iter().enumerate() {
+            let r = &prog.rules[rule as usize];
+            let name = names.map_or(r.qualified.as_str(), |qs| qs[i].name.as_str());
+            match self.case.rule(rule) {
+                Ok(v) if csv => {
+                    out.push(',');
+                    csv_value(out, &mut self.scratch, prog, &v, &r.ty);
+                }
+                Ok(v) => {
+                    match plan.keys.get(i) {
+                        Some(k) if names.is_some() => out.push_str(k),
+                        _ => {
+                            out.push(',');
+                            json_string(out, name);
+                            out.push(':');
+                        }
+                    }
+                    write_json(out, prog, &v, &r.ty);
+                }
+                Err(e) if names.is_none() && matches!(e.kind, ErrorKind::MissingFact(_)) => {}
+                Err(e) => {
+                    if csv {
+                        out.push(',');
+                        if !self.errors.is_empty() {
+                            self.errors.push_str("; ");
+                        }
+                        let _ = write!(self.errors, "{name}: {}", e.message(prog));
+                    } else {
+                        if !self.errors.is_empty() {
+                            self.errors.push(',');
+                        }
+                        json_string(&mut self.errors, name);
+                        self.errors.push(':');
+                        json_string(&mut self.errors, &e.message(prog));
+                    }
+                }
+            }
+        }
+        self.rules = rules;
+        !self.errors.is_empty()
+    }
+}
+
+/// The id of a record that is not valid JSON, when the members before the
+/// mistake include it (`{"id": "G-7", "grievance": {…` cut short).
+fn salvage_id(text: &str, field: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let ws = |mut i: usize| {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let mut pos = ws(0);
+    if bytes.get(pos) != Some(&b'{') {
+        return None;
+    }
+    loop {
+        let (key, end) = crate::facts::parse_json_at(text, ws(pos + 1), 1).ok()?;
+        pos = ws(end);
+        if bytes.get(pos) != Some(&b':') {
+            return None;
+        }
+        let (value, end) = crate::facts::parse_json_at(text, ws(pos + 1), 1).ok()?;
+        if matches!(&key.value, FactValue::String(k) if k == field) {
+            return match value.value {
+                FactValue::String(s) | FactValue::Number(s) => Some(s),
+                _ => None,
+            };
+        }
+        pos = ws(end);
+        if bytes.get(pos) != Some(&b',') {
+            return None;
+        }
+    }
+}
+
+/// The 1-based column of a byte offset in one line of text.
+fn at_column(text: &str, offset: u32) -> usize {
+    if offset == crate::facts::UNKNOWN_OFFSET {
+        return 1;
+    }
+    crate::source::line_col(text, offset as usize).1
+}
+
+/// A value as a CSV cell: text as is (dates, enum spellings, strings), none
+/// as an empty cell, numbers as in JSON, lists and records as JSON.
+fn csv_value(out: &mut String, scratch: &mut String, prog: &Program, v: &Value, ty: &Type) {
+    scratch.clear();
+    let _ = match (v, ty.strip_optional()) {
+        (Value::None, _) => Ok(()),
+        (Value::Str(s), _) => scratch.write_str(s),
+        (Value::Enum(i), Type::Enum(e)) => scratch.write_str(&prog.enums[*e as usize].external[*i as usize]),
+        (Value::Date(d), _) => dates::write_date(scratch, *d),
+        (Value::Time(t), _) => dates::write_time(scratch, *t),
+        (Value::DateTime(t), _) => dates::write_datetime(scratch, *t),
+        (Value::YearMonth(m), _) => dates::write_year_month(scratch, *m),
+        _ => {
+            write_json(scratch, prog, v, ty);
+            Ok(())
+        }
+    };
+    csv_field(out, scratch);
+}
+
+/// Appends a CSV field, quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(out: &mut String, s: &str) {
+    if s.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(s);
+    }
+}

@@ -1,0 +1,38 @@
+//! `cba generate --count N [--seed S] [--output FILE]`: deterministic grievance
+//! records (JSON Lines) for benchmarks and load tests of `cba batch`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct Args {
+    /// How many records
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub count: u64,
+    /// The seed: the same seed gives the same records
+    #[arg(long, value_name = "S", default_value_t = 2013)]
+    pub seed: u64,
+    /// Where the records go
+    #[arg(long, value_name = "FILE|-", default_value = "-")]
+    pub output: PathBuf,
+}
+
+pub fn run(args: &Args) -> i32 {
+    let result = if args.output.as_os_str() == "-" {
+        let mut out = std::io::stdout().lock();
+        crate::batch::generate::write_grievances(&mut out, args.seed, args.count)
+    } else {
+        std::fs::File::create(&args.output).and_then(|f| {
+            let mut out = std::io::BufWriter::new(f);
+            crate::batch::generate::write_grievances(&mut out, args.seed, args.count)?;
+            out.flush()
+        })
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{:?}", miette::miette!("cannot write the records: {e}"));
+            2
+        }
+    }
+}

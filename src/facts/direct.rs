@@ -1,0 +1,348 @@
+//! The fast path for batches: one JSON record read straight into a case's
+//! slots, with no tree in between and no allocation beyond string facts.
+//!
+//! It handles the ordinary record and declines everything else: a syntax
+//! error, a string with escapes, a repeated key, a mistyped value, a group
+//! that is not an object. Declined records go through the general reader
+//! ([`super::parse_json`] then [`super::load::fill_case`]), which gives the
+//! same slots and the exact message; so this path only ever has to be right
+//! about records that are right.
+
+use super::json::parse_json_at;
+use super::load::{Origin, convert, parse_number};
+use crate::eval::value::Value;
+use crate::eval::{Case, Slot, dates};
+use crate::ir::{Default, FactId, FactNodeKind, FactTree, Program};
+use crate::types::Type;
+
+/// The declared facts as a tree of keys, built once per program.
+#[derive(Debug, Clone)]
+pub struct DirectReader {
+    root: Keys,
+    entries: usize,
+    id_field: String,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    key: Box<str>,
+    /// Index for detecting a repeated key.
+    ix: usize,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    Group(Keys),
+    Leaf(FactId),
+}
+
+/// The keys of one level. Few enough that a scan (which mostly compares
+/// lengths) beats hashing each key read.
+#[derive(Debug, Clone)]
+struct Keys {
+    entries: Vec<Entry>,
+}
+
+impl Keys {
+    fn new(entries: Vec<Entry>) -> Keys {
+        Keys { entries }
+    }
+
+    fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| &*e.key == key)
+    }
+}
+
+/// Per-worker state: which keys this record has given, and which facts were
+/// set (to put back to their defaults before the next record).
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    stamps: Vec<u32>,
+    generation: u32,
+    /// Facts set by the records read since the last [`Scratch::take_dirty`].
+    pub dirty: Vec<FactId>,
+}
+
+impl DirectReader {
+    /// A reader for the program's facts; `id_field` is the top-level key
+    /// naming a record (read as its id, not as a fact).
+    pub fn new(prog: &Program, id_field: &str) -> DirectReader {
+        let mut entries = 0;
+        let root = build(&prog.fact_tree, &mut entries);
+        DirectReader {
+            root,
+            entries,
+            id_field: id_field.to_string(),
+        }
+    }
+
+    /// Fills the case from one JSON record, setting `id` from the id field.
+    /// False when the record needs the general reader; the case may then be
+    /// partly filled (every fact set is in `scratch.dirty`).
+    pub fn fill(
+        &self,
+        case: &mut Case,
+        text: &str,
+        origin: &Origin,
+        scratch: &mut Scratch,
+        id: &mut Option<String>,
+    ) -> bool {
+        if scratch.stamps.len() != self.entries {
+            scratch.stamps = vec![0; self.entries];
+        }
+        scratch.generation = scratch.generation.wrapping_add(1);
+        if scratch.generation == 0 {
+            scratch.stamps.iter_mut().for_each(|s| *s = 0);
+            scratch.generation = 1;
+        }
+        let mut r = Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            prog: case.prog,
+            origin,
+            scratch,
+            id_field: &self.id_field,
+        };
+        r.ws();
+        let ok = r.object(&self.root, case, 1, Some(id)).is_some() && {
+            r.ws();
+            r.pos == r.bytes.len()
+        };
+        if ok {
+            case.reset_memo();
+        }
+        ok
+    }
+}
+
+fn build(tree: &FactTree, entries: &mut usize) -> Keys {
+    let level = tree
+        .children
+        .iter()
+        .map(|(name, kind)| {
+            let ix = *entries;
+            *entries += 1;
+            let kind = match kind {
+                FactNodeKind::Leaf(f) => Kind::Leaf(*f),
+                FactNodeKind::Group(g) => Kind::Group(build(g, entries)),
+            };
+            Entry {
+                key: name.as_str().into(),
+                ix,
+                kind,
+            }
+        })
+        .collect();
+    Keys::new(level)
+}
+
+struct Reader<'t, 'a> {
+    text: &'t str,
+    bytes: &'t [u8],
+    pos: usize,
+    prog: &'a Program,
+    origin: &'a Origin<'a>,
+    scratch: &'a mut Scratch,
+    id_field: &'a str,
+}
+
+impl<'t> Reader<'t, '_> {
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn eat(&mut self, b: u8) -> Option<()> {
+        (self.peek() == Some(b)).then(|| self.pos += 1)
+    }
+
+    fn word(&mut self, w: &str) -> Option<()> {
+        self.bytes[self.pos..]
+            .starts_with(w.as_bytes())
+            .then(|| self.pos += w.len())
+    }
+
+    /// A string without escapes or control characters.
+    fn string(&mut self) -> Option<&'t str> {
+        self.eat(b'"')?;
+        let start = self.pos;
+        loop {
+            match *self.bytes.get(self.pos)? {
+                b'"' => break,
+                b'\\' => return None,
+                c if c < 0x20 => return None,
+                _ => self.pos += 1,
+            }
+        }
+        let s = self.text.get(start..self.pos)?;
+        self.pos += 1;
+        Some(s)
+    }
+
+    /// A number's text, checked against JSON's grammar.
+    fn number(&mut self) -> Option<&'t str> {
+        let start = self.pos;
+        let digits = |r: &mut Self| {
+            let s = r.pos;
+            while r.peek().is_some_and(|c| c.is_ascii_digit()) {
+                r.pos += 1;
+            }
+            r.pos > s
+        };
+        let _ = self.eat(b'-');
+        if self.eat(b'0').is_none() && !digits(self) {
+            return None;
+        }
+        if self.eat(b'.').is_some() && !digits(self) {
+            return None;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !digits(self) {
+                return None;
+            }
+        }
+        self.text.get(start..self.pos)
+    }
+
+    /// An object whose keys are `entries`; at the top level (`id` given) the
+    /// id field is read too.
+    fn object(
+        &mut self,
+        keys: &Keys,
+        case: &mut Case,
+        depth: usize,
+        mut id: Option<&mut Option<String>>,
+    ) -> Option<()> {
+        self.eat(b'{')?;
+        self.ws();
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        // Keys that name no fact (an id, a comment field): at most a few.
+        let mut unknown: [&str; 8] = [""; 8];
+        let mut unknowns = 0;
+        loop {
+            self.ws();
+            let key = self.string()?;
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            match keys.get(key) {
+                Some(_) if id.is_some() && key == self.id_field => return None,
+                Some(e) => {
+                    if std::mem::replace(&mut self.scratch.stamps[e.ix], self.scratch.generation)
+                        == self.scratch.generation
+                    {
+                        return None;
+                    }
+                    match &e.kind {
+                        Kind::Group(g) if self.peek() == Some(b'{') => self.object(g, case, depth + 1, None)?,
+                        Kind::Group(_) => self.word("null")?,
+                        Kind::Leaf(f) => self.leaf(*f, case, depth)?,
+                    }
+                }
+                None => {
+                    if unknowns == unknown.len() || unknown[..unknowns].contains(&key) {
+                        return None;
+                    }
+                    unknown[unknowns] = key;
+                    unknowns += 1;
+                    match id.as_deref_mut() {
+                        Some(id) if key == self.id_field => *id = self.id_value(depth)?,
+                        _ => self.skip(depth)?,
+                    }
+                }
+            }
+            self.ws();
+            if self.eat(b',').is_some() {
+                continue;
+            }
+            return self.eat(b'}');
+        }
+    }
+
+    fn skip(&mut self, depth: usize) -> Option<()> {
+        let (_, end) = parse_json_at(self.text, self.pos, depth).ok()?;
+        self.pos = end;
+        Some(())
+    }
+
+    /// The id field's value: a string or a number as text, else none.
+    fn id_value(&mut self, depth: usize) -> Option<Option<String>> {
+        match self.peek()? {
+            b'"' => Some(Some(self.string()?.to_string())),
+            b'-' | b'0'..=b'9' => Some(Some(self.number()?.to_string())),
+            _ => self.skip(depth).map(|()| None),
+        }
+    }
+
+    fn leaf(&mut self, f: FactId, case: &mut Case, depth: usize) -> Option<()> {
+        let info = &self.prog.facts[f as usize];
+        let (slot, given) = if self.peek() == Some(b'n') {
+            self.word("null")?;
+            let slot = match (&info.ty, &info.default) {
+                (Type::Optional(_), _) => Slot::Value(Value::None),
+                (_, Default::Value(v)) => Slot::Value(v.clone()),
+                _ => Slot::Missing,
+            };
+            (slot, false)
+        } else {
+            (Slot::Value(self.value(&info.ty, depth)?), true)
+        };
+        case.facts[f as usize] = slot;
+        case.provided[f as usize] = given;
+        self.scratch.dirty.push(f);
+        Some(())
+    }
+
+    /// A value of the declared type (not null).
+    fn value(&mut self, ty: &Type, depth: usize) -> Option<Value> {
+        Some(match ty {
+            Type::Optional(inner) => return self.value(inner, depth),
+            Type::Bool => match self.peek()? {
+                b't' => self.word("true").map(|()| Value::Bool(true))?,
+                b'f' => self.word("false").map(|()| Value::Bool(false))?,
+                _ => return None,
+            },
+            Type::Int | Type::Decimal | Type::Percent | Type::Qty(_) if self.peek() != Some(b'"') => {
+                let n = parse_number(self.number()?)?;
+                match ty {
+                    Type::Int if !n.fract().is_zero() => return None,
+                    Type::Percent => Value::Num(n / rust_decimal::Decimal::from(100)),
+                    _ => Value::Num(n),
+                }
+            }
+            Type::Date => Value::Date(dates::parse_date(self.string()?)?),
+            Type::Time => Value::Time(dates::parse_time(self.string()?)?),
+            Type::DateTime => Value::DateTime(dates::parse_datetime(self.string()?)?),
+            Type::YearMonth => Value::YearMonth(dates::parse_year_month(self.string()?)?),
+            Type::String => Value::Str(self.string()?.into()),
+            Type::Enum(e) => {
+                let s = self.string()?;
+                let info = &self.prog.enums[*e as usize];
+                let ix = info
+                    .external
+                    .iter()
+                    .position(|x| x == s)
+                    .or_else(|| info.variants.iter().position(|x| x == s))?;
+                Value::Enum(ix as u32)
+            }
+            _ => {
+                let (node, end) = parse_json_at(self.text, self.pos, depth).ok()?;
+                self.pos = end;
+                convert(self.prog, &node, ty, self.origin).ok()?
+            }
+        })
+    }
+}
