@@ -346,8 +346,6 @@ pub enum Builtin {
     DateTime,
     Today,
     WorkdaysBetween,
-    IsWorkday,
-    NextWorkday,
     Text,
     /// `required(fact)`: the optional fact's value, or a missing-fact error.
     Required,
@@ -476,10 +474,7 @@ impl Program {
 fn reads_case(e: &Expr) -> bool {
     let here = match &e.kind {
         ExprKind::Fact(_) => true,
-        ExprKind::Builtin(b, _) => matches!(
-            b,
-            Builtin::Today | Builtin::IsWorkday | Builtin::NextWorkday | Builtin::WorkdaysBetween
-        ),
+        ExprKind::Builtin(b, _) => matches!(b, Builtin::Today | Builtin::WorkdaysBetween),
         ExprKind::Bin(op, _, _) => matches!(op, Op::DateAddWorkdays(_) | Op::DateTimeAddWorkdays(_)),
         _ => false,
     };

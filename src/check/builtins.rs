@@ -54,12 +54,6 @@ pub(super) const BUILTINS: &[&str] = &[
     "error",
 ];
 
-/// The type the second and later arguments should have, when it helps checking
-/// literals (e.g. enum variants).
-pub(super) fn arg_hint(_name: &str, _expected: Option<&Type>) -> Option<Type> {
-    None
-}
-
 fn is_summable(t: &Type) -> bool {
     t.is_numeric() || matches!(t, Type::Qty(_) | Type::Percent | Type::Never | Type::Error)
 }

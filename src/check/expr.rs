@@ -51,7 +51,7 @@ impl Checker {
                 let (b, t) = self.expr(s, base, None);
                 self.fields(b, t, std::slice::from_ref(name))
             }
-            ast::ExprKind::Call(name, args) => self.call(s, name, args, span, expected),
+            ast::ExprKind::Call(name, args) => self.call(s, name, args, span),
             ast::ExprKind::CallGen(name, comp) => {
                 let (list, lt) = self.comprehension(s, comp, span);
                 let fname = name.iter().map(|i| i.node.as_str()).collect::<Vec<_>>().join(".");
@@ -651,14 +651,7 @@ impl Checker {
         (mk(ExprKind::ListIndex(boxed(b_ir), boxed(k)), span), elem)
     }
 
-    fn call(
-        &mut self,
-        s: &mut Scope,
-        name: &[Ident],
-        args: &[ast::Expr],
-        span: Span,
-        expected: Option<&Type>,
-    ) -> (Expr, Type) {
+    fn call(&mut self, s: &mut Scope, name: &[Ident], args: &[ast::Expr], span: Span) -> (Expr, Type) {
         let fname = join_path(name);
         let target = match name.len() {
             1 if s.local(&fname).is_none() => self.item(s.module, &fname),
@@ -737,18 +730,10 @@ impl Checker {
                     let msg = msg.unwrap_or_else(|| mk(ExprKind::Const(Value::Str("error".into())), span));
                     return (mk(ExprKind::Error(boxed(msg)), span), Type::Never);
                 }
-                let hint = super::builtins::arg_hint(&fname, expected);
-                let mut typed = Vec::new();
-                for (i, a) in args.iter().enumerate() {
-                    let want = hint
-                        .as_ref()
-                        .filter(|_| i > 0)
-                        .or(if i == 0 {
-                            None
-                        } else {
-                            typed.first().map(|(_, t): &(Expr, Type)| t)
-                        })
-                        .cloned();
+                // Later arguments are read as the first one's type (enum variants, `none`).
+                let mut typed: Vec<(Expr, Type)> = Vec::new();
+                for a in args {
+                    let want = typed.first().map(|(_, t)| t.clone());
                     typed.push(self.expr(s, a, want.as_ref()));
                 }
                 self.builtin_call(&fname, typed, span, name[0].span)

@@ -158,15 +158,6 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
             let (a, z) = (date(&v[0], span)?, date(&v[1], span)?);
             Value::int(calendar::workdays_between(case, a, z, span)?)
         }
-        B::IsWorkday => Value::Bool(calendar::is_workday(case, date(&v[0], span)?, span)?),
-        B::NextWorkday => {
-            let d = date(&v[0], span)?;
-            Value::Date(if calendar::is_workday(case, d, span)? {
-                d
-            } else {
-                calendar::add_workdays(case, d, 1, span)?
-            })
-        }
         B::LastDayOfMonth => Value::Date(dates::last_day_of_month(date(&v[0], span)?)),
         B::YearMonthOf => Value::YearMonth(dates::year_month_of(date(&v[0], span)?)),
         B::FirstDay | B::LastDay => match &v[0] {

@@ -431,9 +431,10 @@ impl Fmt<'_> {
                 bracketed(&format!("{} {{", name.node), fields, "}", true, tail)
             }
             ExprKind::Error(x) => {
-                let x = self.expr(x);
+                // Like a call of one argument: a comment after `error(` stays at the end of that line.
+                let arg = self.exprs(std::slice::from_ref(&**x));
                 let tail = self.before_close(e);
-                bracketed("error(", (concat(vec![]), Some(x)), ")", false, tail)
+                bracketed("error(", arg, ")", false, tail)
             }
             ExprKind::Paren(x) => {
                 let x = self.expr(x);
