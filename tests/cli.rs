@@ -256,3 +256,11 @@ fn deep_rule_chains_fail_cleanly() {
     assert!(stdout.contains("deep.r2500  500"), "{stdout}");
     assert!(stdout.contains("rules nest more than"), "{stdout}");
 }
+
+#[test]
+fn module_wide_query_answers_what_the_facts_allow_of_one_module() {
+    let (code, out, _) = eval(&["--facts", "tests/fixtures/facts/case.json", "--query", "steps.*"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("steps.step1_deadline"), "{out}");
+    assert!(out.contains("steps.hours_left"), "{out}");
+}

@@ -13,7 +13,8 @@ pub struct Args {
     /// The case's facts: a JSON or TOML file, or `-` for standard input
     #[arg(long, value_name = "FILE")]
     pub facts: Option<PathBuf>,
-    /// A query to answer, like `grievance.step1_deadline` (repeatable; default: every query the facts allow)
+    /// A query to answer, like `grievance.step1_deadline`, or `grievance.*` for what the facts
+    /// allow of one module (repeatable; default: every query the facts allow)
     #[arg(long = "query", value_name = "NAME")]
     pub queries: Vec<String>,
     /// An expression to evaluate against the facts and all modules
@@ -114,9 +115,15 @@ pub fn run(args: &Args) -> i32 {
     let mut answers: Vec<(String, Result<String, String>)> = Vec::new();
     // The queries answered (not the unknown ones), for explanations.
     let mut asked: Vec<(String, u32)> = Vec::new();
-    if args.queries.is_empty() {
+    // `module.*` asks what the facts allow of one module, like no `--query` does of all.
+    let module_wide: Vec<&str> = args.queries.iter().filter_map(|q| q.strip_suffix(".*")).collect();
+    if args.queries.is_empty() || module_wide.len() == args.queries.len() {
         for id in default_queries(&prog, &case) {
             let r = &prog.rules[id as usize];
+            let module = prog.modules[r.module as usize].name.as_str();
+            if !module_wide.is_empty() && !module_wide.contains(&module) {
+                continue;
+            }
             match case.rule(id) {
                 Ok(v) => answers.push((r.qualified.clone(), Ok(render(&prog, &v, &r.ty, args.format)))),
                 Err(e) if matches!(e.kind, ErrorKind::MissingFact(_)) => continue,
