@@ -216,6 +216,25 @@ impl Checker {
         self.lookup_item(module, name)
     }
 
+    /// The item a written name means: `name` as seen from `module`, or `module.name`.
+    pub(super) fn item_at(&self, module: ModuleId, segs: &[ast::Ident]) -> Option<ItemRef> {
+        match segs {
+            [one] => self.item(module, &one.node),
+            [m, r] => self.module_items[*self.module_index.get(&m.node)? as usize]
+                .get(&r.node)
+                .map(|x| x.0),
+            _ => None,
+        }
+    }
+
+    /// The rule (without parameters: a query) a written name means.
+    pub(super) fn query_at(&self, module: ModuleId, segs: &[ast::Ident]) -> Option<RuleId> {
+        match self.item_at(module, segs)? {
+            ItemRef::Rule(id) if self.rules[id as usize].params.is_none() => Some(id),
+            _ => None,
+        }
+    }
+
     /// Resolves a written type in a module.
     pub(super) fn resolve_type(&mut self, module: ModuleId, t: &ast::TypeExpr) -> Type {
         match &t.node {

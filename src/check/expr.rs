@@ -653,13 +653,11 @@ impl Checker {
 
     fn call(&mut self, s: &mut Scope, name: &[Ident], args: &[ast::Expr], span: Span) -> (Expr, Type) {
         let fname = join_path(name);
-        let target = match name.len() {
-            1 if s.local(&fname).is_none() => self.item(s.module, &fname),
-            2 => self
-                .module_index
-                .get(&name[0].node)
-                .and_then(|m| self.module_items[*m as usize].get(&name[1].node).map(|x| x.0)),
-            _ => None,
+        // A local (a parameter, a `let`) is not callable: it hides nothing here.
+        let target = if name.len() == 1 && s.local(&fname).is_some() {
+            None
+        } else {
+            self.item_at(s.module, name)
         };
         match target {
             Some(ItemRef::Rule(id)) => {

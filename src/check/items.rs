@@ -47,17 +47,9 @@ impl Checker {
     }
 
     fn exception_target(&mut self, module: ModuleId, x: &ast::ExceptionDecl) -> Option<RuleId> {
-        let r = match x.target.as_slice() {
-            [one] => self.item(module, &one.node),
-            [m, r] => self
-                .module_index
-                .get(&m.node)
-                .and_then(|mid| self.module_items[*mid as usize].get(&r.node).map(|x| x.0)),
-            _ => None,
-        };
-        match r {
-            Some(ItemRef::Rule(id)) if self.rules[id as usize].params.is_none() => Some(id),
-            _ => {
+        match self.query_at(module, &x.target) {
+            Some(id) => Some(id),
+            None => {
                 let name = super::expr::join_path(&x.target);
                 let sp = x.target[0].span.to(x.target[x.target.len() - 1].span);
                 self.error(
@@ -319,17 +311,7 @@ impl Checker {
         }
         let mut expects = Vec::new();
         for x in &t.expects {
-            let target = match x.rule.as_slice() {
-                [one] => self.item(module, &one.node),
-                [m, r] => self
-                    .module_index
-                    .get(&m.node)
-                    .and_then(|mid| self.module_items[*mid as usize].get(&r.node).map(|x| x.0)),
-                _ => None,
-            };
-            let Some(ItemRef::Rule(rid)) =
-                target.filter(|r| matches!(r, ItemRef::Rule(id) if self.rules[*id as usize].params.is_none()))
-            else {
+            let Some(rid) = self.query_at(module, &x.rule) else {
                 let name = super::expr::join_path(&x.rule);
                 self.error(
                     Diagnostic::error(

@@ -341,16 +341,10 @@ impl Checker {
     }
 
     pub(super) fn table_ref(&self, s: &Scope, segs: &[Ident]) -> Option<u32> {
-        let r = match segs.len() {
-            1 if s.local(&segs[0].node).is_none() => self.item(s.module, &segs[0].node)?,
-            2 => {
-                self.module_items[*self.module_index.get(&segs[0].node)? as usize]
-                    .get(&segs[1].node)?
-                    .0
-            }
-            _ => return None,
-        };
-        match r {
+        if segs.len() == 1 && s.local(&segs[0].node).is_some() {
+            return None;
+        }
+        match self.item_at(s.module, segs)? {
             ItemRef::Table(t) => Some(t),
             _ => None,
         }
