@@ -76,7 +76,11 @@ fn json_lists_the_same_queries() {
         .find(|q| q["name"] == "grievance.step1_deadline")
         .expect("listed");
     assert_eq!(q["type"], "date?");
-    assert!(q["quote"].as_str().is_some_and(|s| s.starts_with("within thirty-five (35) working days")));
+    assert!(
+        q["quote"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("within thirty-five (35) working days"))
+    );
 }
 
 #[test]
