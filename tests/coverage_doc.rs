@@ -46,7 +46,10 @@ fn cited(prog: &cba::ir::Program) -> BTreeMap<String, Vec<String>> {
         if prog.modules[r.module as usize].is_stdlib {
             continue;
         }
-        let key = r.citation.as_ref().map_or_else(|| "uncited".to_string(), ToString::to_string);
+        let key = r
+            .citation
+            .as_ref()
+            .map_or_else(|| "uncited".to_string(), ToString::to_string);
         by.entry(key).or_default().push(r.qualified.clone());
     }
     by
