@@ -140,6 +140,8 @@ fn a_file_with_one_type_error_keeps_its_other_declarations() {
     assert_eq!(at("post", 1), Some(SymbolRef::Variant(e, 0)));
     assert_eq!(at("Pair {", 1), Some(SymbolRef::Record(r)));
     assert_eq!(at("second:", 1), Some(SymbolRef::Field(r, 1)));
+    assert_eq!(p.symbol_name(SymbolRef::Field(r, 1)), "Pair.second");
+    assert_eq!(p.symbol_name(SymbolRef::Variant(e, 0)), "Via.post");
     assert_eq!(
         at("deadline }", 0),
         Some(SymbolRef::Rule(p.rule_index["broken.deadline"]))
@@ -163,7 +165,7 @@ rule qualified: date?  source "a test"
   = grievance.step1_deadline
 
 exception to grievance.step1_deadline  source "a test"
-  when grievance.knew_on == 2020-01-01 => none
+  when grievance.subject == "a test" => none
 
 test "the deadline" {
   given grievance.filed_by = "judge"
@@ -188,6 +190,9 @@ fn the_index_finds_a_rules_definition_and_every_reference_across_modules() {
     assert_eq!(def, p.rules[id as usize].name_span);
     assert_eq!(def.file, grievance);
     assert_eq!(text(p, def), "step1_deadline");
+    assert_eq!(p.symbol_name(sym), "grievance.step1_deadline");
+    let (span, _) = p.uses.span_at(grievance, use_at).expect("a use");
+    assert_eq!(text(p, span), "step1_deadline");
     // On the declaration itself.
     assert_eq!(p.uses.at(grievance, def.start), Some(sym));
     // Every reference, in both modules.
@@ -212,6 +217,19 @@ fn the_index_finds_a_rules_definition_and_every_reference_across_modules() {
         ]
     );
     assert_eq!(refs.len(), in_grievance + in_user.len());
+    // The rules that use it.
+    let users: Vec<&str> = p
+        .rules_using(sym)
+        .iter()
+        .map(|r| p.rules[*r as usize].qualified.as_str())
+        .collect();
+    assert!(users.contains(&"grievance.step1_timely"), "{users:?}");
+    assert!(users.contains(&"uses_grievance.deadline_plus_one"), "{users:?}");
+    assert!(users.contains(&"uses_grievance.qualified"), "{users:?}");
+    assert!(!users.contains(&"grievance.step1_deadline"), "{users:?}");
+    // An exception's uses count for the rule it is an exception to.
+    let subject_users = p.rules_using(SymbolRef::Fact(p.symbols.fact_index["grievance.subject"]));
+    assert!(subject_users.contains(&id));
     // The module name of a qualified reference is the module's.
     let q = USER.find("= grievance.step1_deadline").expect("qualified") as u32 + 3;
     let m = p.symbols.module_index["grievance"];

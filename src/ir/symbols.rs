@@ -113,19 +113,24 @@ impl UseIndex {
     /// The symbol at a byte offset of a file: the innermost use there, or the
     /// declaration whose name is there.
     pub fn at(&self, file: FileId, offset: u32) -> Option<SymbolRef> {
+        self.span_at(file, offset).map(|(_, r)| r)
+    }
+
+    /// [`UseIndex::at`] with the span of the name found (to highlight it).
+    pub fn span_at(&self, file: FileId, offset: u32) -> Option<(Span, SymbolRef)> {
         let inside = |s: &Span| s.file == file && s.start <= offset && offset < s.end;
         let used = self
             .uses
             .iter()
             .filter(|(s, _)| inside(s))
             .min_by_key(|(s, _)| s.end - s.start)
-            .map(|(_, r)| *r);
+            .copied();
         used.or_else(|| {
             self.defs
                 .iter()
                 .filter(|(_, s)| inside(s))
                 .min_by_key(|(r, s)| (s.end - s.start, **r))
-                .map(|(r, _)| *r)
+                .map(|(r, s)| (*s, *r))
         })
     }
 
@@ -137,5 +142,50 @@ impl UseIndex {
     /// Every use of a symbol, in file and source order.
     pub fn references(&self, sym: SymbolRef) -> Vec<Span> {
         self.uses.iter().filter(|(_, r)| *r == sym).map(|(s, _)| *s).collect()
+    }
+}
+
+impl super::Program {
+    /// The rules and functions whose declarations or exceptions use a symbol,
+    /// each once, in id order, the symbol itself left out: "the rules that use it".
+    pub fn rules_using(&self, sym: SymbolRef) -> Vec<RuleId> {
+        let contains =
+            |outer: Span, inner: Span| outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end;
+        let mut out: Vec<RuleId> = self
+            .uses
+            .references(sym)
+            .into_iter()
+            .filter_map(|s| {
+                self.rules
+                    .iter()
+                    .position(|r| contains(r.span, s) || r.exceptions.iter().any(|x| contains(x.span, s)))
+            })
+            .map(|i| i as RuleId)
+            .filter(|r| SymbolRef::Rule(*r) != sym)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// How a symbol is written in full: `grievance.step1_deadline`,
+    /// `grievance.knew_on`, `Method.mail`, `Step.received_on`, `grievance`.
+    pub fn symbol_name(&self, sym: SymbolRef) -> String {
+        match sym {
+            SymbolRef::Module(m) => self.modules[m as usize].name.clone(),
+            SymbolRef::Rule(r) => self.rules[r as usize].qualified.clone(),
+            SymbolRef::Fact(f) => self.facts[f as usize].path.clone(),
+            SymbolRef::Table(t) => self.tables[t as usize].qualified.clone(),
+            SymbolRef::Enum(e) => self.enums[e as usize].name.clone(),
+            SymbolRef::Variant(e, v) => {
+                let info = &self.enums[e as usize];
+                format!("{}.{}", info.name, info.variants[v as usize])
+            }
+            SymbolRef::Record(r) => self.records[r as usize].name.clone(),
+            SymbolRef::Field(r, f) => {
+                let info = &self.records[r as usize];
+                format!("{}.{}", info.name, info.fields[f as usize].0)
+            }
+        }
     }
 }
