@@ -68,6 +68,11 @@ fn main() {
         prog.rules.len()
     );
     println!(
+        "use-site index: {} uses, {} declarations",
+        prog.uses.uses.len(),
+        prog.uses.defs.len()
+    );
+    println!(
         "{:<30} {:>8} {:>12} {:>12}",
         "expression", "allocs", "bytes", "time/call"
     );
