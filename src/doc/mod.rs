@@ -234,7 +234,11 @@ pub fn readings_markdown(prog: &Program) -> String {
         "Where the text admits more than one reading, the rule's doc comment says which\n\
          one the rules follow and why, in a paragraph with a sentence that begins\n\
          `Reading` (or `The text wins`, where the text overrode the old interface spec).\n\
-         This page gathers those {} paragraphs from the rule files; edit them there.\n",
+         This page gathers those {} paragraphs from the rule files; edit them there.\n\n\
+         \"The interface spec\" (or \"the old interface spec\") in a reading, and\n\
+         `source \"interface spec: …\"` in a citation, mean the old query interface,\n\
+         superseded by [queries.md](queries.md) and kept as\n\
+         [history/agreement-interface.md](history/agreement-interface.md).\n",
         all.len()
     ));
     let mut module = String::new();
