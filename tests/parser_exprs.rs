@@ -316,7 +316,7 @@ fn keywords_are_not_names() {
     ] {
         let src = format!("module t\nrule {kw}: int = 1\n");
         let diags = module_errors(&src);
-        assert_eq!(diags.first().map(|d| d.code), Some("E0001"), "{kw}");
+        assert_eq!(diags.first().map(|d| d.code.as_str()), Some("E0001"), "{kw}");
     }
     // Contextual words stay names.
     for word in [
