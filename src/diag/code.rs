@@ -85,6 +85,10 @@ codes! {
     /// `` `holidays` is given twice in this calendar ``.
     /// (tests/check/syntax-calendar-duplicate.cba)
     CalendarDuplicate = "E0025",
+    /// `??` mixed with an arithmetic or comparison operator without parentheses:
+    /// `oral_on ?? received_on + 20 workdays`; the help shows both readings.
+    /// (tests/check/coalesce-mixed.cba)
+    CoalesceMixed = "E0026",
     /// `module `calendar` is declared twice`. (tests/check/duplicate-module.cba)
     DuplicateModule = "E0101",
     /// `` `step1_days` is declared twice in module `bad` ``. (tests/check/duplicate-rule.cba)

@@ -13,7 +13,7 @@ use super::{
     E_BAD_DATE, E_BAD_TIME, E_CALL_NOT_NAME, E_CHAINED_COMPARISON, E_FOLD_VAR, E_INT_TOO_LARGE, E_MONEY_DECIMALS,
     E_NUMBER_TOO_LARGE, E_SORT_VAR, Lower, MAX_AST_DEPTH, P, Rule,
 };
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::syntax::ast::*;
 use crate::syntax::span::{Span, Spanned};
 
@@ -46,6 +46,29 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 
 fn none_at(span: Span) -> Expr {
     Spanned::new(ExprKind::Lit(Literal::None), span)
+}
+
+/// An infix operator as written.
+fn binop_text(op: BinOp) -> &'static str {
+    use BinOp::*;
+    match op {
+        Coalesce => "??",
+        Or => "or",
+        And => "and",
+        Eq => "==",
+        Ne => "!=",
+        Lt => "<",
+        Le => "<=",
+        Gt => ">",
+        Ge => ">=",
+        In => "in",
+        NotIn => "not in",
+        Add => "+",
+        Sub => "-",
+        Mul => "*",
+        Div => "/",
+        Mod => "mod",
+    }
 }
 
 fn is_comparison(op: BinOp) -> bool {
@@ -164,11 +187,54 @@ impl Lower {
                 .with_help("write `a < b and b < c`, or add parentheses"),
             );
         }
+        if binop == BinOp::Coalesce {
+            self.coalesce_mixed(&op, &lhs, &rhs);
+        }
         self.node(
             ExprKind::Binary(binop, Box::new(lhs), Box::new(rhs)),
             span,
             dl.max(dr) + 1,
         )
+    }
+
+    /// `??` binds looser than every other operator, so `a ?? b + c` means
+    /// `a ?? (b + c)`, rarely what a drafter means: an operand of `??` that is an
+    /// unparenthesised arithmetic or comparison is an error showing both readings.
+    fn coalesce_mixed(&self, op: &P<'_>, lhs: &Expr, rhs: &Expr) {
+        let mixed = |e: &Expr| matches!(&e.node, ExprKind::Binary(o, ..) if *o != BinOp::Coalesce && !matches!(o, BinOp::And | BinOp::Or));
+        let input = op.get_input();
+        let text = |e: &Expr| input.get(e.span.range()).unwrap_or("").to_string();
+        let (inner, help) = if let ExprKind::Binary(o, a, b) = &rhs.node
+            && mixed(rhs)
+        {
+            let (l, a, b) = (text(lhs), text(a), text(b));
+            let sym = binop_text(*o);
+            (
+                rhs,
+                format!("write `({l} ?? {a}) {sym} {b}` or `{l} ?? ({a} {sym} {b})`"),
+            )
+        } else if let ExprKind::Binary(o, a, b) = &lhs.node
+            && mixed(lhs)
+        {
+            let (r, a, b) = (text(rhs), text(a), text(b));
+            let sym = binop_text(*o);
+            (
+                lhs,
+                format!("write `{a} {sym} ({b} ?? {r})` or `({a} {sym} {b}) ?? {r}`"),
+            )
+        } else {
+            return;
+        };
+        self.report(
+            Diagnostic::error(
+                Code::CoalesceMixed,
+                "`??` mixed with another operator needs parentheses",
+                inner.span,
+                "`??` applies to all of this",
+            )
+            .with_label(self.span(op), "binds looser than any other operator")
+            .with_help(help),
+        );
     }
 
     fn lower_postfix(&self, (lhs, d): DExpr, op: P<'_>) -> DExpr {
