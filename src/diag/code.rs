@@ -89,6 +89,11 @@ codes! {
     /// `oral_on ?? received_on + 20 workdays`; the help shows both readings.
     /// (tests/check/coalesce-mixed.cba)
     CoalesceMixed = "E0026",
+    /// A digit-grouped number (`2,087`) inside an argument list or a list literal,
+    /// where the comma could also separate two items: `round(x / 2,087, $0.01)`;
+    /// `` `2,087` between commas could be one number or several ``, help `write `2087`, or `(2,087)``.
+    /// (tests/check/grouped-number-in-arguments.cba)
+    GroupedNumberInList = "E0027",
     /// `module `calendar` is declared twice`. (tests/check/duplicate-module.cba)
     DuplicateModule = "E0101",
     /// `` `step1_days` is declared twice in module `bad` ``. (tests/check/duplicate-rule.cba)

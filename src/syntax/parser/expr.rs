@@ -256,7 +256,9 @@ impl Lower {
             }
             Rule::index => {
                 let mut depth = d;
+                let input = op.get_input();
                 let keys = self.exprs(self.kids(op), &mut depth);
+                self.grouped_in_list(input, &keys);
                 self.node(ExprKind::Index(Box::new(lhs), keys), span, depth + 1)
             }
             Rule::unit_postfix => {
@@ -289,6 +291,7 @@ impl Lower {
     /// `f(args)` or `f(e for x in xs if c)`.
     fn lower_call(&self, callee: Vec<Ident>, args: P<'_>, span: Span, d: u32) -> DExpr {
         let mut depth = d;
+        let input = args.get_input();
         let mut kids = self.kids(args);
         if kids.last().is_some_and(|k| k.as_rule() == Rule::comp_tail) {
             let tail = kids.pop();
@@ -299,7 +302,53 @@ impl Lower {
             }
         }
         let args = self.exprs(kids, &mut depth);
+        self.grouped_in_list(input, &args);
         self.node(ExprKind::Call(callee, args), span, depth + 1)
+    }
+
+    /// In a list of expressions separated by commas (arguments, list and set
+    /// elements, table keys), a number written with grouping commas, `2,087`, could
+    /// as well be two items, `2, 087`: it is an error unless parenthesised.
+    fn grouped_in_list(&self, input: &str, items: &[Expr]) {
+        for item in items {
+            self.grouped_number(input, item);
+        }
+    }
+
+    fn grouped_number(&self, input: &str, e: &Expr) {
+        match &e.node {
+            ExprKind::Lit(_) => {
+                let text = input.get(e.span.range()).unwrap_or("");
+                if text.starts_with(|c: char| c.is_ascii_digit() || c == '$') && text.contains(',') {
+                    let plain: String = text.chars().filter(|c| *c != ',').collect();
+                    self.report(
+                        Diagnostic::error(
+                            Code::GroupedNumberInList,
+                            format!("`{text}` between commas could be one number or several"),
+                            e.span,
+                            "a number with grouping commas",
+                        )
+                        .with_help(format!("write `{plain}`, or `({text})`")),
+                    );
+                }
+            }
+            ExprKind::Field(x, _) | ExprKind::Unary(_, x) | ExprKind::WithUnit(x, _) => self.grouped_number(input, x),
+            ExprKind::Index(x, _) => self.grouped_number(input, x),
+            ExprKind::Binary(_, a, b) => {
+                self.grouped_number(input, a);
+                self.grouped_number(input, b);
+            }
+            ExprKind::If(c, a, b) => {
+                self.grouped_number(input, c);
+                self.grouped_number(input, a);
+                self.grouped_number(input, b);
+            }
+            ExprKind::Let(_, v, b) => {
+                self.grouped_number(input, v);
+                self.grouped_number(input, b);
+            }
+            _ => {}
+        }
     }
 
     fn lower_comprehension(&self, element: P<'_>, tail: P<'_>, depth: &mut u32) -> Comprehension {
@@ -337,6 +386,7 @@ impl Lower {
                 None => return (none_at(span), 1),
             },
             Rule::list_lit => {
+                let input = p.get_input();
                 let mut kids = self.kids(p);
                 if kids.last().is_some_and(|k| k.as_rule() == Rule::comp_tail) && kids.len() == 2 {
                     let tail = kids.pop();
@@ -346,10 +396,17 @@ impl Lower {
                         _ => ExprKind::List(Vec::new()),
                     }
                 } else {
-                    ExprKind::List(self.exprs(kids, &mut depth))
+                    let items = self.exprs(kids, &mut depth);
+                    self.grouped_in_list(input, &items);
+                    ExprKind::List(items)
                 }
             }
-            Rule::set_lit => ExprKind::List(self.exprs(self.kids(p), &mut depth)),
+            Rule::set_lit => {
+                let input = p.get_input();
+                let items = self.exprs(self.kids(p), &mut depth);
+                self.grouped_in_list(input, &items);
+                ExprKind::List(items)
+            }
             Rule::if_expr => {
                 let mut parts = self.exprs(self.kids(p), &mut depth).into_iter();
                 let mut next = || Box::new(parts.next().unwrap_or_else(|| none_at(span)));
