@@ -212,7 +212,20 @@ impl Checker<'_> {
             },
             Literal::String(text) => {
                 if let Some(Type::Enum(id)) = expected.map(|t| t.strip_optional()) {
-                    return self.variant(*id, text, span);
+                    let id = *id;
+                    let found = self.variant(id, text, span);
+                    if let ExprKind::Const(Value::Enum(ix)) = &found.0.kind {
+                        let name = &self.enums[id as usize].variants[*ix as usize];
+                        let d = Diagnostic::warning(
+                            Code::QuotedVariant,
+                            format!("the enum value `{name}` is written as a string"),
+                            span,
+                            "quoted",
+                        )
+                        .with_help(format!("write `{name}` without quotes, as in rules"));
+                        self.error(d);
+                    }
+                    return found;
                 }
                 (Value::Str(text.as_str().into()), Type::String)
             }

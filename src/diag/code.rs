@@ -192,6 +192,10 @@ codes! {
     /// A warning: `` `??` has no effect: the left side is `date`, never none ``.
     /// (tests/check/coalesce-never-none.cba)
     CoalesceNoEffect = "W0301",
+    /// A warning: `` the enum value `fax` is written as a string ``: `"fax"` where an enum is
+    /// expected (accepted, the same value); one spelling everywhere is the bare `fax`.
+    /// (tests/check/quoted-variant.cba)
+    QuotedVariant = "W0302",
     /// Lint: `rule `x` cites no part of the Agreement`. (tests/lint/rule-without-citation.cba)
     NoCitation = "W0601",
     /// Lint: `this branch of `x` can never fire`. (tests/lint/branch-never-fires.cba)
