@@ -22,7 +22,8 @@ fn shown_codes() -> Vec<(String, String)> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if !(name.starts_with("check_errors__bad_rule_files@") || name.starts_with("lint__lint_files@")) {
+        let accepted = name.ends_with(".snap");
+        if !accepted || !(name.starts_with("check_errors__bad_rule_files@") || name.starts_with("lint__lint_files@")) {
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("readable snapshot");

@@ -91,3 +91,56 @@ impl fmt::Display for RuntimeError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RuntimeError::*;
+    use rust_decimal::Decimal;
+
+    /// The messages are those the catch-all `Runtime(String)` carried before.
+    #[test]
+    fn messages_are_unchanged() {
+        let cases = [
+            (DivisionByZero, "division by zero"),
+            (RemainderByZero, "remainder of a division by zero"),
+            (
+                NotWhole {
+                    what: "a number of workdays",
+                    value: Decimal::new(250, 2),
+                },
+                "a number of workdays must be whole, not 2.5",
+            ),
+            (TooLarge { what: "a year" }, "a year is too large"),
+            (NumberTooLarge, "number too large"),
+            (DateOutOfRange, "date out of range"),
+            (DateOutOfYears, "date out of range (years 1 to 9999)"),
+            (MonthOutOfRange, "month out of range"),
+            (
+                NoSuchDate {
+                    year: 2025,
+                    month: 2,
+                    day: 30,
+                },
+                "there is no date 2025-02-30",
+            ),
+            (PastMidnight, "the time passes midnight: use a date-time"),
+            (RoundingStep, "the rounding step must be more than zero"),
+            (RangeTooLarge, "range too large"),
+            (
+                IndexOutside { index: 3, len: 2 },
+                "index 3 is outside the list of 2 items",
+            ),
+            (NestingTooDeep, "rules nest more than 1000 deep"),
+            (
+                HolidaysCountWorkdays,
+                "the holiday function cannot itself count workdays",
+            ),
+            (NoneHere, "a value is none here"),
+            (FieldOfNone, "a field of a value that is none"),
+            (Expected("a date"), "expected a date"),
+        ];
+        for (e, message) in cases {
+            assert_eq!(e.to_string(), message);
+        }
+    }
+}
