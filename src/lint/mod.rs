@@ -56,7 +56,8 @@ pub fn lint(prog: &Program, outline: Option<&Outline>) -> Vec<Diagnostic> {
             continue;
         }
         let (module, _) = crate::syntax::parse_module(&prog.sources.get(m.file).text, m.file);
-        let Some(module) = module else { continue };
+        let Some(mut module) = module else { continue };
+        crate::syntax::apply_module_source(&mut module);
         table_dates(&module, &mut out);
         if let Some(o) = outline {
             citations(prog, mid as ModuleId, &module, o, &mut out);
