@@ -4,11 +4,13 @@
 //! [`check`] (name resolution and types → [`ir`]), [`eval`] (evaluation of the
 //! slot-resolved IR against facts), with the CLI a thin layer in `cli/`.
 
+pub mod api;
 pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod diff;
+pub mod doc;
 pub mod eval;
 pub mod explain;
 pub mod facts;

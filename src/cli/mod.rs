@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod check;
 pub mod diff;
+pub mod doc;
 pub mod eval;
 pub mod fmt;
 pub mod generate;
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::api::{Engine, LoadError, Source};
 use crate::load::{Contracts, Loaded, load};
 
 #[derive(Parser, Debug)]
@@ -44,6 +46,8 @@ pub enum Command {
     Outline(outline::Args),
     /// Rewrite rule files in the canonical layout
     Fmt(fmt::Args),
+    /// Write the reference generated from the rules: every public query, or every reading
+    Doc(doc::Args),
     /// What a proposal changes: rules by meaning, answers over cases
     Diff(diff::Args),
     /// Ask questions and what-ifs interactively (or from a script on standard input)
@@ -70,6 +74,34 @@ impl ContractsArg {
         match &self.contracts {
             Some(d) => Contracts::Dir(d.clone()),
             None => Contracts::Embedded,
+        }
+    }
+
+    pub fn api_source(&self) -> Source {
+        match &self.contracts {
+            Some(d) => Source::Dir(d.clone()),
+            None => Source::Builtin,
+        }
+    }
+}
+
+/// Loads an engine, printing its diagnostics (warnings too); `None` when it
+/// does not load.
+pub fn load_engine(source: &Source) -> Option<Engine> {
+    match Engine::load_with_warnings(source) {
+        Ok((engine, warnings)) => {
+            if !warnings.is_empty() {
+                eprint!("{}", crate::report::render_text(&engine.program().sources, &warnings));
+            }
+            Some(engine)
+        }
+        Err(LoadError::Read(e)) => {
+            eprintln!("{:?}", miette::miette!("{e}"));
+            None
+        }
+        Err(e) => {
+            eprint!("{}", e.render_text());
+            None
         }
     }
 }
@@ -99,6 +131,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Generate(a) => generate::run(&a),
         Command::Outline(a) => outline::run(&a),
         Command::Fmt(a) => fmt::run(&a),
+        Command::Doc(a) => doc::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Repl(a) => repl::run(&a),
     }
