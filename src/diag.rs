@@ -3,6 +3,10 @@
 //! Style (after Cedar's guide): messages lowercase, no final period, user input
 //! in backticks, a help line that says how to fix it, never a Rust type name.
 
+mod code;
+
+pub use code::Code;
+
 use crate::syntax::span::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -21,8 +25,8 @@ pub struct Label {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Stable code, e.g. `E0201`; listed in `src/diag/codes` docs.
-    pub code: &'static str,
+    /// Stable code, e.g. `E0201`; every code is listed in [`Code`].
+    pub code: Code,
     pub message: String,
     /// The primary label: the offending text.
     pub primary: Label,
@@ -32,7 +36,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -47,7 +51,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message, span, label)

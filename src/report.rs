@@ -38,7 +38,7 @@ pub fn render_text(sources: &SourceMap, diags: &[Diagnostic]) -> String {
             Severity::Warning => cs::Severity::Warning,
         };
         let diag = cs::Diagnostic::new(sev)
-            .with_code(d.code)
+            .with_code(d.code.as_str())
             .with_message(&d.message)
             .with_labels(labels)
             .with_notes(notes);

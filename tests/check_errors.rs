@@ -10,6 +10,7 @@ fn bad_rule_files() {
         let loaded = load(&Contracts::Paths(vec![path.to_path_buf()])).expect("file loads");
         let errors = loaded.diags.iter().filter(|d| d.is_error()).count();
         assert!(errors > 0, "{} should have errors", path.display());
+        // A file named for a warning shows it beside the error that makes it fail.
         let mut text = cba::report::render_text(loaded.sources(), &loaded.diags);
         // Paths differ between machines: keep the file name only.
         let full = path.display().to_string();

@@ -81,7 +81,7 @@ fn a_file_with_one_type_error_keeps_its_other_declarations() {
     let a = analyze(inputs(&[("broken.cba", BROKEN)]));
     let errors: Vec<_> = a.diags.iter().filter(|d| d.is_error()).collect();
     assert_eq!(errors.len(), 1, "{:?}", a.diags);
-    assert_eq!(errors[0].code, "E0301");
+    assert_eq!(errors[0].code.as_str(), "E0301");
     assert!(a.has_errors());
     assert!(a.program().is_none());
     let p = &a.checked;

@@ -37,6 +37,27 @@ fn a_formatting_only_change_is_no_change() {
 }
 
 #[test]
+fn a_module_level_source_means_the_same_as_citing_it_on_each_rule() {
+    // `source "Pay Act"` under the module line instead of on each rule.
+    let (code, out, err) = diff(&[&fixture("source-each"), &fixture("source-default")]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Rules: no change in meaning"), "{out}");
+    // The checker gives each rule without a citation the module's; a rule's own wins.
+    let dir = std::path::PathBuf::from(fixture("source-default"));
+    let loaded = cba::load::load(&cba::load::Contracts::Paths(vec![dir])).expect("loads");
+    let prog = loaded.program.as_ref().expect("checks");
+    let cited = |name: &str| {
+        prog.rules
+            .iter()
+            .find(|r| r.qualified == name)
+            .and_then(|r| r.citation.as_ref())
+            .map(|c| c.to_string())
+    };
+    assert_eq!(cited("pay.overtime").as_deref(), Some("Pay Act"));
+    assert_eq!(cited("pay.daily").as_deref(), Some("Pay Act §2"));
+}
+
+#[test]
 fn identical_versions_exit_0() {
     let (code, out, _) = diff(&["embedded", "embedded"]);
     assert_eq!(code, 0, "{out}");

@@ -96,7 +96,7 @@ fn json_puts_the_tree_under_explain_beside_the_answers() {
     assert_eq!(ext["steps"][0]["then"], "5 workdays");
     assert_eq!(
         v["explain"]["steps.hours_left"]["steps"][0]["expr"],
-        "max(0 h, 1,248 h - steps.hours_used)"
+        "max(0 h, 1248 h - steps.hours_used)"
     );
     assert!(v["explain"].get("steps.nope").is_none());
 }

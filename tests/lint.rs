@@ -19,7 +19,7 @@ fn lint_files() {
             .expect("first line names the lint: `/// W06xx: …`");
         assert!(!diags.is_empty(), "{} gives no warning", path.display());
         for d in &diags {
-            assert_eq!(d.code, code, "{}: {}", path.display(), d.message);
+            assert_eq!(d.code.as_str(), code, "{}: {}", path.display(), d.message);
             assert!(d.help.is_some(), "{} has no help line", d.message);
         }
         let mut out = cba::report::render_text(&prog.sources, &diags);
@@ -44,7 +44,7 @@ fn agreement_has_no_dead_branches_or_uncited_rules() {
     let diags = cba::lint::lint(prog, outline.as_ref());
     let bad: Vec<&str> = diags
         .iter()
-        .filter(|d| matches!(d.code, "W0601" | "W0602" | "W0603"))
+        .filter(|d| matches!(d.code.as_str(), "W0601" | "W0602" | "W0603"))
         .map(|d| d.message.as_str())
         .collect();
     assert!(bad.is_empty(), "{bad:#?}");

@@ -126,9 +126,9 @@ fn postfix_forms() {
 #[test]
 fn commas_in_calls_and_numbers() {
     assert_eq!(expr("f(1,2)"), call("f", vec![int(1), int(2)]));
-    assert_eq!(expr("f(1,234)"), call("f", vec![int(1234)]));
+    // `f(1,234)` is one argument, but written so it is an error (E0027): see tests/check.
     assert_eq!(
-        expr("min(position_total, 1,400 h)"),
+        expr("min(position_total, 1400 h)"),
         call("min", vec![path("position_total"), qty("1400", Unit::Hours)])
     );
     assert_eq!(expr("[1, 2, 3]"), e(ExprKind::List(vec![int(1), int(2), int(3)])));
@@ -316,7 +316,7 @@ fn keywords_are_not_names() {
     ] {
         let src = format!("module t\nrule {kw}: int = 1\n");
         let diags = module_errors(&src);
-        assert_eq!(diags.first().map(|d| d.code), Some("E0001"), "{kw}");
+        assert_eq!(diags.first().map(|d| d.code.as_str()), Some("E0001"), "{kw}");
     }
     // Contextual words stay names.
     for word in [

@@ -124,7 +124,7 @@ fn rules_functions_and_bodies() {
 #[test]
 fn exceptions() {
     let Item::Exception(x) = only_item(
-        "/// Notwithstanding.\nexception to cap_hours §8.C \"Notwithstanding the above\"\n  when not holds_top_office => min(position_total, 1,400 h)",
+        "/// Notwithstanding.\nexception to cap_hours §8.C \"Notwithstanding the above\"\n  when not holds_top_office => min(position_total, 1400 h)",
     ) else {
         panic!()
     };

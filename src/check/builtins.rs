@@ -3,7 +3,7 @@
 use super::Checker;
 use super::expr::{mk, poison};
 use super::ops::orderable;
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::ir::{Builtin, Expr, ExprKind};
 use crate::syntax::span::Span;
 use crate::types::Type;
@@ -227,7 +227,7 @@ impl Checker<'_> {
             }
             _ => {
                 let mut d = Diagnostic::error(
-                    "E0209",
+                    Code::UnknownFunction,
                     format!("unknown function `{name}`"),
                     name_span,
                     "not a function",
@@ -254,7 +254,7 @@ impl Checker<'_> {
                 let shown: Vec<String> = tys.iter().map(|t| format!("`{}`", self.ty(t))).collect();
                 self.error(
                     Diagnostic::error(
-                        "E0316",
+                        Code::WrongBuiltinArguments,
                         format!("wrong arguments for `{name}`: ({})", shown.join(", ")),
                         span,
                         "wrong arguments",

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Checker, ItemRef};
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::ir::*;
 use crate::syntax::ast;
 use crate::syntax::span::{FileId, Span};
@@ -19,7 +19,7 @@ impl Checker<'_> {
                 let prev_name = self.sources.get(prev_file).name.clone();
                 self.error(
                     Diagnostic::error(
-                        "E0101",
+                        Code::DuplicateModule,
                         format!("module `{}` is declared twice", m.name.node),
                         m.name.span,
                         "second declaration",
@@ -111,7 +111,7 @@ impl Checker<'_> {
                     let prev = *prev;
                     self.error(
                         Diagnostic::error(
-                            "E0102",
+                            Code::DuplicateItem,
                             format!("`{}` is declared twice in module `{}`", name.node, m.name.node),
                             name.span,
                             "declared again here",
@@ -134,7 +134,7 @@ impl Checker<'_> {
                 let Some(&target) = self.module_index.get(&u.module.node) else {
                     let names: Vec<&str> = self.module_index.keys().map(String::as_str).collect();
                     let mut d = Diagnostic::error(
-                        "E0103",
+                        Code::UnknownModule,
                         format!("unknown module `{}`", u.module.node),
                         u.module.span,
                         "no module of this name",
@@ -156,7 +156,7 @@ impl Checker<'_> {
                             let names: Vec<&str> =
                                 self.module_items[target as usize].keys().map(String::as_str).collect();
                             let mut d = Diagnostic::error(
-                                "E0104",
+                                Code::UnknownImport,
                                 format!("module `{}` has no item `{}`", u.module.node, n.node),
                                 n.span,
                                 "not found in that module",
@@ -196,7 +196,7 @@ impl Checker<'_> {
         for r in self.rules.iter() {
             if let Some(&f) = self.fact_index.get(&r.qualified) {
                 let d = Diagnostic::error(
-                    "E0105",
+                    Code::RuleNamedLikeFact,
                     format!("rule `{}` has the same name as a fact", r.qualified),
                     r.name_span,
                     "this rule",
@@ -264,7 +264,8 @@ impl Checker<'_> {
                         let mut names: Vec<String> = BUILTIN_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
                         names.extend(self.enums.iter().map(|e| e.name.clone()));
                         names.extend(self.records.iter().map(|r| r.name.clone()));
-                        let mut d = Diagnostic::error("E0106", format!("unknown type `{n}`"), t.span, "not a type");
+                        let mut d =
+                            Diagnostic::error(Code::UnknownType, format!("unknown type `{n}`"), t.span, "not a type");
                         d = match did_you_mean(n, names.iter().map(String::as_str)) {
                             Some(s) => d.with_help(format!("did you mean `{s}`?")),
                             None => d.with_help("types are `date`, `money`, `hours`, `workdays`, …, or an enum or record declared in this module or imported with `use`"),
@@ -286,7 +287,7 @@ impl Checker<'_> {
             if let Some(prev) = seen.get(v.name.node.as_str()) {
                 self.diags.push(
                     Diagnostic::error(
-                        "E0108",
+                        Code::DuplicateVariant,
                         format!("variant `{}` is listed twice", v.name.node),
                         v.name.span,
                         "listed again",
@@ -321,7 +322,7 @@ impl Checker<'_> {
             {
                 self.diags.push(
                     Diagnostic::error(
-                        "E0109",
+                        Code::DuplicateField,
                         format!("field `{}` is declared twice", f.name.node),
                         f.name.span,
                         "declared again",
@@ -418,9 +419,14 @@ impl Checker<'_> {
                     self.ty(&info.ty),
                     self.ty(&p.ty)
                 );
-                let d = Diagnostic::error("E0107", msg, info.span, "declared again with another type")
-                    .with_label(p.span, "first declared here")
-                    .with_help("a fact shared by modules must have one type: make the declarations agree");
+                let d = Diagnostic::error(
+                    Code::FactConflictingTypes,
+                    msg,
+                    info.span,
+                    "declared again with another type",
+                )
+                .with_label(p.span, "first declared here")
+                .with_help("a fact shared by modules must have one type: make the declarations agree");
                 self.diags.push(d);
             }
             return;
@@ -445,7 +451,7 @@ impl Checker<'_> {
                     if out.iter().any(|(n, _)| *n == p.name.node) {
                         self.diags.push(
                             Diagnostic::error(
-                                "E0110",
+                                Code::DuplicateParameter,
                                 format!("parameter `{}` is declared twice", p.name.node),
                                 p.name.span,
                                 "declared again",
@@ -472,34 +478,15 @@ impl Checker<'_> {
             .as_ref()
             .map(|a| a.node)
             .or(self.modules[module as usize].article);
-        if c.section.is_none() && c.source.is_none() && !c.sidebar && c.article.is_none() {
-            self.diags.push(
-                Diagnostic::error(
-                    "E0111",
-                    "citation names no article, section or source",
-                    c.span,
-                    "incomplete citation",
-                )
-                .with_help("write a section like `§6.A`, an article like `Art. 23 §3.B`, or `source \"…\"`"),
-            );
-        }
-        if let Some(s) = &c.section
-            && !valid_section(&s.node)
-        {
-            self.diags.push(
-                Diagnostic::error(
-                    "E0112",
-                    format!("`§{}` is not a section reference", s.node),
-                    s.span,
-                    "unknown citation format",
-                )
-                .with_help("sections are letters and digits separated by dots, like `§6.A`, `§4.A.7` or `§3.B-I`"),
-            );
-        }
         if c.section.is_some() && article.is_none() && c.source.is_none() {
             self.diags.push(
-                Diagnostic::error("E0113", "section cited without an article", c.span, "which article?")
-                    .with_help("add `article N \"Title\"` under the module line, or write `Art. N §…`"),
+                Diagnostic::error(
+                    Code::SectionWithoutArticle,
+                    "section cited without an article",
+                    c.span,
+                    "which article?",
+                )
+                .with_help("add `article N \"Title\"` under the module line, or write `Art. N §…`"),
             );
         }
         Citation {
@@ -524,15 +511,4 @@ impl Checker<'_> {
         info.keys = keys;
         info.citation = citation;
     }
-}
-
-/// `6.A`, `4.A.7`, `A-B`, `3.B-I`, `3`.
-fn valid_section(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .split('.')
-                    .all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric()))
-        })
 }

@@ -2,7 +2,7 @@
 
 use super::ops::{arith, comparable, orderable};
 use super::{Checker, ItemRef, Scope};
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::eval::dates;
 use crate::eval::value::Value;
 use crate::ir::{self, Expr, ExprKind, Op};
@@ -30,7 +30,7 @@ impl Checker<'_> {
         let (ir, got) = self.expr(s, e, Some(want));
         if !got.fits(want) {
             let mut d = Diagnostic::error(
-                "E0301",
+                Code::TypeMismatch,
                 format!("{what} should be `{}`, but this is `{}`", self.ty(want), self.ty(&got)),
                 e.span,
                 format!("this is `{}`", self.ty(&got)),
@@ -92,7 +92,7 @@ impl Checker<'_> {
                 if !(t.is_numeric() || matches!(t, Type::Qty(_) | Type::Percent) || t.is_error()) {
                     self.error(
                         Diagnostic::error(
-                            "E0302",
+                            Code::NegateNonNumber,
                             format!("cannot negate `{}`", self.ty(&t)),
                             x.span,
                             "not a number",
@@ -109,7 +109,7 @@ impl Checker<'_> {
                 if !t.is_numeric() && !t.is_error() {
                     self.error(
                         Diagnostic::error(
-                            "E0304",
+                            Code::UnitOnNonNumber,
                             format!("a unit word needs a number, but this is `{}`", self.ty(&t)),
                             x.span,
                             "not a number",
@@ -183,7 +183,7 @@ impl Checker<'_> {
             None => {
                 let msg = format!("{what} is `{}`, but {other} is `{}`", self.ty(b), self.ty(a));
                 self.error(
-                    Diagnostic::error("E0305", msg, span, format!("this is `{}`", self.ty(b)))
+                    Diagnostic::error(Code::BranchTypesDiffer, msg, span, format!("this is `{}`", self.ty(b)))
                         .with_help("every branch must give the same type of answer"),
                 );
                 Type::Error
@@ -212,7 +212,20 @@ impl Checker<'_> {
             },
             Literal::String(text) => {
                 if let Some(Type::Enum(id)) = expected.map(|t| t.strip_optional()) {
-                    return self.variant(*id, text, span);
+                    let id = *id;
+                    let found = self.variant(id, text, span);
+                    if let ExprKind::Const(Value::Enum(ix)) = &found.0.kind {
+                        let name = &self.enums[id as usize].variants[*ix as usize];
+                        let d = Diagnostic::warning(
+                            Code::QuotedVariant,
+                            format!("the enum value `{name}` is written as a string"),
+                            span,
+                            "quoted",
+                        )
+                        .with_help(format!("write `{name}` without quotes, as in rules"));
+                        self.error(d);
+                    }
+                    return found;
                 }
                 (Value::Str(text.as_str().into()), Type::String)
             }
@@ -266,7 +279,7 @@ impl Checker<'_> {
                         let t = self.ty(t);
                         self.error(
                             Diagnostic::warning(
-                                "W0301",
+                                Code::CoalesceNoEffect,
                                 format!("`??` has no effect: the left side is `{t}`, never none"),
                                 l.span,
                                 "never none",
@@ -291,7 +304,7 @@ impl Checker<'_> {
                         let (a, b) = (self.ty(&lt), self.ty(et));
                         self.error(
                             Diagnostic::error(
-                                "E0303",
+                                Code::CompareMismatched,
                                 format!("cannot look for a `{a}` in a list of `{b}`"),
                                 span,
                                 "mismatched types",
@@ -303,7 +316,7 @@ impl Checker<'_> {
                         let t = self.ty(t);
                         self.error(
                             Diagnostic::error(
-                                "E0308",
+                                Code::NotAList,
                                 format!("`in` needs a list, but this is `{t}`"),
                                 r.span,
                                 "not a list",
@@ -327,7 +340,7 @@ impl Checker<'_> {
                     let (a, b) = (self.ty(&lt), self.ty(&rt));
                     self.error(
                         Diagnostic::error(
-                            "E0303",
+                            Code::CompareMismatched,
                             format!("cannot compare `{a}` with `{b}`"),
                             span,
                             "mismatched types",
@@ -343,8 +356,13 @@ impl Checker<'_> {
                     };
                     let t = self.ty(t);
                     self.error(
-                        Diagnostic::error("E0309", format!("`{t}` values cannot be ordered"), span, "no order")
-                            .with_help(help),
+                        Diagnostic::error(
+                            Code::NoOrder,
+                            format!("`{t}` values cannot be ordered"),
+                            span,
+                            "no order",
+                        )
+                        .with_help(help),
                     );
                 }
                 let o = match op {
@@ -372,9 +390,9 @@ impl Checker<'_> {
                     Ok((o, t)) => (mk(ExprKind::Bin(o, boxed(l_ir), boxed(r_ir)), span), t),
                     Err(e) => {
                         let code = if matches!((&lt, &rt), (Type::Qty(_), Type::Qty(_))) {
-                            "E0311"
+                            Code::MixedUnits
                         } else {
-                            "E0310"
+                            Code::BadArithmetic
                         };
                         self.error(
                             Diagnostic::error(code, e.message, span, "here")
@@ -427,7 +445,7 @@ impl Checker<'_> {
             None => {
                 self.error(
                     Diagnostic::error(
-                        "E0312",
+                        Code::MissingOtherwise,
                         "`when` branches without `otherwise`",
                         c.span,
                         "what if no condition holds?",
@@ -452,7 +470,7 @@ impl Checker<'_> {
                 let t = self.ty(t);
                 self.error(
                     Diagnostic::error(
-                        "E0308",
+                        Code::NotAList,
                         format!("expected a list, but this is `{t}`"),
                         span,
                         "not a list",
@@ -505,7 +523,7 @@ impl Checker<'_> {
                 let t = self.ty(&elem);
                 self.error(
                     Diagnostic::error(
-                        "E0309",
+                        Code::NoOrder,
                         format!("`{t}` values cannot be ordered"),
                         list.span,
                         "no order",
@@ -520,8 +538,13 @@ impl Checker<'_> {
             if !orderable(&kt) {
                 let t = self.ty(&kt);
                 self.error(
-                    Diagnostic::error("E0309", format!("cannot sort by `{t}` values"), k.span, "no order")
-                        .with_help("sort keys must be numbers, quantities, dates, times, strings or enums"),
+                    Diagnostic::error(
+                        Code::NoOrder,
+                        format!("cannot sort by `{t}` values"),
+                        k.span,
+                        "no order",
+                    )
+                    .with_help("sort keys must be numbers, quantities, dates, times, strings or enums"),
                 );
             }
             key_irs.push((k_ir, *desc));
@@ -544,7 +567,7 @@ impl Checker<'_> {
         let Some(ItemRef::Record(rid)) = self.item(s.module, &name.node) else {
             let names: Vec<&str> = self.records.iter().map(|r| r.name.as_str()).collect();
             let mut d = Diagnostic::error(
-                "E0106",
+                Code::UnknownType,
                 format!("unknown record type `{}`", name.node),
                 name.span,
                 "not a record",
@@ -568,7 +591,7 @@ impl Checker<'_> {
                 None => {
                     let names: Vec<&str> = decl.iter().map(|x| x.0.as_str()).collect();
                     let mut d = Diagnostic::error(
-                        "E0203",
+                        Code::UnknownField,
                         format!("`{}` has no field `{}`", name.node, f.node),
                         f.span,
                         "unknown field",
@@ -589,7 +612,7 @@ impl Checker<'_> {
                     _ => {
                         self.error(
                             Diagnostic::error(
-                                "E0313",
+                                Code::RecordMissingField,
                                 format!("field `{}` is missing", decl[ix].0),
                                 span,
                                 "incomplete record",
@@ -613,7 +636,7 @@ impl Checker<'_> {
             if keys.len() != info.keys.len() {
                 self.error(
                     Diagnostic::error(
-                        "E0314",
+                        Code::WrongKeyCount,
                         format!(
                             "table `{}` takes {} key(s), but {} were given",
                             info.name,
@@ -645,8 +668,13 @@ impl Checker<'_> {
         let elem = self.element_type(&bt, base.span);
         if keys.len() != 1 {
             self.error(
-                Diagnostic::error("E0314", "a list takes one index", span, "wrong number of indexes")
-                    .with_help("write `xs[i]`, counting from 0"),
+                Diagnostic::error(
+                    Code::WrongKeyCount,
+                    "a list takes one index",
+                    span,
+                    "wrong number of indexes",
+                )
+                .with_help("write `xs[i]`, counting from 0"),
             );
             return poison(span);
         }
@@ -668,7 +696,7 @@ impl Checker<'_> {
                 let Some(params) = &info.params else {
                     self.error(
                         Diagnostic::error(
-                            "E0206",
+                            Code::CallMismatch,
                             format!("`{fname}` is a rule, not a function"),
                             span,
                             "called with arguments",
@@ -681,7 +709,7 @@ impl Checker<'_> {
                 if params.len() != args.len() {
                     self.error(
                         Diagnostic::error(
-                            "E0315",
+                            Code::WrongArgumentCount,
                             format!(
                                 "`{fname}` takes {} argument(s), but {} were given",
                                 params.len(),
@@ -714,15 +742,25 @@ impl Checker<'_> {
             }
             Some(ItemRef::Table(_)) => {
                 self.error(
-                    Diagnostic::error("E0207", format!("`{fname}` is a table"), span, "not a function")
-                        .with_help(format!("look up a row with brackets: `{fname}[…]`")),
+                    Diagnostic::error(
+                        Code::TableMisused,
+                        format!("`{fname}` is a table"),
+                        span,
+                        "not a function",
+                    )
+                    .with_help(format!("look up a row with brackets: `{fname}[…]`")),
                 );
                 poison(span)
             }
             Some(_) => {
                 self.error(
-                    Diagnostic::error("E0208", format!("`{fname}` is a type, not a function"), span, "a type")
-                        .with_help("build a record with `Name { field: … }`"),
+                    Diagnostic::error(
+                        Code::TypeAsValue,
+                        format!("`{fname}` is a type, not a function"),
+                        span,
+                        "a type",
+                    )
+                    .with_help("build a record with `Name { field: … }`"),
                 );
                 poison(span)
             }

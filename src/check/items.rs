@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::expr::mk;
 use super::{Checker, ItemRef, Scope};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::eval::value::Value;
 use crate::ir::*;
 use crate::syntax::ast;
@@ -57,7 +57,7 @@ impl Checker<'_> {
                 let sp = x.target[0].span.to(x.target[x.target.len() - 1].span);
                 self.error(
                     Diagnostic::error(
-                        "E0210",
+                        Code::ExceptionUnknownRule,
                         format!("exception to unknown rule `{name}`"),
                         sp,
                         "no rule of this name",
@@ -127,7 +127,7 @@ impl Checker<'_> {
                     let (a, b) = (self.ty(&t), self.ty(&info.ty));
                     self.error(
                         Diagnostic::error(
-                            "E0301",
+                            Code::TypeMismatch,
                             format!("{what} should be `{b}`, but the branches give `{a}`"),
                             c.span,
                             "mismatched answer",
@@ -151,8 +151,13 @@ impl Checker<'_> {
         let v = fold_const(&ir);
         if v.is_none() {
             self.error(
-                Diagnostic::error("E0317", "this must be a constant", e.span, "depends on facts or rules")
-                    .with_help("write a literal value here, like `2025-02-14`, `$80` or `[1, 2]`"),
+                Diagnostic::error(
+                    Code::NonConstant,
+                    "this must be a constant",
+                    e.span,
+                    "depends on facts or rules",
+                )
+                .with_help("write a literal value here, like `2025-02-14`, `$80` or `[1, 2]`"),
             );
         }
         v
@@ -163,11 +168,8 @@ impl Checker<'_> {
             return;
         };
         let info = self.tables[id as usize].clone();
+        // The grammar requires `by KeyType`, so a table always has at least one key.
         if info.keys.is_empty() {
-            self.error(
-                Diagnostic::error("E0318", "a table needs a key type", t.name.span, "no `by …`")
-                    .with_help("write `table name: type by KeyType { … }` or `by date` for effective-dated values"),
-            );
             return;
         }
         let rows = self.rows(module, &info, 0, &t.rows);
@@ -184,7 +186,7 @@ impl Checker<'_> {
                 (_, true) => {
                     c.error(
                         Diagnostic::error(
-                            "E0319",
+                            Code::TableNesting,
                             "this table has no further key",
                             r.span,
                             "unexpected nested rows",
@@ -196,7 +198,7 @@ impl Checker<'_> {
                 (_, false) => {
                     c.error(
                         Diagnostic::error(
-                            "E0319",
+                            Code::TableNesting,
                             "this row needs nested rows for the next key",
                             r.span,
                             "missing nested rows",
@@ -213,7 +215,7 @@ impl Checker<'_> {
                 let ast::TableKey::From(d) = &r.key else {
                     self.error(
                         Diagnostic::error(
-                            "E0320",
+                            Code::TableDatedRows,
                             "rows of a table by date start with `from`",
                             r.span,
                             "expected `from DATE`",
@@ -229,8 +231,13 @@ impl Checker<'_> {
                 if let Some(c) = cell(self, r) {
                     if out.iter().any(|(x, _, _)| *x == day) {
                         self.error(
-                            Diagnostic::error("E0321", "two rows take effect on the same day", d.span, "repeated date")
-                                .with_help("keep one row per effective date"),
+                            Diagnostic::error(
+                                Code::TableDuplicateKey,
+                                "two rows take effect on the same day",
+                                d.span,
+                                "repeated date",
+                            )
+                            .with_help("keep one row per effective date"),
                         );
                     }
                     out.push((day, r.note.as_ref().map(|n| n.node.clone()), c));
@@ -244,7 +251,7 @@ impl Checker<'_> {
             let ast::TableKey::Key(k) = &r.key else {
                 self.error(
                     Diagnostic::error(
-                        "E0320",
+                        Code::TableDatedRows,
                         "`from DATE` rows need a table by date",
                         r.span,
                         "not a date key",
@@ -259,7 +266,7 @@ impl Checker<'_> {
             if let Some(c) = cell(self, r) {
                 if out.iter().any(|(x, _)| *x == kv) {
                     self.error(
-                        Diagnostic::error("E0321", "this key has two rows", k.span, "repeated key")
+                        Diagnostic::error(Code::TableDuplicateKey, "this key has two rows", k.span, "repeated key")
                             .with_help("keep one row per key"),
                     );
                 }
@@ -292,7 +299,12 @@ impl Checker<'_> {
             let path = super::expr::join_path(&g.path);
             let Some(&fid) = self.fact_index.get(&path) else {
                 let names: Vec<&str> = self.facts.iter().map(|f| f.path.as_str()).collect();
-                let mut d = Diagnostic::error("E0202", format!("unknown fact `{path}`"), g.span, "not a declared fact");
+                let mut d = Diagnostic::error(
+                    Code::UnknownFact,
+                    format!("unknown fact `{path}`"),
+                    g.span,
+                    "not a declared fact",
+                );
                 if let Some(s) = crate::diag::did_you_mean(&path, names) {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }
@@ -321,7 +333,7 @@ impl Checker<'_> {
                 let name = super::expr::join_path(&x.rule);
                 self.error(
                     Diagnostic::error(
-                        "E0211",
+                        Code::TestUnknownRule,
                         format!("`{name}` is not a rule of this module"),
                         x.span,
                         "unknown rule",
@@ -357,12 +369,19 @@ impl Checker<'_> {
     }
 
     fn calendar_decl(&mut self, module: ModuleId, c: &ast::CalendarDecl) {
-        if self.calendar.is_some() {
+        // A second calendar is refused, but its entries are still checked, so that
+        // each mistake in it is reported at once.
+        let second = self.calendar.is_some();
+        if second {
             self.error(
-                Diagnostic::error("E0322", "a second workday calendar", c.name.span, "already declared")
-                    .with_help("the program has one calendar for `workdays`"),
+                Diagnostic::error(
+                    Code::SecondCalendar,
+                    "a second workday calendar",
+                    c.name.span,
+                    "already declared",
+                )
+                .with_help("the program has one calendar for `workdays`"),
             );
-            return;
         }
         let mut weekend = [false; 7];
         for w in &c.weekend {
@@ -370,7 +389,7 @@ impl Checker<'_> {
                 Some(i) => weekend[i] = true,
                 None => self.error(
                     Diagnostic::error(
-                        "E0205",
+                        Code::UnknownVariant,
                         format!("`{}` is not a day of the week", w.node),
                         w.span,
                         "unknown day",
@@ -393,7 +412,7 @@ impl Checker<'_> {
             _ => {
                 self.error(
                     Diagnostic::error(
-                        "E0323",
+                        Code::BadCalendar,
                         "the calendar's holidays must be a function `(year: int): list of date`",
                         c.span,
                         "bad holidays",
@@ -420,7 +439,7 @@ impl Checker<'_> {
                     _ => {
                         self.error(
                             Diagnostic::error(
-                                "E0323",
+                                Code::BadCalendar,
                                 format!("`{path}` must be a fact `list of date`"),
                                 c.span,
                                 "bad closures",
@@ -432,11 +451,13 @@ impl Checker<'_> {
                 }
             }
         };
-        self.calendar = Some(CalendarInfo {
-            weekend,
-            holidays,
-            closures,
-        });
+        if !second {
+            self.calendar = Some(CalendarInfo {
+                weekend,
+                holidays,
+                closures,
+            });
+        }
     }
 
     /// Rejects cycles among rules and functions, showing the cycle.
@@ -469,7 +490,7 @@ impl Checker<'_> {
                                 .collect();
                             names.push(format!("`{}`", self.rules[to].qualified));
                             let d = Diagnostic::error(
-                                "E0401",
+                                Code::Cycle,
                                 format!("rules depend on each other in a cycle: {}", names.join(" → ")),
                                 span,
                                 "this reference closes the cycle",

@@ -68,7 +68,8 @@ pub fn analyze(inputs: Vec<Input>) -> Analysis {
         let file = sources.add(input.name, input.text);
         let (module, mut ds) = crate::syntax::parse_module(&sources.get(file).text, file);
         diags.append(&mut ds);
-        if let Some(m) = module {
+        if let Some(mut m) = module {
+            crate::syntax::apply_module_source(&mut m);
             parsed.push((file, m, input.is_stdlib));
         }
     }

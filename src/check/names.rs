@@ -3,7 +3,7 @@
 
 use super::expr::{boxed, join_path, list_names, mk, poison};
 use super::{Checker, Entity, ItemRef, Scope};
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::eval::value::Value;
 use crate::ir::{Expr, ExprKind, SymbolRef};
 use crate::syntax::ast::{self, BinOp, Ident, Literal, UnOp};
@@ -25,7 +25,7 @@ impl Checker<'_> {
             }
             None => {
                 let mut d = Diagnostic::error(
-                    "E0205",
+                    Code::UnknownVariant,
                     format!("`{name}` is not a variant of `{}`", info.name),
                     span,
                     "unknown variant",
@@ -90,7 +90,7 @@ impl Checker<'_> {
                 None if !self.fact_groups.contains_key(&join_path(&segs[..2])) => {
                     let names: Vec<&str> = self.module_items[mid as usize].keys().map(String::as_str).collect();
                     let mut d = Diagnostic::error(
-                        "E0201",
+                        Code::UnknownName,
                         format!("module `{first}` has no rule `{name}`"),
                         segs[1].span,
                         "unknown name",
@@ -122,7 +122,7 @@ impl Checker<'_> {
                 .collect();
             self.error(
                 Diagnostic::error(
-                    "E0204",
+                    Code::FactGroupAsValue,
                     format!("`{full}` is a group of facts, not a value"),
                     span,
                     "a group of facts",
@@ -164,7 +164,7 @@ impl Checker<'_> {
                     .filter(|f| !f.path.contains('.'))
                     .map(|f| f.path.clone()),
             );
-            let mut d = Diagnostic::error("E0201", format!("unknown name `{full}`"), span, "not found");
+            let mut d = Diagnostic::error(Code::UnknownName, format!("unknown name `{full}`"), span, "not found");
             d = match did_you_mean(&full, names.iter().map(String::as_str)) {
                 Some(sug) => d.with_help(format!("did you mean `{sug}`?")),
                 None => d.with_help("declare it as a rule or fact, or import it with `use module.{name}`"),
@@ -181,7 +181,7 @@ impl Checker<'_> {
                 .map(|r| r.qualified.clone()),
         );
         let mut d = Diagnostic::error(
-            "E0202",
+            Code::UnknownFact,
             format!("unknown fact `{full}`"),
             span,
             "no fact or rule of this name is declared",
@@ -199,7 +199,7 @@ impl Checker<'_> {
                 let info = &self.rules[id as usize];
                 if info.params.is_some() {
                     let d = Diagnostic::error(
-                        "E0206",
+                        Code::CallMismatch,
                         format!("`{name}` is a function and needs arguments"),
                         span,
                         "called without arguments",
@@ -221,7 +221,7 @@ impl Checker<'_> {
                 let keys = self.tables[id as usize].keys.len();
                 self.error(
                     Diagnostic::error(
-                        "E0207",
+                        Code::TableMisused,
                         format!("table `{name}` needs a key"),
                         span,
                         "a table, not a value",
@@ -235,9 +235,15 @@ impl Checker<'_> {
             }
             ItemRef::Enum(_) | ItemRef::Record(_) => {
                 self.error(
-                    Diagnostic::error("E0208", format!("`{name}` is a type, not a value"), span, "a type").with_help(
-                        format!("name a variant like `{name}.variant`, or build a record `{name} {{ field: … }}`"),
-                    ),
+                    Diagnostic::error(
+                        Code::TypeAsValue,
+                        format!("`{name}` is a type, not a value"),
+                        span,
+                        "a type",
+                    )
+                    .with_help(format!(
+                        "name a variant like `{name}.variant`, or build a record `{name} {{ field: … }}`"
+                    )),
                 );
                 poison(span)
             }
@@ -262,7 +268,7 @@ impl Checker<'_> {
                         None => {
                             let names: Vec<&str> = info.fields.iter().map(|x| x.0.as_str()).collect();
                             let mut d = Diagnostic::error(
-                                "E0203",
+                                Code::UnknownField,
                                 format!("`{}` has no field `{}`", info.name, f.node),
                                 f.span,
                                 "unknown field",
@@ -278,8 +284,13 @@ impl Checker<'_> {
                 }
                 Type::Optional(_) => {
                     self.error(
-                        Diagnostic::error("E0307", format!("`{}` may be none", f.node), ir.span, "may be none")
-                            .with_help("check it first: `when x != none => x.field`"),
+                        Diagnostic::error(
+                            Code::OptionalFieldAccess,
+                            format!("`{}` may be none", f.node),
+                            ir.span,
+                            "may be none",
+                        )
+                        .with_help("check it first: `when x != none => x.field`"),
                     );
                     return poison(f.span);
                 }
@@ -287,7 +298,7 @@ impl Checker<'_> {
                     let t = self.ty(other);
                     self.error(
                         Diagnostic::error(
-                            "E0203",
+                            Code::UnknownField,
                             format!("a `{t}` has no field `{}`", f.node),
                             f.span,
                             "not a record",

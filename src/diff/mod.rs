@@ -91,6 +91,10 @@ impl Version {
             .files
             .iter()
             .filter_map(|(_, text)| parse_module(text, FileId(0)).0)
+            .map(|mut m| {
+                crate::syntax::apply_module_source(&mut m);
+                m
+            })
             .collect();
         Ok(Loaded { program, modules })
     }

@@ -124,7 +124,8 @@ pub fn answer(case: &mut Case, rule: RuleId) -> Answer {
         Err(e) => match e.kind {
             ErrorKind::MissingFact(f) => Answer::Missing(prog.facts[f as usize].path.clone()),
             ErrorKind::BadFact(f, why) => Answer::Error(format!("fact `{}` {why}", prog.facts[f as usize].path)),
-            ErrorKind::Raised(m) | ErrorKind::Runtime(m) => Answer::Error(m),
+            ErrorKind::Raised(m) => Answer::Error(m),
+            ErrorKind::Runtime(e) => Answer::Error(e.to_string()),
         },
     }
 }

@@ -248,7 +248,12 @@ enum Meaning {
 fn header_text(m: &Module) -> String {
     match &m.article {
         Some(a) => match &a.title {
-            Some(t) => format!("module {}\narticle {} {:?}", m.name.node, a.number.node, t.node),
+            Some(t) => format!(
+                "module {}\narticle {} {}",
+                m.name.node,
+                a.number.node,
+                crate::fmt::string_lit(&t.node)
+            ),
             None => format!("module {}\narticle {}", m.name.node, a.number.node),
         },
         None => format!("module {}", m.name.node),

@@ -2,6 +2,7 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use super::RuntimeError;
 use super::value::Value;
 use super::{Case, EvalError, Result, calendar, dates, to_i64};
 use crate::ir::{Builtin, Expr};
@@ -10,27 +11,27 @@ use crate::syntax::span::Span;
 fn num(v: &Value, span: Span) -> Result<Decimal> {
     match v {
         Value::Num(n) => Ok(*n),
-        _ => Err(EvalError::runtime("expected a number", span)),
+        _ => Err(EvalError::runtime(RuntimeError::Expected("a number"), span)),
     }
 }
 
 fn date(v: &Value, span: Span) -> Result<i32> {
     match v {
         Value::Date(d) => Ok(*d),
-        _ => Err(EvalError::runtime("expected a date", span)),
+        _ => Err(EvalError::runtime(RuntimeError::Expected("a date"), span)),
     }
 }
 
 fn round_step(x: Decimal, step: Decimal, strategy: RoundingStrategy, span: Span) -> Result<Decimal> {
     if step <= Decimal::ZERO {
-        return Err(EvalError::runtime("the rounding step must be more than zero", span));
+        return Err(EvalError::runtime(RuntimeError::RoundingStep, span));
     }
     let q = x
         .checked_div(step)
-        .ok_or_else(|| EvalError::runtime("number too large", span))?;
+        .ok_or_else(|| EvalError::runtime(RuntimeError::NumberTooLarge, span))?;
     q.round_dp_with_strategy(0, strategy)
         .checked_mul(step)
-        .ok_or_else(|| EvalError::runtime("number too large", span))
+        .ok_or_else(|| EvalError::runtime(RuntimeError::NumberTooLarge, span))
 }
 
 pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, span: Span) -> Result<Value> {
@@ -44,7 +45,7 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
         match x {
             Value::List(xs) => Ok(xs.clone()),
             Value::None => Ok(Vec::new().into()),
-            _ => Err(EvalError::runtime("expected a list", span)),
+            _ => Err(EvalError::runtime(RuntimeError::Expected("a list"), span)),
         }
     };
     Ok(match b {
@@ -98,7 +99,7 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
             for x in list(&v[0])?.iter() {
                 t = t
                     .checked_add(num(x, span)?)
-                    .ok_or_else(|| EvalError::runtime("number too large", span))?;
+                    .ok_or_else(|| EvalError::runtime(RuntimeError::NumberTooLarge, span))?;
             }
             Value::Num(t)
         }
@@ -120,7 +121,7 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
             let a = to_i64(num(&v[0], span)?, "a range start", span)?;
             let z = to_i64(num(&v[1], span)?, "a range end", span)?;
             if z - a > 1_000_000 {
-                return Err(EvalError::runtime("range too large", span));
+                return Err(EvalError::runtime(RuntimeError::RangeTooLarge, span));
             }
             Value::List((a..z).map(Value::int).collect())
         }
@@ -134,7 +135,16 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
                 .ok()
                 .zip(u32::try_from(m).ok().zip(u32::try_from(d).ok()))
                 .and_then(|(y, (m, d))| dates::from_ymd(y, m, d))
-                .ok_or_else(|| EvalError::runtime(format!("there is no date {y}-{m:02}-{d:02}"), span))?;
+                .ok_or_else(|| {
+                    EvalError::runtime(
+                        RuntimeError::NoSuchDate {
+                            year: y,
+                            month: m,
+                            day: d,
+                        },
+                        span,
+                    )
+                })?;
             Value::Date(day)
         }
         B::Year | B::Month | B::Day => match &v[0] {
@@ -150,7 +160,7 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
                 let (y, m) = dates::year_month_parts(*ym);
                 Value::int(if b == B::Year { y as i64 } else { m as i64 })
             }
-            _ => return Err(EvalError::runtime("expected a date", span)),
+            _ => return Err(EvalError::runtime(RuntimeError::Expected("a date"), span)),
         },
         B::Weekday => Value::Enum(dates::weekday(date(&v[0], span)?) as u32),
         B::DaysBetween => Value::int(date(&v[1], span)? as i64 - date(&v[0], span)? as i64),
@@ -166,18 +176,18 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
             } else {
                 dates::last_day(*ym)
             }),
-            _ => return Err(EvalError::runtime("expected a year and month", span)),
+            _ => return Err(EvalError::runtime(RuntimeError::Expected("a year and month"), span)),
         },
         B::DateOf | B::TimeOf => match &v[0] {
             Value::DateTime(t) => {
                 let (d, m) = dates::split_datetime(*t);
                 if b == B::DateOf { Value::Date(d) } else { Value::Time(m) }
             }
-            _ => return Err(EvalError::runtime("expected a date-time", span)),
+            _ => return Err(EvalError::runtime(RuntimeError::Expected("a date-time"), span)),
         },
         B::DateTime => match (&v[0], &v[1]) {
             (Value::Date(d), Value::Time(m)) => Value::DateTime(dates::make_datetime(*d, *m)),
-            _ => return Err(EvalError::runtime("expected a date and a time", span)),
+            _ => return Err(EvalError::runtime(RuntimeError::Expected("a date and a time"), span)),
         },
         B::Today => Value::Date(case.today),
         B::Text => Value::Str(super::format::plain_text(&v[0]).into()),
@@ -196,7 +206,7 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
             (Value::Enum(i), Value::Enum(e)) => {
                 Value::Str(case.prog.enums[*e as usize].external[*i as usize].as_str().into())
             }
-            _ => return Err(EvalError::runtime("expected an enum value", span)),
+            _ => return Err(EvalError::runtime(RuntimeError::Expected("an enum value"), span)),
         },
         B::StartsWith | B::StrContains => match (&v[0], &v[1]) {
             (Value::Str(a), Value::Str(p)) => Value::Bool(if b == B::StartsWith {
@@ -204,7 +214,7 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
             } else {
                 a.contains(&**p)
             }),
-            _ => return Err(EvalError::runtime("expected text", span)),
+            _ => return Err(EvalError::runtime(RuntimeError::Expected("text"), span)),
         },
         B::Lower | B::Upper => match &v[0] {
             Value::Str(a) => Value::Str(
@@ -215,11 +225,11 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
                 }
                 .into(),
             ),
-            _ => return Err(EvalError::runtime("expected text", span)),
+            _ => return Err(EvalError::runtime(RuntimeError::Expected("text"), span)),
         },
         B::StrLen => match &v[0] {
             Value::Str(a) => Value::int(a.chars().count() as i64),
-            _ => return Err(EvalError::runtime("expected text", span)),
+            _ => return Err(EvalError::runtime(RuntimeError::Expected("text"), span)),
         },
     })
 }

@@ -4,6 +4,7 @@
 
 use std::cell::Cell;
 
+use super::RuntimeError;
 use super::value::Value;
 use super::workdays::WorkdayTable;
 use super::{Case, EvalError, Result, dates};
@@ -51,10 +52,7 @@ fn build(prog: &Program) -> std::result::Result<WorkdayTable, String> {
 
 fn table(prog: &Program, span: Span) -> Result<&WorkdayTable> {
     if BUILDING.with(Cell::get) {
-        return Err(EvalError::runtime(
-            "the holiday function cannot itself count workdays",
-            span,
-        ));
+        return Err(EvalError::runtime(RuntimeError::HolidaysCountWorkdays, span));
     }
     let t = prog.workdays.get_or_init(|| {
         BUILDING.with(|b| b.set(true));
@@ -62,26 +60,27 @@ fn table(prog: &Program, span: Span) -> Result<&WorkdayTable> {
         BUILDING.with(|b| b.set(false));
         t
     });
-    t.as_ref().map_err(|e| EvalError::runtime(e.clone(), span))
+    t.as_ref()
+        .map_err(|e| EvalError::runtime(RuntimeError::Calendar(e.as_str().into()), span))
 }
 
 pub fn add_workdays(case: &mut Case, d: i32, n: i64, span: Span) -> Result<i32> {
     let closures = case.closures(span)?;
     let t = table(case.prog, span)?;
     t.add_workdays(d, n, &closures)
-        .map_err(|e| EvalError::runtime(e.to_string(), span))
+        .map_err(|e| EvalError::runtime(RuntimeError::Workdays(e), span))
 }
 
 pub fn is_workday(case: &mut Case, d: i32, span: Span) -> Result<bool> {
     let closures = case.closures(span)?;
     let t = table(case.prog, span)?;
     t.is_workday(d, &closures)
-        .map_err(|e| EvalError::runtime(e.to_string(), span))
+        .map_err(|e| EvalError::runtime(RuntimeError::Workdays(e), span))
 }
 
 pub fn workdays_between(case: &mut Case, a: i32, b: i32, span: Span) -> Result<i64> {
     let closures = case.closures(span)?;
     let t = table(case.prog, span)?;
     t.workdays_between(a, b, &closures)
-        .map_err(|e| EvalError::runtime(e.to_string(), span))
+        .map_err(|e| EvalError::runtime(RuntimeError::Workdays(e), span))
 }

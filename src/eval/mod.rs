@@ -6,6 +6,7 @@
 pub mod builtins;
 pub mod calendar;
 pub mod dates;
+mod error;
 pub mod format;
 pub mod value;
 pub mod workdays;
@@ -17,6 +18,7 @@ use rust_decimal::Decimal;
 
 use crate::ir::*;
 use crate::syntax::span::Span;
+pub use error::RuntimeError;
 use value::Value;
 
 /// A fact's state in one case.
@@ -35,7 +37,7 @@ pub enum ErrorKind {
     /// `error("…")` in a rule.
     Raised(String),
     /// Division by zero, a fraction of a day, a date out of range, …
-    Runtime(String),
+    Runtime(RuntimeError),
 }
 
 /// Why a query failed: what, where (the expression), and in which rule.
@@ -48,9 +50,9 @@ pub struct EvalError {
 }
 
 impl EvalError {
-    pub fn runtime(msg: impl Into<String>, span: Span) -> EvalError {
+    pub fn runtime(e: RuntimeError, span: Span) -> EvalError {
         EvalError {
-            kind: ErrorKind::Runtime(msg.into()),
+            kind: ErrorKind::Runtime(e),
             span,
             rule: None,
         }
@@ -62,7 +64,7 @@ impl EvalError {
             ErrorKind::MissingFact(f) => format!("missing fact `{}`", prog.facts[*f as usize].path),
             ErrorKind::BadFact(f, why) => format!("fact `{}` {}", prog.facts[*f as usize].path, why),
             ErrorKind::Raised(m) => m.clone(),
-            ErrorKind::Runtime(m) => m.clone(),
+            ErrorKind::Runtime(e) => e.to_string(),
         };
         match self.rule.map(|r| &prog.rules[r as usize]) {
             Some(r) => match &r.citation {
@@ -246,7 +248,7 @@ impl<'p> Case<'p> {
         if self.depth >= MAX_DEPTH {
             let r = &self.prog.rules[id as usize];
             return Err(EvalError {
-                kind: ErrorKind::Runtime(format!("rules nest more than {MAX_DEPTH} deep")),
+                kind: ErrorKind::Runtime(RuntimeError::NestingTooDeep),
                 span: r.span,
                 rule: Some(id),
             });
@@ -330,8 +332,8 @@ impl<'p> Case<'p> {
             ExprKind::Builtin(b, args) => builtins::call(self, *b, args, frame, e.span),
             ExprKind::Field(x, i) => match self.eval(x, frame)? {
                 Value::Record(fs) => Ok(fs[*i as usize].clone()),
-                Value::None => Err(EvalError::runtime("a field of a value that is none", e.span)),
-                _ => Err(EvalError::runtime("a field of a value that is not a record", e.span)),
+                Value::None => Err(EvalError::runtime(RuntimeError::FieldOfNone, e.span)),
+                _ => Err(EvalError::runtime(RuntimeError::FieldOfNonRecord, e.span)),
             },
             ExprKind::Table(t, keys) => {
                 let mut ks = Vec::with_capacity(keys.len());
@@ -355,18 +357,21 @@ impl<'p> Case<'p> {
                             .and_then(|ix| xs.get(ix).cloned())
                             .ok_or_else(|| {
                                 EvalError::runtime(
-                                    format!("index {ix} is outside the list of {} items", xs.len()),
+                                    RuntimeError::IndexOutside {
+                                        index: ix,
+                                        len: xs.len(),
+                                    },
                                     e.span,
                                 )
                             })
                     }
-                    _ => Err(EvalError::runtime("bad list index", e.span)),
+                    _ => Err(EvalError::runtime(RuntimeError::BadIndex, e.span)),
                 }
             }
             ExprKind::Not(x) => Ok(Value::Bool(!self.bool(x, frame)?)),
             ExprKind::Neg(x) => match self.eval(x, frame)? {
                 Value::Num(n) => Ok(Value::Num(-n)),
-                v => Ok(v),
+                _ => Err(EvalError::runtime(RuntimeError::Expected("a number"), e.span)),
             },
             ExprKind::And(a, b) => Ok(Value::Bool(self.bool(a, frame)? && self.bool(b, frame)?)),
             ExprKind::Or(a, b) => Ok(Value::Bool(self.bool(a, frame)? || self.bool(b, frame)?)),
@@ -491,7 +496,7 @@ impl<'p> Case<'p> {
     pub(crate) fn bool(&mut self, e: &Expr, frame: usize) -> Result<bool> {
         match self.eval(e, frame)? {
             Value::Bool(b) => Ok(b),
-            _ => Err(EvalError::runtime("expected true or false", e.span)),
+            _ => Err(EvalError::runtime(RuntimeError::Expected("true or false"), e.span)),
         }
     }
 
@@ -499,7 +504,7 @@ impl<'p> Case<'p> {
         match self.eval(e, frame)? {
             Value::List(xs) => Ok(xs),
             Value::None => Ok(Arc::from(Vec::new())),
-            _ => Err(EvalError::runtime("expected a list", e.span)),
+            _ => Err(EvalError::runtime(RuntimeError::Expected("a list"), e.span)),
         }
     }
 
@@ -521,13 +526,13 @@ impl<'p> Case<'p> {
             (Op::Mul, Num(a), Num(b)) => Num(checked(a.checked_mul(b), span)?),
             (Op::Div, Num(a), Num(b)) => {
                 if b.is_zero() {
-                    return Err(EvalError::runtime("division by zero", span));
+                    return Err(EvalError::runtime(RuntimeError::DivisionByZero, span));
                 }
                 Num(checked(a.checked_div(b), span)?)
             }
             (Op::Mod, Num(a), Num(b)) => {
                 if b.is_zero() {
-                    return Err(EvalError::runtime("remainder of a division by zero", span));
+                    return Err(EvalError::runtime(RuntimeError::RemainderByZero, span));
                 }
                 let r = a % b;
                 Num(if r < Decimal::ZERO { r + b.abs() } else { r })
@@ -536,7 +541,7 @@ impl<'p> Case<'p> {
             (Op::DateAddDays(k), Date(d), Num(n)) => Date(self.date_offset(d, n, k, span)?),
             (Op::DateAddMonths(k), Date(d), Num(n)) => {
                 let n = to_i64(n, "a number of months", span)?.saturating_mul(k);
-                Date(dates::add_months(d, n).ok_or_else(|| EvalError::runtime("date out of range", span))?)
+                Date(dates::add_months(d, n).ok_or_else(|| EvalError::runtime(RuntimeError::DateOutOfRange, span))?)
             }
             (Op::DateAddWorkdays(k), Date(d), Num(n)) => {
                 let n = to_i64(n, "a number of workdays", span)?.saturating_mul(k);
@@ -546,7 +551,7 @@ impl<'p> Case<'p> {
             (Op::TimeAddHours(k), Time(t), Num(h)) => {
                 let m = minutes(h, span)? * k + t as i64;
                 if !(0..1440).contains(&m) {
-                    return Err(EvalError::runtime("the time passes midnight: use a date-time", span));
+                    return Err(EvalError::runtime(RuntimeError::PastMidnight, span));
                 }
                 Time(m as u32)
             }
@@ -564,10 +569,12 @@ impl<'p> Case<'p> {
             (Op::DateTimeDiff, DateTime(a), DateTime(b)) => Num(Decimal::from(a - b) / Decimal::from(60)),
             (Op::YearMonthAddMonths(k), YearMonth(a), Num(n)) => {
                 let n = to_i64(n, "a number of months", span)?.saturating_mul(k);
-                YearMonth(i32::try_from(a as i64 + n).map_err(|_| EvalError::runtime("month out of range", span))?)
+                YearMonth(
+                    i32::try_from(a as i64 + n).map_err(|_| EvalError::runtime(RuntimeError::MonthOutOfRange, span))?,
+                )
             }
-            (_, None, _) | (_, _, None) => return Err(EvalError::runtime("a value is none here", span)),
-            (op, a, b) => return Err(EvalError::runtime(format!("internal: {op:?} on {a:?} and {b:?}"), span)),
+            (_, None, _) | (_, _, None) => return Err(EvalError::runtime(RuntimeError::NoneHere, span)),
+            _ => return Err(EvalError::runtime(RuntimeError::BadOperands, span)),
         })
     }
 
@@ -579,16 +586,16 @@ impl<'p> Case<'p> {
                 dates::from_ymd(1, 1, 1).is_none_or(|lo| *x >= lo)
                     && dates::from_ymd(9999, 12, 31).is_none_or(|hi| *x <= hi)
             })
-            .ok_or_else(|| EvalError::runtime("date out of range (years 1 to 9999)", span))
+            .ok_or_else(|| EvalError::runtime(RuntimeError::DateOutOfYears, span))
     }
 }
 
 fn checked(v: Option<Decimal>, span: Span) -> Result<Decimal> {
-    v.ok_or_else(|| EvalError::runtime("number too large", span))
+    v.ok_or_else(|| EvalError::runtime(RuntimeError::NumberTooLarge, span))
 }
 
 /// A whole number, or an error naming what it counts.
-pub(crate) fn to_i64(n: Decimal, what: &str, span: Span) -> Result<i64> {
+pub(crate) fn to_i64(n: Decimal, what: &'static str, span: Span) -> Result<i64> {
     use rust_decimal::prelude::ToPrimitive;
     if n.scale() == 0
         && let Ok(i) = i64::try_from(n.mantissa())
@@ -596,19 +603,16 @@ pub(crate) fn to_i64(n: Decimal, what: &str, span: Span) -> Result<i64> {
         return Ok(i);
     }
     if !n.fract().is_zero() {
-        return Err(EvalError::runtime(
-            format!("{what} must be whole, not {}", n.normalize()),
-            span,
-        ));
+        return Err(EvalError::runtime(RuntimeError::NotWhole { what, value: n }, span));
     }
     n.to_i64()
-        .ok_or_else(|| EvalError::runtime(format!("{what} is too large"), span))
+        .ok_or_else(|| EvalError::runtime(RuntimeError::TooLarge { what }, span))
 }
 
 fn minutes(h: Decimal, span: Span) -> Result<i64> {
     let m = h
         .checked_mul(Decimal::from(60))
-        .ok_or_else(|| EvalError::runtime("number too large", span))?;
+        .ok_or_else(|| EvalError::runtime(RuntimeError::NumberTooLarge, span))?;
     to_i64(m, "a time in whole minutes", span)
 }
 

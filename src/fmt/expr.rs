@@ -102,7 +102,8 @@ fn grouped(d: Decimal) -> String {
     out
 }
 
-pub(super) fn string_lit(s: &str) -> String {
+/// A string as cba writes it: in quotes, with `\"`, `\\` and `\n` escaped.
+pub fn string_lit(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

@@ -81,6 +81,12 @@ impl Fmt<'_> {
                 .unwrap_or_default();
             parts.push(text(format!("article {}{title}", a.number.node)));
         }
+        if let Some(s) = &m.source {
+            parts.push(self.trailing(s.span.start));
+            parts.push(Doc::HardLine);
+            parts.push(self.leading(s.span.start));
+            parts.push(text(format!("source {}", string_lit(s))));
+        }
         let first_item = m.items.first().map_or(u32::MAX, |i| item_span(i).start);
         for (i, u) in m.uses.iter().enumerate() {
             if u.span.start < first_item {

@@ -99,7 +99,7 @@ pub fn format_expr(e: &Expr) -> String {
     doc::render(&f.expr(e), WIDTH)
 }
 
-pub use expr::literal_text;
+pub use expr::{literal_text, string_lit};
 
 /// A comment waiting to be printed.
 struct Pending {

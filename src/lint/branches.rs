@@ -2,7 +2,7 @@
 //! one always does first, and effective dates in `when` chains that overlap or
 //! are out of order.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::eval::dates;
 use crate::eval::value::Value;
 use crate::ir::{Expr, ExprKind, Op, Program, RuleId};
@@ -139,7 +139,7 @@ pub fn dead_branches(prog: &Program, rule: RuleId, out: &mut Vec<Diagnostic>) {
                 if let Some((ci, _)) = bs[..j].iter().find(|(ci, _)| implies(cj, ci)) {
                     out.push(
                         Diagnostic::warning(
-                            "W0602",
+                            Code::NeverFires,
                             format!("this branch of `{name}` can never fire"),
                             cj.span,
                             "never reached",
@@ -155,7 +155,7 @@ pub fn dead_branches(prog: &Program, rule: RuleId, out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     Diagnostic::warning(
-                        "W0602",
+                        Code::NeverFires,
                         format!("the `otherwise` of `{name}` can never be reached"),
                         otherwise.span,
                         "never reached",
@@ -224,7 +224,7 @@ fn dated_chain(prog: &Program, name: &str, bs: &[(Expr, Expr)], out: &mut Vec<Di
             if bl < ah && al < bh && !contained {
                 out.push(
                     Diagnostic::warning(
-                        "W0603",
+                        Code::DatesOutOfOrder,
                         format!(
                             "effective periods of `{name}` overlap from {} to {}",
                             show(Some(al.max(bl))),
@@ -250,7 +250,7 @@ fn dated_chain(prog: &Program, name: &str, bs: &[(Expr, Expr)], out: &mut Vec<Di
             .map_or(periods[1].0, |(p, _)| p[1].0);
         out.push(
             Diagnostic::warning(
-                "W0603",
+                Code::DatesOutOfOrder,
                 format!("effective dates of `{name}` are out of order"),
                 bad,
                 "this period breaks the order",

@@ -19,7 +19,7 @@ pub mod outline;
 
 use std::collections::HashSet;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::ir::{ExprKind, ModuleId, Program, RuleId};
 use crate::syntax::ast;
 use crate::syntax::span::{FileId, Span};
@@ -39,7 +39,7 @@ pub fn lint(prog: &Program, outline: Option<&Outline>) -> Vec<Diagnostic> {
             let what = if r.params.is_some() { "function" } else { "rule" };
             out.push(
                 Diagnostic::warning(
-                    "W0601",
+                    Code::NoCitation,
                     format!("{what} `{}` cites no part of the Agreement", r.qualified),
                     r.name_span,
                     "no citation",
@@ -56,7 +56,8 @@ pub fn lint(prog: &Program, outline: Option<&Outline>) -> Vec<Diagnostic> {
             continue;
         }
         let (module, _) = crate::syntax::parse_module(&prog.sources.get(m.file).text, m.file);
-        let Some(module) = module else { continue };
+        let Some(mut module) = module else { continue };
+        crate::syntax::apply_module_source(&mut module);
         table_dates(&module, &mut out);
         if let Some(o) = outline {
             citations(prog, mid as ModuleId, &module, o, &mut out);
@@ -175,7 +176,7 @@ fn unused_facts(prog: &Program, out: &mut Vec<Diagnostic>) {
         let first = text.lines().next().unwrap_or("").trim_end().len();
         let span = Span::new(f.span.file, f.span.start as usize, f.span.start as usize + first);
         out.push(
-            Diagnostic::warning("W0604", message, span, label)
+            Diagnostic::warning(Code::UnusedFact, message, span, label)
                 .with_help("remove the fact, or write the rule that needs it"),
         );
     }
@@ -210,7 +211,7 @@ fn unused_rules(prog: &Program, out: &mut Vec<Diagnostic>) {
         let what = if r.params.is_some() { "function" } else { "rule" };
         out.push(
             Diagnostic::warning(
-                "W0605",
+                Code::UnusedRule,
                 format!("{what} `{}` is not used by any rule or inline test", r.qualified),
                 r.name_span,
                 "unused",
@@ -232,7 +233,7 @@ fn table_dates(module: &ast::Module, out: &mut Vec<Diagnostic>) {
                 {
                     out.push(
                         Diagnostic::warning(
-                            "W0603",
+                            Code::DatesOutOfOrder,
                             format!("rows of table `{name}` are out of date order"),
                             d.span,
                             "takes effect before the row above",
@@ -280,7 +281,7 @@ fn citation(c: &ast::Citation, own: Option<u32>, outline: &Outline, out: &mut Ve
     let Some(a) = outline.articles.get(&article) else {
         out.push(
             Diagnostic::warning(
-                "W0606",
+                Code::CitationNotInArticle,
                 format!("the Agreement has no Article {article}"),
                 art_span,
                 "no such article",
@@ -296,7 +297,7 @@ fn citation(c: &ast::Citation, own: Option<u32>, outline: &Outline, out: &mut Ve
     if c.sidebar && !a.sidebar {
         out.push(
             Diagnostic::warning(
-                "W0606",
+                Code::CitationNotInArticle,
                 format!("Article {article} has no sidebar"),
                 c.span,
                 "no sidebar in this article",
@@ -320,7 +321,7 @@ fn citation(c: &ast::Citation, own: Option<u32>, outline: &Outline, out: &mut Ve
     let shown: Vec<String> = missing.iter().map(|p| format!("§{p}")).collect();
     out.push(
         Diagnostic::warning(
-            "W0606",
+            Code::CitationNotInArticle,
             format!("Article {article} ({}) has no {}", a.title, shown.join(" or ")),
             span,
             "not in the article",

@@ -637,6 +637,7 @@ fn short_error(prog: &Program, e: &EvalError) -> String {
     match &e.kind {
         ErrorKind::MissingFact(f) => format!("(needs `{}`)", prog.facts[*f as usize].path),
         ErrorKind::BadFact(f, _) => format!("(fact `{}` is mistyped)", prog.facts[*f as usize].path),
-        ErrorKind::Raised(m) | ErrorKind::Runtime(m) => format!("(error: {m})"),
+        ErrorKind::Raised(m) => format!("(error: {m})"),
+        ErrorKind::Runtime(e) => format!("(error: {e})"),
     }
 }

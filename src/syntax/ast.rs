@@ -18,6 +18,9 @@ pub struct Module {
     pub name: Ident,
     /// `article 10 "Grievance Procedure"`
     pub article: Option<Article>,
+    /// `source "5 CFR 930.205"` after the header: the citation of every rule,
+    /// exception, table or calendar of the module that has none of its own.
+    pub source: Option<Spanned<String>>,
     pub uses: Vec<Use>,
     pub items: Vec<Item>,
     /// The plain `//` comments of the file, in order (for the formatter; the

@@ -32,6 +32,7 @@ pub fn strip_module(m: &Module, keep: Keep) -> Module {
         doc,
         name: _,
         article: _,
+        source,
         uses,
         items,
         comments,
@@ -42,6 +43,9 @@ pub fn strip_module(m: &Module, keep: Keep) -> Module {
     }
     for u in uses {
         u.span = Span::default();
+    }
+    if let Some(s) = source {
+        s.span = Span::default();
     }
     for i in items {
         strip_item_in_place(i, keep);

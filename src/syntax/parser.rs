@@ -21,7 +21,7 @@ use pest::iterators::Pair;
 
 use super::ast::{Expr, Ident, Module};
 use super::span::{FileId, Span, Spanned};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 
 mod grammar {
     #[derive(pest_derive::Parser)]
@@ -156,24 +156,23 @@ fn raise_call_limit(len: usize) {
 }
 
 // Diagnostic codes of the syntax stage (E0001–E0099).
-pub(crate) const E_SYNTAX: &str = "E0001";
-pub(crate) const E_TOO_DEEP: &str = "E0002";
-pub(crate) const E_UNTERMINATED_STRING: &str = "E0003";
-pub(crate) const E_DOC_COMMENT: &str = "E0004";
-pub(crate) const E_NO_MODULE: &str = "E0005";
-pub(crate) const E_TOO_COMPLEX: &str = "E0006";
-pub(crate) const E_BAD_DATE: &str = "E0010";
-pub(crate) const E_BAD_TIME: &str = "E0011";
-pub(crate) const E_INT_TOO_LARGE: &str = "E0012";
-pub(crate) const E_MONEY_DECIMALS: &str = "E0013";
-pub(crate) const E_NUMBER_TOO_LARGE: &str = "E0014";
-pub(crate) const E_BAD_ESCAPE: &str = "E0015";
-pub(crate) const E_CALL_NOT_NAME: &str = "E0020";
-pub(crate) const E_SORT_VAR: &str = "E0021";
-pub(crate) const E_FOLD_VAR: &str = "E0022";
-pub(crate) const E_CHAINED_COMPARISON: &str = "E0023";
-pub(crate) const E_EXCEPTION_OTHERWISE: &str = "E0024";
-pub(crate) const E_CALENDAR_DUPLICATE: &str = "E0025";
+pub(crate) const E_SYNTAX: Code = Code::Syntax;
+pub(crate) const E_TOO_DEEP: Code = Code::TooDeep;
+pub(crate) const E_UNTERMINATED_STRING: Code = Code::UnterminatedString;
+pub(crate) const E_DOC_COMMENT: Code = Code::DocComment;
+pub(crate) const E_NO_MODULE: Code = Code::NoModule;
+pub(crate) const E_BAD_DATE: Code = Code::BadDate;
+pub(crate) const E_BAD_TIME: Code = Code::BadTime;
+pub(crate) const E_INT_TOO_LARGE: Code = Code::IntTooLarge;
+pub(crate) const E_MONEY_DECIMALS: Code = Code::MoneyDecimals;
+pub(crate) const E_NUMBER_TOO_LARGE: Code = Code::NumberTooLarge;
+pub(crate) const E_BAD_ESCAPE: Code = Code::BadEscape;
+pub(crate) const E_CALL_NOT_NAME: Code = Code::CallNotName;
+pub(crate) const E_SORT_VAR: Code = Code::SortVariable;
+pub(crate) const E_FOLD_VAR: Code = Code::FoldVariable;
+pub(crate) const E_CHAINED_COMPARISON: Code = Code::ChainedComparison;
+pub(crate) const E_EXCEPTION_OTHERWISE: Code = Code::ExceptionOtherwise;
+pub(crate) const E_CALENDAR_DUPLICATE: Code = Code::CalendarDuplicate;
 
 /// The lowering context: the file, the diagnostics found so far and the depth.
 pub(super) struct Lower {

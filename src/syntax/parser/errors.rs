@@ -2,7 +2,7 @@
 
 use pest::error::{Error, ErrorVariant, InputLocation};
 
-use super::{E_DOC_COMMENT, E_NO_MODULE, E_SYNTAX, E_TOO_COMPLEX, E_UNTERMINATED_STRING, Rule, guard};
+use super::{E_DOC_COMMENT, E_NO_MODULE, E_SYNTAX, E_TOO_DEEP, E_UNTERMINATED_STRING, Rule, guard};
 use crate::diag::Diagnostic;
 use crate::syntax::span::{FileId, Span};
 
@@ -23,7 +23,7 @@ pub(super) fn convert(e: &Error<Rule>, src: &str, file: FileId, entry: Rule) -> 
     let positives = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => {
-            return Diagnostic::error(E_TOO_COMPLEX, "this input is too complex to parse", span, "here")
+            return Diagnostic::error(E_TOO_DEEP, "this input is too complex to parse", span, "here")
                 .with_help("split the expression or the item into smaller ones");
         }
     };

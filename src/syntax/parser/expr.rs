@@ -13,7 +13,7 @@ use super::{
     E_BAD_DATE, E_BAD_TIME, E_CALL_NOT_NAME, E_CHAINED_COMPARISON, E_FOLD_VAR, E_INT_TOO_LARGE, E_MONEY_DECIMALS,
     E_NUMBER_TOO_LARGE, E_SORT_VAR, Lower, MAX_AST_DEPTH, P, Rule,
 };
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::syntax::ast::*;
 use crate::syntax::span::{Span, Spanned};
 
@@ -46,6 +46,29 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 
 fn none_at(span: Span) -> Expr {
     Spanned::new(ExprKind::Lit(Literal::None), span)
+}
+
+/// An infix operator as written.
+fn binop_text(op: BinOp) -> &'static str {
+    use BinOp::*;
+    match op {
+        Coalesce => "??",
+        Or => "or",
+        And => "and",
+        Eq => "==",
+        Ne => "!=",
+        Lt => "<",
+        Le => "<=",
+        Gt => ">",
+        Ge => ">=",
+        In => "in",
+        NotIn => "not in",
+        Add => "+",
+        Sub => "-",
+        Mul => "*",
+        Div => "/",
+        Mod => "mod",
+    }
 }
 
 fn is_comparison(op: BinOp) -> bool {
@@ -164,11 +187,54 @@ impl Lower {
                 .with_help("write `a < b and b < c`, or add parentheses"),
             );
         }
+        if binop == BinOp::Coalesce {
+            self.coalesce_mixed(&op, &lhs, &rhs);
+        }
         self.node(
             ExprKind::Binary(binop, Box::new(lhs), Box::new(rhs)),
             span,
             dl.max(dr) + 1,
         )
+    }
+
+    /// `??` binds looser than every other operator, so `a ?? b + c` means
+    /// `a ?? (b + c)`, rarely what a drafter means: an operand of `??` that is an
+    /// unparenthesised arithmetic or comparison is an error showing both readings.
+    fn coalesce_mixed(&self, op: &P<'_>, lhs: &Expr, rhs: &Expr) {
+        let mixed = |e: &Expr| matches!(&e.node, ExprKind::Binary(o, ..) if *o != BinOp::Coalesce && !matches!(o, BinOp::And | BinOp::Or));
+        let input = op.get_input();
+        let text = |e: &Expr| input.get(e.span.range()).unwrap_or("").to_string();
+        let (inner, help) = if let ExprKind::Binary(o, a, b) = &rhs.node
+            && mixed(rhs)
+        {
+            let (l, a, b) = (text(lhs), text(a), text(b));
+            let sym = binop_text(*o);
+            (
+                rhs,
+                format!("write `({l} ?? {a}) {sym} {b}` or `{l} ?? ({a} {sym} {b})`"),
+            )
+        } else if let ExprKind::Binary(o, a, b) = &lhs.node
+            && mixed(lhs)
+        {
+            let (r, a, b) = (text(rhs), text(a), text(b));
+            let sym = binop_text(*o);
+            (
+                lhs,
+                format!("write `{a} {sym} ({b} ?? {r})` or `({a} {sym} {b}) ?? {r}`"),
+            )
+        } else {
+            return;
+        };
+        self.report(
+            Diagnostic::error(
+                Code::CoalesceMixed,
+                "`??` mixed with another operator needs parentheses",
+                inner.span,
+                "`??` applies to all of this",
+            )
+            .with_label(self.span(op), "binds looser than any other operator")
+            .with_help(help),
+        );
     }
 
     fn lower_postfix(&self, (lhs, d): DExpr, op: P<'_>) -> DExpr {
@@ -190,7 +256,9 @@ impl Lower {
             }
             Rule::index => {
                 let mut depth = d;
+                let input = op.get_input();
                 let keys = self.exprs(self.kids(op), &mut depth);
+                self.grouped_in_list(input, &keys);
                 self.node(ExprKind::Index(Box::new(lhs), keys), span, depth + 1)
             }
             Rule::unit_postfix => {
@@ -223,6 +291,7 @@ impl Lower {
     /// `f(args)` or `f(e for x in xs if c)`.
     fn lower_call(&self, callee: Vec<Ident>, args: P<'_>, span: Span, d: u32) -> DExpr {
         let mut depth = d;
+        let input = args.get_input();
         let mut kids = self.kids(args);
         if kids.last().is_some_and(|k| k.as_rule() == Rule::comp_tail) {
             let tail = kids.pop();
@@ -233,7 +302,53 @@ impl Lower {
             }
         }
         let args = self.exprs(kids, &mut depth);
+        self.grouped_in_list(input, &args);
         self.node(ExprKind::Call(callee, args), span, depth + 1)
+    }
+
+    /// In a list of expressions separated by commas (arguments, list and set
+    /// elements, table keys), a number written with grouping commas, `2,087`, could
+    /// as well be two items, `2, 087`: it is an error unless parenthesised.
+    fn grouped_in_list(&self, input: &str, items: &[Expr]) {
+        for item in items {
+            self.grouped_number(input, item);
+        }
+    }
+
+    fn grouped_number(&self, input: &str, e: &Expr) {
+        match &e.node {
+            ExprKind::Lit(_) => {
+                let text = input.get(e.span.range()).unwrap_or("");
+                if text.starts_with(|c: char| c.is_ascii_digit() || c == '$') && text.contains(',') {
+                    let plain: String = text.chars().filter(|c| *c != ',').collect();
+                    self.report(
+                        Diagnostic::error(
+                            Code::GroupedNumberInList,
+                            format!("`{text}` between commas could be one number or several"),
+                            e.span,
+                            "a number with grouping commas",
+                        )
+                        .with_help(format!("write `{plain}`, or `({text})`")),
+                    );
+                }
+            }
+            ExprKind::Field(x, _) | ExprKind::Unary(_, x) | ExprKind::WithUnit(x, _) => self.grouped_number(input, x),
+            ExprKind::Index(x, _) => self.grouped_number(input, x),
+            ExprKind::Binary(_, a, b) => {
+                self.grouped_number(input, a);
+                self.grouped_number(input, b);
+            }
+            ExprKind::If(c, a, b) => {
+                self.grouped_number(input, c);
+                self.grouped_number(input, a);
+                self.grouped_number(input, b);
+            }
+            ExprKind::Let(_, v, b) => {
+                self.grouped_number(input, v);
+                self.grouped_number(input, b);
+            }
+            _ => {}
+        }
     }
 
     fn lower_comprehension(&self, element: P<'_>, tail: P<'_>, depth: &mut u32) -> Comprehension {
@@ -271,6 +386,7 @@ impl Lower {
                 None => return (none_at(span), 1),
             },
             Rule::list_lit => {
+                let input = p.get_input();
                 let mut kids = self.kids(p);
                 if kids.last().is_some_and(|k| k.as_rule() == Rule::comp_tail) && kids.len() == 2 {
                     let tail = kids.pop();
@@ -280,10 +396,17 @@ impl Lower {
                         _ => ExprKind::List(Vec::new()),
                     }
                 } else {
-                    ExprKind::List(self.exprs(kids, &mut depth))
+                    let items = self.exprs(kids, &mut depth);
+                    self.grouped_in_list(input, &items);
+                    ExprKind::List(items)
                 }
             }
-            Rule::set_lit => ExprKind::List(self.exprs(self.kids(p), &mut depth)),
+            Rule::set_lit => {
+                let input = p.get_input();
+                let items = self.exprs(self.kids(p), &mut depth);
+                self.grouped_in_list(input, &items);
+                ExprKind::List(items)
+            }
             Rule::if_expr => {
                 let mut parts = self.exprs(self.kids(p), &mut depth).into_iter();
                 let mut next = || Box::new(parts.next().unwrap_or_else(|| none_at(span)));

@@ -10,6 +10,7 @@ impl Lower {
         let mut doc = None;
         let mut name = None;
         let mut article = None;
+        let mut source = None;
         let mut uses = Vec::new();
         let mut items = Vec::new();
         for k in self.kids(p) {
@@ -17,6 +18,14 @@ impl Lower {
                 Rule::doc => doc = Some(doc_text(&k)),
                 Rule::ident => name = Some(self.ident(&k)),
                 Rule::article => article = Some(self.lower_article(k)),
+                Rule::module_source => {
+                    source = self
+                        .kids(k)
+                        .into_iter()
+                        .next()
+                        .and_then(|c| self.kids(c).into_iter().next())
+                        .map(|s| self.lower_string(s));
+                }
                 Rule::use_decl => uses.push(self.lower_use_decl(k)),
                 Rule::item => items.push(self.lower_item(k)),
                 _ => {}
@@ -26,6 +35,7 @@ impl Lower {
             doc,
             name: name.unwrap_or_default(),
             article,
+            source,
             uses,
             items,
             comments: Vec::new(),
