@@ -10,6 +10,8 @@ mod ops;
 
 use std::collections::HashMap;
 
+pub use builtins::{BUILTINS, BuiltinDoc};
+
 use crate::diag::Diagnostic;
 use crate::ir::*;
 use crate::source::SourceMap;
@@ -38,9 +40,20 @@ pub fn check_files(inputs: Vec<Input>) -> (Result<Program, SourceMap>, Vec<Diagn
             parsed.push((file, m, input.is_stdlib));
         }
     }
+    check_parsed(sources, &parsed, diags)
+}
+
+/// Checks modules parsed already (`(file, module, is_stdlib)`, with the parser's
+/// diagnostics), as [`check_files`] does after parsing: the language server keeps
+/// each file's tree until its text changes.
+pub fn check_parsed(
+    sources: SourceMap,
+    parsed: &[(FileId, ast::Module, bool)],
+    diags: Vec<Diagnostic>,
+) -> (Result<Program, SourceMap>, Vec<Diagnostic>) {
     let mut checker = Checker::new(sources);
     checker.diags = diags;
-    checker.run(&parsed);
+    checker.run(parsed);
     let diags = std::mem::take(&mut checker.diags);
     if diags.iter().any(Diagnostic::is_error) {
         return (Err(checker.sources), diags);

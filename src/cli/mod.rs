@@ -7,6 +7,7 @@ pub mod diff;
 pub mod eval;
 pub mod fmt;
 pub mod generate;
+pub mod lsp;
 pub mod outline;
 pub mod repl;
 pub mod test;
@@ -48,6 +49,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Ask questions and what-ifs interactively (or from a script on standard input)
     Repl(repl::Args),
+    /// Serve editors over the Language Server Protocol on standard input and output
+    Lsp(lsp::Args),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -101,5 +104,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Fmt(a) => fmt::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Repl(a) => repl::run(&a),
+        Command::Lsp(a) => lsp::run(&a),
     }
 }

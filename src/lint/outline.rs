@@ -437,7 +437,10 @@ mod tests {
             section_text(text, 10, "6").as_deref(),
             Some("Section 6\n\nIntro.\n\n- A. Step One.\n- 1. one\n- B. Two\nmore of B\n")
         );
-        assert_eq!(section_text(text, 10, "6.A").as_deref(), Some("- A. Step One.\n- 1. one\n"));
+        assert_eq!(
+            section_text(text, 10, "6.A").as_deref(),
+            Some("- A. Step One.\n- 1. one\n")
+        );
         assert_eq!(section_text(text, 10, "6.B").as_deref(), Some("- B. Two\nmore of B\n"));
         assert_eq!(section_text(text, 11, "sidebar").as_deref(), Some("Sidebar\nAside.\n"));
         assert_eq!(section_text(text, 10, "9"), None);
