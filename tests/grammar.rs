@@ -56,13 +56,20 @@ fn rules() -> Vec<Rule> {
     out
 }
 
+/// The leftmost match at a position: its range, rule and capture groups.
+struct Found<'a> {
+    start: usize,
+    end: usize,
+    rule: &'a Rule,
+    groups: Vec<Option<(usize, usize)>>,
+}
+
 /// The scoped tokens of one line: `(text, scope)`.
 fn tokenize(rules: &[Rule], line: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < line.len() {
-        // (start, end, rule, the range of each capture group)
-        let mut best: Option<(usize, usize, &Rule, Vec<Option<(usize, usize)>>)> = None;
+        let mut best: Option<Found> = None;
         for r in rules {
             let Ok(Some(c)) = r.re.captures_from_pos(line, pos) else {
                 continue;
@@ -71,12 +78,25 @@ fn tokenize(rules: &[Rule], line: &str) -> Vec<(String, String)> {
             if m.end() == m.start() {
                 continue;
             }
-            if best.as_ref().is_none_or(|b| m.start() < b.0) {
+            if best.as_ref().is_none_or(|b| m.start() < b.start) {
                 let groups = (0..c.len()).map(|i| c.get(i).map(|g| (g.start(), g.end()))).collect();
-                best = Some((m.start(), m.end(), r, groups));
+                best = Some(Found {
+                    start: m.start(),
+                    end: m.end(),
+                    rule: r,
+                    groups,
+                });
             }
         }
-        let Some((start, end, rule, groups)) = best else { break };
+        let Some(Found {
+            start,
+            end,
+            rule,
+            groups,
+        }) = best
+        else {
+            break;
+        };
         if let Some(n) = &rule.name {
             out.push((line[start..end].to_string(), n.clone()));
         }

@@ -211,14 +211,22 @@ pub fn describe(prog: &Program, sym: &Symbol) -> String {
     parts.join("\n\n")
 }
 
+/// A citation as written in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cited {
+    /// The article it names, else the module's.
+    pub article: u32,
+    pub section: Option<String>,
+    pub sub: Option<String>,
+    pub sidebar: bool,
+    /// Byte range in the text.
+    pub start: usize,
+    pub end: usize,
+}
+
 /// A citation written at `offset` of `text` (`§6.A`, `Art. 23 §3.B`, `§3 sub 5.C`,
-/// `Sidebar`): its article (the module's when it names none), section, sub and
-/// sidebar, with its byte range.
-pub fn citation_at(
-    text: &str,
-    offset: usize,
-    module_article: Option<u32>,
-) -> Option<(u32, Option<String>, Option<String>, bool, usize, usize)> {
+/// `Sidebar`).
+pub fn citation_at(text: &str, offset: usize, module_article: Option<u32>) -> Option<Cited> {
     let line_start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
     let line = &text[line_start..line_end];
@@ -256,13 +264,27 @@ pub fn citation_at(
         if at >= start && at <= end && !sec.is_empty() {
             let article = art_of(&line[..i]).or(module_article)?;
             let sec = sec.trim_end_matches('.').replace('–', "-");
-            return Some((article, Some(sec), sub, false, line_start + start, line_start + end));
+            return Some(Cited {
+                article,
+                section: Some(sec),
+                sub,
+                sidebar: false,
+                start: line_start + start,
+                end: line_start + end,
+            });
         }
     }
     for (i, _) in line.match_indices("Sidebar") {
         if at >= i && at <= i + 7 {
             let article = art_of(&line[..i]).or(module_article)?;
-            return Some((article, None, None, true, line_start + i, line_start + i + 7));
+            return Some(Cited {
+                article,
+                section: None,
+                sub: None,
+                sidebar: true,
+                start: line_start + i,
+                end: line_start + i + 7,
+            });
         }
     }
     None
@@ -282,7 +304,15 @@ pub fn hover(ws: &mut Workspace, p: &TextDocumentPositionParams) -> Option<Hover
     let ix = LineIndex::new(&text);
     let offset = ix.offset(p.position);
     // A citation (in a rule or a comment) reads the document as it is, checked or not.
-    if let Some((article, sec, sub, sidebar, s, e)) = citation_at(&text, offset, declared_article(&text)) {
+    if let Some(Cited {
+        article,
+        section: sec,
+        sub,
+        sidebar,
+        start: s,
+        end: e,
+    }) = citation_at(&text, offset, declared_article(&text))
+    {
         let mut head = String::new();
         if sidebar {
             head.push_str("Sidebar");
@@ -329,7 +359,8 @@ mod tests {
     #[test]
     fn citations_are_found_under_the_cursor() {
         let t = "rule r: date  Art. 23 §3.B \"x\" = 1\nrule s: int §6.A = 2 // Sidebar\n";
-        let at = |s: &str| citation_at(t, t.find(s).unwrap(), Some(10)).map(|c| (c.0, c.1, c.2, c.3));
+        let at =
+            |s: &str| citation_at(t, t.find(s).unwrap(), Some(10)).map(|c| (c.article, c.section, c.sub, c.sidebar));
         assert_eq!(at("3.B"), Some((23, Some("3.B".into()), None, false)));
         assert_eq!(at("Art."), Some((23, Some("3.B".into()), None, false)));
         assert_eq!(at("6.A"), Some((10, Some("6.A".into()), None, false)));

@@ -142,7 +142,7 @@ struct Server {
     ws: Workspace,
     /// The documents (and files) each group last published diagnostics for, so
     /// that fixed ones are cleared.
-    published: HashMap<Group, HashSet<Uri>>,
+    published: HashMap<Group, HashSet<String>>,
 }
 
 fn params<P: serde::de::DeserializeOwned>(v: Json) -> Result<P, String> {
@@ -176,7 +176,7 @@ impl Server {
                 // Its diagnostics go with it (a base file's come back from its
                 // file on disk at the next check).
                 if let Some(set) = self.published.get_mut(&group) {
-                    set.remove(&p.text_document.uri);
+                    set.remove(p.text_document.uri.as_str());
                 }
                 None
             }
@@ -210,15 +210,17 @@ impl Server {
             let before = self.published.remove(&group).unwrap_or_default();
             let mut now = HashSet::new();
             for (u, ds) in per_file {
-                if ds.is_empty() && !before.contains(&u) && self.ws.doc(&u).is_none() {
+                if ds.is_empty() && !before.contains(u.as_str()) && self.ws.doc(&u).is_none() {
                     continue;
                 }
                 let version = self.ws.doc(&u).map(|d| d.version);
-                now.insert(u.clone());
+                now.insert(u.as_str().to_string());
                 out.push(diagnostics::notification(u, ds, version));
             }
             for u in before.difference(&now) {
-                out.push(diagnostics::notification(u.clone(), Vec::new(), None));
+                if let Ok(u) = u.parse::<Uri>() {
+                    out.push(diagnostics::notification(u, Vec::new(), None));
+                }
             }
             self.published.insert(group, now);
         }
