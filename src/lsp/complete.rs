@@ -186,11 +186,9 @@ pub fn completion(ws: &mut Workspace, p: &TextDocumentPositionParams) -> Vec<Com
         section_parts(&text, &mut out);
         return out.into_values().collect();
     }
-    let Some((prog, a)) = ws.program(uri) else {
-        return keywords_and_types(out);
-    };
+    let (prog, a) = ws.program(uri);
     let module = a.file_of(uri).and_then(|f| module_of(&prog, f));
-    let n = &prog.names;
+    let n = &prog.symbols;
     if let Some((head, _)) = written.rsplit_once('.') {
         fact_children(&prog, &format!("{head}."), &mut out);
         if let Some(&m) = n.module_index.get(head) {

@@ -4,9 +4,10 @@
 
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, TextDocumentPositionParams};
 
-use super::nav::{Symbol, module_of, symbol_at};
+use super::nav::Symbol;
 use super::text::LineIndex;
 use super::workspace::Workspace;
+use crate::ir::symbols::SymbolRef;
 use crate::ir::{Citation, ModuleId, Program, Type};
 use crate::lint::outline::{cited_paths, section_text};
 use crate::types::{DisplayType, TypeNames};
@@ -120,7 +121,7 @@ pub fn describe(prog: &Program, sym: &Symbol) -> String {
     let ty = |t: &Type| type_text(prog, t);
     let mut parts = Vec::new();
     match *sym {
-        Symbol::Rule(r) => {
+        Symbol::Ref(SymbolRef::Rule(r)) => {
             let r = &prog.rules[r as usize];
             let head = match &r.params {
                 None => format!("rule {}: {}", r.qualified, ty(&r.ty)),
@@ -139,7 +140,7 @@ pub fn describe(prog: &Program, sym: &Symbol) -> String {
                 parts.push(format!("{n} exception{}", if n == 1 { "" } else { "s" }));
             }
         }
-        Symbol::Table(t) => {
+        Symbol::Ref(SymbolRef::Table(t)) => {
             let t = &prog.tables[t as usize];
             let keys: Vec<String> = t.keys.iter().map(ty).collect();
             parts.push(code(&format!(
@@ -153,11 +154,11 @@ pub fn describe(prog: &Program, sym: &Symbol) -> String {
                 parts.push(citation(prog, t.module, c));
             }
         }
-        Symbol::Enum(e) => {
+        Symbol::Ref(SymbolRef::Enum(e)) => {
             let e = &prog.enums[e as usize];
             parts.push(code(&format!("enum {} {{ {} }}", e.name, e.variants.join(", "))));
         }
-        Symbol::Variant(e, v) => {
+        Symbol::Ref(SymbolRef::Variant(e, v)) => {
             let e = &prog.enums[e as usize];
             let name = &e.variants[v as usize];
             let ext = &e.external[v as usize];
@@ -167,12 +168,12 @@ pub fn describe(prog: &Program, sym: &Symbol) -> String {
             }
             parts.push(code(&s));
         }
-        Symbol::Record(r) => {
+        Symbol::Ref(SymbolRef::Record(r)) => {
             let r = &prog.records[r as usize];
             let fields: Vec<String> = r.fields.iter().map(|(n, t, _)| format!("  {n}: {}", ty(t))).collect();
             parts.push(code(&format!("record {} {{\n{}\n}}", r.name, fields.join("\n"))));
         }
-        Symbol::Fact(f) => {
+        Symbol::Ref(SymbolRef::Fact(f)) => {
             let f = &prog.facts[f as usize];
             let default = match &f.default {
                 crate::ir::Default::None => String::new(),
@@ -191,7 +192,7 @@ pub fn describe(prog: &Program, sym: &Symbol) -> String {
             parts.push(code(&format!("facts {g}")));
             parts.push(format!("{n} facts"));
         }
-        Symbol::Module(m) => {
+        Symbol::Ref(SymbolRef::Module(m)) => {
             let m = &prog.modules[m as usize];
             let mut head = format!("module {}", m.name);
             if let Some(a) = m.article {
@@ -202,6 +203,16 @@ pub fn describe(prog: &Program, sym: &Symbol) -> String {
             }
             parts.push(code(&head));
             parts.extend(m.doc.clone());
+        }
+        Symbol::Ref(SymbolRef::Field(r, i)) => {
+            let r = &prog.records[r as usize];
+            let (name, t, default) = &r.fields[i as usize];
+            let default = match default {
+                crate::ir::Default::None => String::new(),
+                crate::ir::Default::Today => " = today()".into(),
+                crate::ir::Default::Value(v) => format!(" = {}", crate::eval::format::text(prog, v, t)),
+            };
+            parts.push(code(&format!("{}.{name}: {}{default}", r.name, ty(t))));
         }
         Symbol::Builtin(b) => {
             parts.push(code(b.signature));
@@ -329,17 +340,8 @@ pub fn hover(ws: &mut Workspace, p: &TextDocumentPositionParams) -> Option<Hover
             Some(ix.range(s, e)),
         ));
     }
-    let (prog, a) = ws.program(uri)?;
-    let file = a.file_of(uri)?;
-    // Spans of a program that checked earlier may be out of date: find the name
-    // in the document as it is now, and resolve it in that program.
-    let (start, end) = super::nav::name_at(&text, offset)?;
-    let module = module_of(&prog, file);
-    let sym = super::nav::resolve(&prog, module, &text[start..end]).or_else(|| {
-        let fresh = a.program.as_ref()?;
-        symbol_at(fresh, file, offset).map(|x| x.0)
-    })?;
-    Some(markdown(describe(&prog, &sym), Some(ix.range(start, end))))
+    let (prog, _, sym, s, e) = super::nav::symbol_under(ws, p)?;
+    Some(markdown(describe(&prog, &sym), Some(ix.range(s, e))))
 }
 
 fn markdown(value: String, range: Option<lsp_types::Range>) -> Hover {

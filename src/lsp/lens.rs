@@ -88,7 +88,8 @@ pub fn code_lenses(ws: &mut Workspace, uri: &Uri) -> Vec<CodeLens> {
 /// snapshot as it is now.
 pub fn run_tests(ws: &mut Workspace, uri: &Uri, only: Option<&str>) -> TestReport {
     let a = ws.analysis(uri);
-    let Some(prog) = a.program.clone() else {
+    let prog = a.program.clone();
+    if !a.checks {
         let n = a.diags.iter().filter(|d| d.is_error()).count();
         return TestReport {
             error: Some(format!(
@@ -97,7 +98,7 @@ pub fn run_tests(ws: &mut Workspace, uri: &Uri, only: Option<&str>) -> TestRepor
             )),
             ..TestReport::default()
         };
-    };
+    }
     let Some(module) = a.file_of(uri).and_then(|f| module_of(&prog, f)) else {
         return TestReport {
             error: Some("this document is not a module of the workspace".into()),

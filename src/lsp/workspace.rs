@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use lsp_types::Uri;
 
-use crate::check::{Input, check_parsed};
+use crate::check::{Input, analyze_parsed};
 use crate::diag::Diagnostic;
 use crate::ir::Program;
 use crate::lint::outline::Outline;
@@ -55,8 +55,11 @@ pub struct Analysis {
     /// Errors of the checker and, when it checks, warnings of the lints: what
     /// `cba check` reports.
     pub diags: Vec<Diagnostic>,
-    /// The program, when the snapshot checks.
-    pub program: Option<Arc<Program>>,
+    /// The program as far as it checked: every declaration that checked, the
+    /// symbol tables and the use-site index, also when there are errors.
+    pub program: Arc<Program>,
+    /// No errors: the program can be evaluated (tests run).
+    pub checks: bool,
     /// The document (or file on disk) of each source file; `None` for the
     /// standard library and the built-in Agreement.
     pub uris: Vec<Option<Uri>>,
@@ -295,24 +298,27 @@ impl Workspace {
             return a.clone();
         }
         let a = Arc::new(self.analyse(&group));
-        if let Some(p) = &a.program {
-            self.last_good.insert(group.clone(), p.clone());
+        // Every file parsed: the program has all the declarations.
+        if a.program.modules.len() == a.uris.len() {
+            self.last_good.insert(group.clone(), a.program.clone());
         }
         self.cache.insert(group, (self.generation, a.clone()));
         a
     }
 
-    /// The program of a document's group: the current one when it checks, else the
-    /// last one that did (its spans may be out of date for the edited document).
-    pub fn program(&mut self, uri: &Uri) -> Option<(Arc<Program>, Arc<Analysis>)> {
-        self.program_of(&self.group_of(uri))
-    }
-
-    /// The program of a group (see [`Workspace::program`]).
-    pub fn program_of(&mut self, group: &Group) -> Option<(Arc<Program>, Arc<Analysis>)> {
+    /// The program for a document's names: the current one, else — while the
+    /// document does not parse — the last one in which it did (its spans are
+    /// out of date for the document; look names up, not offsets).
+    pub fn program(&mut self, uri: &Uri) -> (Arc<Program>, Arc<Analysis>) {
+        let group = self.group_of(uri);
         let a = self.analysis_of(group.clone());
-        let p = a.program.clone().or_else(|| self.last_good.get(group).cloned())?;
-        Some((p, a))
+        let parsed = a
+            .file_of(uri)
+            .is_none_or(|f| a.program.modules.iter().any(|m| m.file == f));
+        match self.last_good.get(&group) {
+            Some(p) if !parsed => (p.clone(), a),
+            _ => (a.program.clone(), a),
+        }
     }
 
     /// Checks one group: the standard library, the contracts with the open
@@ -345,29 +351,25 @@ impl Workspace {
                 parsed.push((file, m.clone(), input.is_stdlib));
             }
         }
-        let (program, mut diags) = check_parsed(sources, &parsed, diags);
-        match program {
-            Ok(p) => {
-                let trees = &self.trees;
-                diags.extend(crate::lint::lint_parsed(&p, self.outline.as_ref(), |f| {
-                    trees
-                        .get(&f)
-                        .and_then(|t| t.module.as_ref())
-                        .map(std::borrow::Cow::Borrowed)
-                }));
-                Analysis {
-                    sources: p.sources.clone(),
-                    diags,
-                    program: Some(Arc::new(p)),
-                    uris,
-                }
-            }
-            Err(sources) => Analysis {
-                sources,
-                diags,
-                program: None,
-                uris,
-            },
+        let analysis = analyze_parsed(sources, &parsed, diags);
+        let checks = !analysis.has_errors();
+        let program = analysis.checked;
+        let mut diags = analysis.diags;
+        if checks {
+            let trees = &self.trees;
+            diags.extend(crate::lint::lint_parsed(&program, self.outline.as_ref(), |f| {
+                trees
+                    .get(&f)
+                    .and_then(|t| t.module.as_ref())
+                    .map(std::borrow::Cow::Borrowed)
+            }));
+        }
+        Analysis {
+            sources: program.sources.clone(),
+            diags,
+            program: Arc::new(program),
+            checks,
+            uris,
         }
     }
 
