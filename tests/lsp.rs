@@ -291,26 +291,45 @@ fn a_session_in_the_repository() {
     assert!(h.contains("fact grievance.subject: string?"), "{h}");
     assert!(h.contains("What the grievance concerns"), "{h}");
 
-    let h = s.request("textDocument/hover", at(&doc, &text, "required(grievance.step1.received_on)", 2));
+    let h = s.request(
+        "textDocument/hover",
+        at(&doc, &text, "required(grievance.step1.received_on)", 2),
+    );
     let h = h["contents"]["value"].as_str().unwrap_or("").to_string();
     assert!(h.contains("required(fact: T?): T"), "{h}");
     assert!(h.contains("missing-fact error"), "{h}");
 
     // A type error elsewhere in the file: names still resolve (the checker keeps
     // what checked), and the error is reported.
-    let typed = text.replacen("  = required(grievance.step1.received_on)", "  = required(grievance.step1.received_on) + true", 1);
+    let typed = text.replacen(
+        "  = required(grievance.step1.received_on)",
+        "  = required(grievance.step1.received_on) + true",
+        1,
+    );
     s.change(&doc, 30, &typed);
     let diags = s.diagnostics(&doc, Some(30));
     assert!(diags.iter().any(|d| d["severity"] == 1), "{diags:?}");
     let h = s.request("textDocument/hover", at(&doc, &typed, "rule grievable", 5));
-    assert!(h["contents"]["value"].as_str().unwrap_or("").contains("rule grievance.grievable: bool"), "{h}");
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .contains("rule grievance.grievable: bool"),
+        "{h}"
+    );
     // A file that does not parse: names are looked up in the last program where it did.
     let cut = format!("{}\nrule (", text);
     s.change(&doc, 31, &cut);
     let diags = s.diagnostics(&doc, Some(31));
     assert!(diags.iter().any(|d| d["severity"] == 1), "{diags:?}");
     let h = s.request("textDocument/hover", at(&doc, &cut, "in excluded_subjects", 5));
-    assert!(h["contents"]["value"].as_str().unwrap_or("").contains("rule grievance.excluded_subjects: list of string"), "{h}");
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .contains("rule grievance.excluded_subjects: list of string"),
+        "{h}"
+    );
     // Completion after `§`: the article's sections, with their words.
     let items = s.request("textDocument/completion", at(&doc, &cut, "§4.B.5", 2));
     let six = items

@@ -111,8 +111,8 @@ pub fn run_tests(ws: &mut Workspace, uri: &Uri, only: Option<&str>) -> TestRepor
         .iter()
         .filter(|t| t.module == module && only.is_none_or(|o| o == t.name))
     {
-        let outcome = crate::cli::test::run_test(&prog, t);
-        if outcome.failures.is_empty() {
+        let outcome = crate::api::run_test(&prog, t);
+        if outcome.status == crate::api::TestStatus::Passed {
             report.passed += 1;
         } else {
             report.failed += 1;
