@@ -340,8 +340,8 @@ pub fn hover(ws: &mut Workspace, p: &TextDocumentPositionParams) -> Option<Hover
             Some(ix.range(s, e)),
         ));
     }
-    let (prog, _, sym, s, e) = super::nav::symbol_under(ws, p)?;
-    Some(markdown(describe(&prog, &sym), Some(ix.range(s, e))))
+    let u = super::nav::symbol_under(ws, p)?;
+    Some(markdown(describe(&u.prog, &u.symbol), Some(ix.range(u.start, u.end))))
 }
 
 fn markdown(value: String, range: Option<lsp_types::Range>) -> Hover {

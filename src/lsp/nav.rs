@@ -114,30 +114,42 @@ fn location(a: &Analysis, prog: &Program, span: Span) -> Option<Location> {
 }
 
 /// The symbol under the cursor, with the program it belongs to, the snapshot
-/// and the byte range of its name in the document. The use-site index answers
-/// while the document parses; while it does not, the name is looked up in the
-/// last program where it did.
-pub fn symbol_under(
-    ws: &mut Workspace,
-    p: &TextDocumentPositionParams,
-) -> Option<(Arc<Program>, Arc<Analysis>, Symbol, usize, usize)> {
+/// and the byte range of its name in the document.
+pub struct Under {
+    pub prog: Arc<Program>,
+    pub analysis: Arc<Analysis>,
+    pub symbol: Symbol,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The symbol under the cursor. The use-site index answers while the document
+/// parses; while it does not, the name is looked up in the last program where
+/// it did.
+pub fn symbol_under(ws: &mut Workspace, p: &TextDocumentPositionParams) -> Option<Under> {
     let uri = &p.text_document.uri;
     let text = ws.doc(uri)?.text.clone();
     let offset = LineIndex::new(&text).offset(p.position);
-    let (prog, a) = ws.program(uri);
-    let file = a.file_of(uri)?;
-    if Arc::ptr_eq(&prog, &a.program) {
-        let (sym, s, e) = symbol_at(&prog, file, offset)?;
-        return Some((prog, a, sym, s, e));
-    }
-    let (s, e) = name_at(&text, offset)?;
-    let sym = lookup(&prog, module_of(&prog, file), &text[s..e])?;
-    Some((prog, a, sym, s, e))
+    let (prog, analysis) = ws.program(uri);
+    let file = analysis.file_of(uri)?;
+    let (symbol, start, end) = if Arc::ptr_eq(&prog, &analysis.program) {
+        symbol_at(&prog, file, offset)?
+    } else {
+        let (s, e) = name_at(&text, offset)?;
+        (lookup(&prog, module_of(&prog, file), &text[s..e])?, s, e)
+    };
+    Some(Under {
+        prog,
+        analysis,
+        symbol,
+        start,
+        end,
+    })
 }
 
 pub fn definition(ws: &mut Workspace, p: &TextDocumentPositionParams) -> Option<Location> {
-    let (prog, a, sym, _, _) = symbol_under(ws, p)?;
-    location(&a, &prog, declaration(&prog, &sym)?)
+    let u = symbol_under(ws, p)?;
+    location(&u.analysis, &u.prog, declaration(&u.prog, &u.symbol)?)
 }
 
 pub fn references(
@@ -145,8 +157,13 @@ pub fn references(
     p: &TextDocumentPositionParams,
     include_declaration: bool,
 ) -> Option<Vec<Location>> {
-    let (prog, a, sym, _, _) = symbol_under(ws, p)?;
-    let Symbol::Ref(r) = sym else {
+    let Under {
+        prog,
+        analysis: a,
+        symbol,
+        ..
+    } = symbol_under(ws, p)?;
+    let Symbol::Ref(r) = symbol else {
         return Some(Vec::new());
     };
     let mut spans = prog.uses.references(r);
