@@ -37,28 +37,31 @@ pub fn internal_error() -> lsp_types::Diagnostic {
 }
 
 /// The diagnostics of every file of the analysis that is a document or a file
-/// on disk, by URI; `uri` is always among them (with none when it has none).
-pub fn by_uri(a: &Analysis, uri: &Uri) -> Vec<(Uri, Vec<lsp_types::Diagnostic>)> {
+/// on disk, by URI; each of `open` is among them (with none when it has none).
+pub fn by_uri(a: &Analysis, open: &[Uri]) -> Vec<(Uri, Vec<lsp_types::Diagnostic>)> {
     let mut per_file: HashMap<FileId, Vec<&Diagnostic>> = HashMap::new();
     for d in &a.diags {
         per_file.entry(d.primary.span.file).or_default().push(d);
     }
     let mut out = Vec::new();
-    let mut seen = false;
+    let mut seen = Vec::new();
     for (i, u) in a.uris.iter().enumerate() {
         let Some(u) = u else { continue };
         let file = FileId(i as u32);
         let ds = per_file.remove(&file).unwrap_or_default();
-        seen |= u == uri;
-        if ds.is_empty() && u != uri {
+        let wanted = open.contains(u);
+        if wanted {
+            seen.push(u.clone());
+        }
+        if ds.is_empty() && !wanted {
             continue;
         }
         let ix = LineIndex::new(&a.sources.get(file).text);
         let converted = ds.into_iter().map(|d| convert(a, &ix, d)).collect();
         out.push((u.clone(), converted));
     }
-    if !seen {
-        out.push((uri.clone(), Vec::new()));
+    for u in open.iter().filter(|u| !seen.contains(u)) {
+        out.push((u.clone(), Vec::new()));
     }
     out
 }

@@ -198,10 +198,13 @@ impl Server {
             if !done.insert(group.clone()) {
                 continue;
             }
+            // Every open document of the group gets its diagnostics: several
+            // may have changed before this check.
+            let members = self.ws.members(&group);
             let ws = &mut self.ws;
             let result = catch_unwind(AssertUnwindSafe(|| {
                 let a = ws.analysis(uri);
-                diagnostics::by_uri(&a, uri)
+                diagnostics::by_uri(&a, &members)
             }));
             let per_file = match result {
                 Ok(x) => x,
