@@ -18,6 +18,7 @@ pub mod fmt;
 pub mod ir;
 pub mod lint;
 pub mod load;
+pub mod lsp;
 pub mod repl;
 pub mod report;
 pub mod source;

@@ -8,51 +8,233 @@ use crate::ir::{Builtin, Expr, ExprKind};
 use crate::syntax::span::Span;
 use crate::types::Type;
 
-/// Every built-in function name, for "did you mean".
-pub(super) const BUILTINS: &[&str] = &[
-    "min",
-    "max",
-    "abs",
-    "floor",
-    "ceil",
-    "round",
-    "round_up",
-    "round_down",
-    "number",
-    "count",
-    "sum",
-    "any",
-    "all",
-    "first",
-    "last",
-    "reverse",
-    "distinct",
-    "range",
-    "len",
-    "contains",
-    "concat",
-    "date",
-    "year",
-    "month",
-    "day",
-    "weekday",
-    "days_between",
-    "last_day_of_month",
-    "year_month",
-    "first_day",
-    "last_day",
-    "date_of",
-    "time_of",
-    "datetime",
-    "today",
-    "workdays_between",
-    "required",
-    "text",
-    "starts_with",
-    "lower",
-    "upper",
-    "error",
+/// A built-in function's signature and doc, for hover and completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuiltinDoc {
+    pub name: &'static str,
+    pub signature: &'static str,
+    pub doc: &'static str,
+}
+
+/// Every built-in function with its signature and doc (the names checked by
+/// `builtin_call` below; a test keeps the two in step).
+pub const BUILTINS: &[BuiltinDoc] = &[
+    BuiltinDoc {
+        name: "min",
+        signature: "min(a, b, …) / min(list)",
+        doc: "The smallest of two or more values of one ordered type (and one unit), or of a list (none when the list is empty).",
+    },
+    BuiltinDoc {
+        name: "max",
+        signature: "max(a, b, …) / max(list)",
+        doc: "The largest of two or more values of one ordered type (and one unit), or of a list (none when the list is empty).",
+    },
+    BuiltinDoc {
+        name: "abs",
+        signature: "abs(x)",
+        doc: "The absolute value of a number, quantity or percentage.",
+    },
+    BuiltinDoc {
+        name: "floor",
+        signature: "floor(x: number): int",
+        doc: "The largest whole number not above `x`.",
+    },
+    BuiltinDoc {
+        name: "ceil",
+        signature: "ceil(x: number): int",
+        doc: "The smallest whole number not below `x`.",
+    },
+    BuiltinDoc {
+        name: "round",
+        signature: "round(x: number): int / round(x, step)",
+        doc: "Rounds half up: to a whole number, or to a multiple of `step` in the same unit (`round(m, $0.01)`, `round(h, 15 minutes)`).",
+    },
+    BuiltinDoc {
+        name: "round_up",
+        signature: "round_up(x, step)",
+        doc: "Rounds `x` up to a multiple of `step`, which has the same unit.",
+    },
+    BuiltinDoc {
+        name: "round_down",
+        signature: "round_down(x, step)",
+        doc: "Rounds `x` down to a multiple of `step`, which has the same unit.",
+    },
+    BuiltinDoc {
+        name: "number",
+        signature: "number(x): int | decimal",
+        doc: "The bare number of a quantity, money or percentage (its unit dropped).",
+    },
+    BuiltinDoc {
+        name: "count",
+        signature: "count(list): int",
+        doc: "How many elements a list has; for a list of true/false values, how many are true.",
+    },
+    BuiltinDoc {
+        name: "sum",
+        signature: "sum(list): T",
+        doc: "The sum of a list of numbers or quantities (0 when empty).",
+    },
+    BuiltinDoc {
+        name: "any",
+        signature: "any(list of bool): bool",
+        doc: "True when some element is true: `any(x > 3 for x in xs)`.",
+    },
+    BuiltinDoc {
+        name: "all",
+        signature: "all(list of bool): bool",
+        doc: "True when every element is true (true for an empty list).",
+    },
+    BuiltinDoc {
+        name: "first",
+        signature: "first(list of T): T?",
+        doc: "The first element, or none when the list is empty.",
+    },
+    BuiltinDoc {
+        name: "last",
+        signature: "last(list of T): T?",
+        doc: "The last element, or none when the list is empty.",
+    },
+    BuiltinDoc {
+        name: "reverse",
+        signature: "reverse(list of T): list of T",
+        doc: "The list in reverse order.",
+    },
+    BuiltinDoc {
+        name: "distinct",
+        signature: "distinct(list of T): list of T",
+        doc: "The list without repeated elements, first occurrences kept.",
+    },
+    BuiltinDoc {
+        name: "range",
+        signature: "range(from: int, to: int): list of int",
+        doc: "The whole numbers from `from` up to but not including `to`.",
+    },
+    BuiltinDoc {
+        name: "len",
+        signature: "len(list | string): int",
+        doc: "The number of elements of a list or characters of a string.",
+    },
+    BuiltinDoc {
+        name: "contains",
+        signature: "contains(list, value) / contains(text, part): bool",
+        doc: "Whether a list holds a value, or a string contains another.",
+    },
+    BuiltinDoc {
+        name: "concat",
+        signature: "concat(list of T, list of T): list of T",
+        doc: "The elements of the first list followed by those of the second.",
+    },
+    BuiltinDoc {
+        name: "date",
+        signature: "date(year: int, month: int, day: int): date",
+        doc: "The date of a year, month and day; an error when there is no such day.",
+    },
+    BuiltinDoc {
+        name: "year",
+        signature: "year(date | year_month): int",
+        doc: "The year of a date or month.",
+    },
+    BuiltinDoc {
+        name: "month",
+        signature: "month(date | year_month): int",
+        doc: "The month (1–12) of a date or month.",
+    },
+    BuiltinDoc {
+        name: "day",
+        signature: "day(date): int",
+        doc: "The day of the month of a date.",
+    },
+    BuiltinDoc {
+        name: "weekday",
+        signature: "weekday(date): Weekday",
+        doc: "The day of the week of a date (`monday` … `sunday`).",
+    },
+    BuiltinDoc {
+        name: "days_between",
+        signature: "days_between(from: date, to: date): int",
+        doc: "Calendar days from `from` to `to` (negative when `to` is earlier).",
+    },
+    BuiltinDoc {
+        name: "last_day_of_month",
+        signature: "last_day_of_month(date): date",
+        doc: "The last day of the date's month.",
+    },
+    BuiltinDoc {
+        name: "year_month",
+        signature: "year_month(date): year_month",
+        doc: "The month a date falls in.",
+    },
+    BuiltinDoc {
+        name: "first_day",
+        signature: "first_day(year_month): date",
+        doc: "The first day of a month.",
+    },
+    BuiltinDoc {
+        name: "last_day",
+        signature: "last_day(year_month): date",
+        doc: "The last day of a month.",
+    },
+    BuiltinDoc {
+        name: "date_of",
+        signature: "date_of(datetime): date",
+        doc: "The date of a date and time.",
+    },
+    BuiltinDoc {
+        name: "time_of",
+        signature: "time_of(datetime): time",
+        doc: "The time of day of a date and time.",
+    },
+    BuiltinDoc {
+        name: "datetime",
+        signature: "datetime(date, time): datetime",
+        doc: "A date and a time of day together.",
+    },
+    BuiltinDoc {
+        name: "today",
+        signature: "today(): date",
+        doc: "The `as_of` date of the case: the day the question is asked.",
+    },
+    BuiltinDoc {
+        name: "workdays_between",
+        signature: "workdays_between(from: date, to: date): int",
+        doc: "Workdays after `from` up to and including `to`, by the calendar's weekend, holidays and closures.",
+    },
+    BuiltinDoc {
+        name: "required",
+        signature: "required(fact: T?): T",
+        doc: "The value of an optional fact, or a missing-fact error when the case lacks it.",
+    },
+    BuiltinDoc {
+        name: "text",
+        signature: "text(x): string",
+        doc: "The text of a value; for an enum value, its external spelling.",
+    },
+    BuiltinDoc {
+        name: "starts_with",
+        signature: "starts_with(text: string, prefix: string): bool",
+        doc: "Whether a string starts with another.",
+    },
+    BuiltinDoc {
+        name: "lower",
+        signature: "lower(string): string",
+        doc: "The string in lower case.",
+    },
+    BuiltinDoc {
+        name: "upper",
+        signature: "upper(string): string",
+        doc: "The string in upper case.",
+    },
+    BuiltinDoc {
+        name: "error",
+        signature: "error(message: string)",
+        doc: "Fails the query with the message (an error, never a value).",
+    },
 ];
+
+/// Whether `name` is a built-in function.
+pub fn is_builtin(name: &str) -> bool {
+    BUILTINS.iter().any(|b| b.name == name)
+}
 
 fn is_summable(t: &Type) -> bool {
     t.is_numeric() || matches!(t, Type::Qty(_) | Type::Percent | Type::Never | Type::Error)
@@ -221,7 +403,7 @@ impl Checker<'_> {
             "lower" | "upper" if tys == [Type::String] => {
                 Ok((if name == "lower" { B::Lower } else { B::Upper }, Type::String))
             }
-            _ if BUILTINS.contains(&name) => {
+            _ if is_builtin(name) => {
                 let shown: Vec<String> = tys.iter().map(|t| format!("`{}`", self.ty(t))).collect();
                 Err(format!("`{name}` cannot take ({})", shown.join(", ")))
             }
@@ -232,7 +414,7 @@ impl Checker<'_> {
                     name_span,
                     "not a function",
                 );
-                let mut names: Vec<&str> = BUILTINS.to_vec();
+                let mut names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
                 let rule_names: Vec<String> = self
                     .rules
                     .iter()
@@ -263,6 +445,28 @@ impl Checker<'_> {
                 );
                 poison(span)
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every documented built-in is one the checker knows: called with no
+    /// arguments it is reported as a wrong call (E0316) or accepted, never as an
+    /// unknown function (E0209).
+    #[test]
+    fn every_documented_builtin_is_checked() {
+        for b in BUILTINS {
+            let text = format!("module m\nrule r: bool = {}() == {}()\n", b.name, b.name);
+            let (_, diags) = crate::check::check_files(vec![crate::check::Input {
+                name: "m.cba".into(),
+                text,
+                is_stdlib: false,
+            }]);
+            assert!(diags.iter().all(|d| d.code != "E0209"), "{}: {diags:?}", b.name);
+            assert!(b.signature.starts_with(b.name), "{}", b.name);
         }
     }
 }

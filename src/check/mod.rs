@@ -11,6 +11,8 @@ mod ops;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+pub use builtins::{BUILTINS, BuiltinDoc};
+
 use crate::diag::Diagnostic;
 use crate::ir::*;
 use crate::source::SourceMap;
@@ -73,9 +75,16 @@ pub fn analyze(inputs: Vec<Input>) -> Analysis {
             parsed.push((file, m, input.is_stdlib));
         }
     }
+    analyze_parsed(sources, &parsed, diags)
+}
+
+/// Checks modules parsed already (`(file, module, is_stdlib)`, with the parser's
+/// diagnostics), as [`analyze`] does after parsing: the language server keeps
+/// each file's tree until its text changes.
+pub fn analyze_parsed(sources: SourceMap, parsed: &[(FileId, ast::Module, bool)], diags: Vec<Diagnostic>) -> Analysis {
     let mut checker = Checker::new(sources);
     checker.diags = diags;
-    checker.run(&parsed);
+    checker.run(parsed);
     let diags = std::mem::take(&mut checker.diags);
     Analysis {
         checked: checker.finish(),

@@ -8,6 +8,7 @@ pub mod doc;
 pub mod eval;
 pub mod fmt;
 pub mod generate;
+pub mod lsp;
 pub mod outline;
 pub mod repl;
 pub mod test;
@@ -52,6 +53,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Ask questions and what-ifs interactively (or from a script on standard input)
     Repl(repl::Args),
+    /// Serve editors over the Language Server Protocol on standard input and output
+    Lsp(lsp::Args),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -134,5 +137,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Doc(a) => doc::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Repl(a) => repl::run(&a),
+        Command::Lsp(a) => lsp::run(&a),
     }
 }

@@ -29,6 +29,20 @@ use outline::{ArticleOutline, Outline, cited_paths};
 /// Runs every lint over the contracts of a checked program. `outline` is the
 /// Agreement's outline for citations (no citation lint without one).
 pub fn lint(prog: &Program, outline: Option<&Outline>) -> Vec<Diagnostic> {
+    lint_parsed(prog, outline, |file| {
+        crate::syntax::parse_module(&prog.sources.get(file).text, file)
+            .0
+            .map(std::borrow::Cow::Owned)
+    })
+}
+
+/// [`lint`] with the syntax tree of each contract file from `tree` (the language
+/// server keeps them; `lint` parses them again).
+pub fn lint_parsed<'a>(
+    prog: &Program,
+    outline: Option<&Outline>,
+    tree: impl Fn(FileId) -> Option<std::borrow::Cow<'a, ast::Module>>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let contract = |m: ModuleId| !prog.modules[m as usize].is_stdlib;
     for (id, r) in prog.rules.iter().enumerate() {
@@ -55,9 +69,10 @@ pub fn lint(prog: &Program, outline: Option<&Outline>) -> Vec<Diagnostic> {
         if m.is_stdlib {
             continue;
         }
-        let (module, _) = crate::syntax::parse_module(&prog.sources.get(m.file).text, m.file);
-        let Some(mut module) = module else { continue };
-        crate::syntax::apply_module_source(&mut module);
+        let Some(mut module) = tree(m.file) else { continue };
+        if module.source.is_some() {
+            crate::syntax::apply_module_source(module.to_mut());
+        }
         table_dates(&module, &mut out);
         if let Some(o) = outline {
             citations(prog, mid as ModuleId, &module, o, &mut out);

@@ -203,10 +203,49 @@ pub fn generate(text: &str) -> Outline {
             titles.entry(n).or_insert_with(|| title.to_string());
         }
     }
+    for line in walk(text) {
+        let a = out.articles.entry(line.article).or_default();
+        match line.opens {
+            Opens::Article => a.title = titles.get(&line.article).cloned().unwrap_or_default(),
+            Opens::Sidebar => a.sidebar = true,
+            Opens::Part => {
+                a.parts.insert(line.part.clone());
+            }
+            Opens::Nothing => {}
+        }
+    }
+    out
+}
+
+/// What a line of the Agreement's text opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opens {
+    Nothing,
+    Article,
+    Sidebar,
+    /// A section, subsection or paragraph: the line's `part`.
+    Part,
+}
+
+/// One line of the Agreement's text with the part it belongs to.
+struct Line<'a> {
+    article: u32,
+    /// Citation path of the innermost part (`6.A.1`, `3 sub 5`, `sidebar`); empty
+    /// before the first section.
+    part: String,
+    text: &'a str,
+    opens: Opens,
+}
+
+/// Walks the Agreement's text, telling for each line (after the first
+/// `ARTICLE N` heading; page headers left out) which part it belongs to.
+fn walk(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
     let mut article: Option<u32> = None;
     let mut section: Option<String> = None;
     let mut letter: Option<String> = None;
     let mut number: Option<String> = None;
+    let mut sidebar = false;
     for raw in text.lines() {
         let line = raw.trim_end();
         if let Some(n) = line.strip_prefix("ARTICLE ").and_then(|n| n.trim().parse::<u32>().ok()) {
@@ -216,39 +255,61 @@ pub fn generate(text: &str) -> Outline {
                 section = None;
                 letter = None;
                 number = None;
-                let a = out.articles.entry(n).or_default();
-                a.title = titles.get(&n).cloned().unwrap_or_default();
+                sidebar = false;
+                out.push(Line {
+                    article: n,
+                    part: String::new(),
+                    text: line,
+                    opens: Opens::Article,
+                });
             }
             continue;
         }
         let Some(art) = article else { continue };
-        let a = out.articles.entry(art).or_default();
         let t = line.trim_start();
+        let mut push = |part: String, opens: Opens| {
+            out.push(Line {
+                article: art,
+                part,
+                text: line,
+                opens,
+            })
+        };
         if t == "Sidebar" {
-            a.sidebar = true;
+            sidebar = true;
+            push("sidebar".into(), Opens::Sidebar);
             continue;
         }
         if let Some(n) = heading_number(t, "Section") {
             let sec = n.to_string();
-            a.parts.insert(sec.clone());
-            section = Some(sec);
+            section = Some(sec.clone());
             letter = None;
             number = None;
+            sidebar = false;
+            push(sec, Opens::Part);
             continue;
         }
         if let Some(n) = heading_number(t, "Subsection").or_else(|| heading_number(t, "Sub§")) {
             if let Some(s) = &section {
                 let s = s.split(" sub ").next().unwrap_or(s).to_string();
                 let sub = format!("{s} sub {n}");
-                a.parts.insert(sub.clone());
-                section = Some(sub);
+                section = Some(sub.clone());
                 letter = None;
                 number = None;
+                push(sub, Opens::Part);
             }
             continue;
         }
+        let current = |section: &Option<String>, letter: &Option<String>, number: &Option<String>, sidebar: bool| {
+            if sidebar {
+                return "sidebar".to_string();
+            }
+            let xs: Vec<&str> = [section, letter, number].iter().filter_map(|p| p.as_deref()).collect();
+            xs.join(".")
+        };
         let marker = t.strip_prefix("- ").unwrap_or(t);
         let Some((m, _)) = marker.split_once(". ") else {
+            push(current(&section, &letter, &number, sidebar), Opens::Nothing);
             continue;
         };
         let prefix = |parts: &[&Option<String>], last: &str| -> String {
@@ -256,18 +317,55 @@ pub fn generate(text: &str) -> Outline {
             xs.push(last);
             xs.join(".")
         };
+        let was_sidebar = std::mem::replace(&mut sidebar, false);
         if m.len() == 1 && m.chars().all(|c| c.is_ascii_uppercase()) {
-            a.parts.insert(prefix(&[&section], m));
+            push(prefix(&[&section], m), Opens::Part);
             letter = Some(m.to_string());
             number = None;
         } else if !m.is_empty() && m.len() <= 2 && m.chars().all(|c| c.is_ascii_digit()) {
-            a.parts.insert(prefix(&[&section, &letter], m));
+            push(prefix(&[&section, &letter], m), Opens::Part);
             number = Some(m.to_string());
         } else if m.len() == 1 && m.chars().all(|c| c.is_ascii_lowercase()) {
-            a.parts.insert(prefix(&[&section, &letter, &number], m));
+            push(prefix(&[&section, &letter, &number], m), Opens::Part);
+        } else {
+            sidebar = was_sidebar;
+            push(current(&section, &letter, &number, sidebar), Opens::Nothing);
         }
     }
     out
+}
+
+/// The text of one part of an article (`6.A` takes in `6.A.1`…; `6` takes in its
+/// paragraphs and subsections; an empty path is the whole article; `sidebar` its
+/// sidebar), blank runs squeezed; `None` when the text has no such part.
+pub fn section_text(text: &str, article: u32, path: &str) -> Option<String> {
+    let within = |part: &str| {
+        path.is_empty()
+            || part == path
+            || part
+                .strip_prefix(path)
+                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with(" sub "))
+    };
+    let mut out = String::new();
+    let mut found = false;
+    let mut blank = false;
+    for line in walk(text) {
+        if line.article != article || !within(&line.part) {
+            continue;
+        }
+        found = true;
+        if line.text.trim().is_empty() {
+            blank = !out.is_empty();
+            continue;
+        }
+        if blank {
+            out.push('\n');
+            blank = false;
+        }
+        out.push_str(line.text.trim_start_matches(' '));
+        out.push('\n');
+    }
+    found.then_some(out)
 }
 
 /// `Section 6`, `Section 6 - Title`, `Section 6. Title` → 6.
@@ -330,6 +428,22 @@ mod tests {
         ] {
             assert!(a.parts.contains(p), "{p} in {:?}", a.parts);
         }
+    }
+
+    #[test]
+    fn section_text_takes_in_its_paragraphs() {
+        let text = "ARTICLE 10\n\nSection 6\n\nIntro.\n\n- A. Step One.\n - 1. one\n- B. Two\nARTICLE 10\nmore of B\nSection 7\nSeven.\nARTICLE 11\nSidebar\nAside.\n";
+        assert_eq!(
+            section_text(text, 10, "6").as_deref(),
+            Some("Section 6\n\nIntro.\n\n- A. Step One.\n- 1. one\n- B. Two\nmore of B\n")
+        );
+        assert_eq!(
+            section_text(text, 10, "6.A").as_deref(),
+            Some("- A. Step One.\n- 1. one\n")
+        );
+        assert_eq!(section_text(text, 10, "6.B").as_deref(), Some("- B. Two\nmore of B\n"));
+        assert_eq!(section_text(text, 11, "sidebar").as_deref(), Some("Sidebar\nAside.\n"));
+        assert_eq!(section_text(text, 10, "9"), None);
     }
 
     #[test]
