@@ -101,7 +101,7 @@ pub fn convert(a: &Analysis, ix: &LineIndex, d: &Diagnostic) -> lsp_types::Diagn
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
         }),
-        code: Some(NumberOrString::String(d.code.into())),
+        code: Some(NumberOrString::String(d.code.as_str().to_string())),
         source: Some("cba".into()),
         message,
         related_information: (!related.is_empty()).then_some(related),
