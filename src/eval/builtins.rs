@@ -7,6 +7,9 @@ use super::{Case, EvalError, Result, calendar, dates, to_i64};
 use crate::ir::{Builtin, Expr};
 use crate::syntax::span::Span;
 
+/// The most numbers `range(a, b)` makes.
+const MAX_RANGE: i64 = 1_000_000;
+
 fn num(v: &Value, span: Span) -> Result<Decimal> {
     match v {
         Value::Num(n) => Ok(*n),
@@ -96,9 +99,8 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
         B::Sum => {
             let mut t = Decimal::ZERO;
             for x in list(&v[0])?.iter() {
-                t = t
-                    .checked_add(num(x, span)?)
-                    .ok_or_else(|| EvalError::runtime("number too large", span))?;
+                let x = num(x, span)?;
+                t = super::whole_checked(t, x, t.checked_add(x), span)?;
             }
             Value::Num(t)
         }
@@ -108,9 +110,16 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
         B::Last => list(&v[0])?.last().cloned().unwrap_or(Value::None),
         B::Reverse => Value::List(list(&v[0])?.iter().rev().cloned().collect()),
         B::Distinct => {
+            // First occurrences in order; a hash set keeps it linear (values of one
+            // list share a type, and equal values hash alike: `1.0` and `1.00` too).
+            let xs = list(&v[0])?;
+            let mut seen = std::collections::HashSet::with_capacity(xs.len());
             let mut out: Vec<Value> = Vec::new();
-            for x in list(&v[0])?.iter() {
-                if !out.contains(x) {
+            for (i, x) in xs.iter().enumerate() {
+                if i % 4096 == 0 {
+                    super::check_interrupt(span)?;
+                }
+                if seen.insert(x) {
                     out.push(x.clone());
                 }
             }
@@ -119,8 +128,11 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
         B::Range => {
             let a = to_i64(num(&v[0], span)?, "a range start", span)?;
             let z = to_i64(num(&v[1], span)?, "a range end", span)?;
-            if z - a > 1_000_000 {
-                return Err(EvalError::runtime("range too large", span));
+            if i128::from(z) - i128::from(a) > i128::from(MAX_RANGE) {
+                return Err(EvalError::runtime(
+                    format!("range too large: more than {MAX_RANGE} numbers"),
+                    span,
+                ));
             }
             Value::List((a..z).map(Value::int).collect())
         }
@@ -133,8 +145,15 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
             let day = i32::try_from(y)
                 .ok()
                 .zip(u32::try_from(m).ok().zip(u32::try_from(d).ok()))
-                .and_then(|(y, (m, d))| dates::from_ymd(y, m, d))
-                .ok_or_else(|| EvalError::runtime(format!("there is no date {y}-{m:02}-{d:02}"), span))?;
+                .and_then(|(y, (m, d))| dates::from_ymd_in_range(y, m, d))
+                .ok_or_else(|| {
+                    let why = if dates::YEARS.contains(&i32::try_from(y).unwrap_or(0)) {
+                        ""
+                    } else {
+                        " (years run from 1 to 9999)"
+                    };
+                    EvalError::runtime(format!("there is no date {y}-{m:02}-{d:02}{why}"), span)
+                })?;
             Value::Date(day)
         }
         B::Year | B::Month | B::Day => match &v[0] {

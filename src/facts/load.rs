@@ -88,9 +88,23 @@ fn walk(prog: &Program, tree: &FactTree, node: &FactNode, prefix: &str, origin: 
 fn mark_provided(tree: &FactTree, node: &FactNode, provided: &mut [bool]) {
     for (name, kind) in &tree.children {
         let Some(child) = node.get(name) else { continue };
+        match (kind, &child.value) {
+            (FactNodeKind::Leaf(id), value) => provided[*id as usize] = !matches!(value, FactValue::Null),
+            (FactNodeKind::Group(sub), FactValue::Object(_)) => mark_provided(sub, child, provided),
+            (FactNodeKind::Group(_), FactValue::Null) => {}
+            // A group given as something else (`"grievance": "oops"`, TOML's
+            // `[[grievance]]`): its facts are given, wrongly, so every query that
+            // reads them is asked and answers with the mistake, never dropped.
+            (FactNodeKind::Group(sub), _) => mark_all(sub, provided),
+        }
+    }
+}
+
+fn mark_all(tree: &FactTree, provided: &mut [bool]) {
+    for (_, kind) in &tree.children {
         match kind {
-            FactNodeKind::Leaf(id) => provided[*id as usize] = !matches!(child.value, FactValue::Null),
-            FactNodeKind::Group(sub) => mark_provided(sub, child, provided),
+            FactNodeKind::Leaf(id) => provided[*id as usize] = true,
+            FactNodeKind::Group(g) => mark_all(g, provided),
         }
     }
 }
