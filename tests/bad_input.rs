@@ -152,3 +152,23 @@ fn a_bom_is_accepted_in_json_facts_as_in_toml() {
         assert_eq!((code, out.trim()), (0, "duration.in_effect  true"), "{name}: {err}");
     }
 }
+
+/// Ctrl-C in the REPL sets the evaluator's interrupt flag: a long evaluation
+/// stops with "interrupted" (the REPL abandons the entry) and the session goes on.
+/// In-process, so the flag is this test binary's own (no other test here evaluates).
+#[test]
+fn an_interrupt_abandons_a_long_evaluation_and_the_session_goes_on() {
+    use std::sync::atomic::Ordering;
+    let loaded = cba::load::load(&cba::load::Contracts::Embedded).expect("loads");
+    let mut session = cba::repl::Session::new(loaded.program.expect("checks"));
+    let stopper = std::thread::spawn(|| {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        cba::eval::INTERRUPT.store(true, Ordering::Relaxed);
+    });
+    let reply = session.handle("sum(len(distinct(range(0, 1000000))) for i in range(0, 1000000))");
+    stopper.join().expect("the stopper ends");
+    assert!(reply.error.contains("interrupted"), "{reply:?}");
+    assert!(cba::eval::INTERRUPT.swap(false, Ordering::Relaxed));
+    let reply = session.handle("1 + 1");
+    assert_eq!(reply.answer.trim(), "2", "{reply:?}");
+}

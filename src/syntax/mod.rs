@@ -7,4 +7,4 @@ pub mod normalize;
 pub mod parser;
 pub mod span;
 
-pub use parser::{is_incomplete, parse_expr, parse_module};
+pub use parser::{is_incomplete, is_incomplete_value, parse_expr, parse_module};
