@@ -12,6 +12,7 @@ pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod facts;
+pub mod files;
 pub mod fmt;
 pub mod ir;
 pub mod lint;

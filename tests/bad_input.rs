@@ -172,3 +172,134 @@ fn an_interrupt_abandons_a_long_evaluation_and_the_session_goes_on() {
     let reply = session.handle("1 + 1");
     assert_eq!(reply.answer.trim(), "2", "{reply:?}");
 }
+
+fn batch(dir: &std::path::Path, input_name: &str, input: &str, extra: &[&str]) -> (i32, String, String) {
+    let path = dir.join(input_name);
+    std::fs::write(&path, input).expect("write input");
+    let mut args = vec!["batch", "--jobs", "1", "--input", path.to_str().unwrap_or_default()];
+    args.extend_from_slice(extra);
+    run(&args, "")
+}
+
+#[test]
+fn csv_with_crlf_reports_the_right_row_and_names_the_column() {
+    let dir = scratch("crlf");
+    let csv = "id,as_of,grievance.knew_on\r\na,2025-01-01,2025-01-02\r\nb,2025-01-01,2025-02-30\r\n";
+    let (code, out, err) = batch(&dir, "in.csv", csv, &["--query", "grievance.step1_deadline"]);
+    assert_eq!(code, 1, "{err}");
+    let bad = out.lines().nth(1).unwrap_or_default();
+    assert!(bad.contains("in.csv line 3, column 3 (`grievance.knew_on`)"), "{bad}");
+}
+
+#[test]
+fn an_unclosed_csv_quote_is_an_error_at_its_line_and_later_rows_are_read() {
+    let dir = scratch("quote");
+    let csv = "id,as_of\na,2025-01-01\n\"b,2025-01-01\nc,2025-01-01\nd,2025-01-01\n";
+    let (code, out, err) = batch(&dir, "in.csv", csv, &["--query", "duration.in_effect"]);
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(
+        lines[1].contains("in.csv:3: a quote opened in this row is never closed"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains("\"id\":\"c\"") && lines[3].contains("\"id\":\"d\""),
+        "{out}"
+    );
+    assert!(err.contains("4 records, 3 ok, 1 failed"), "{err}");
+}
+
+#[test]
+fn jsonl_output_is_compact_and_records_keep_their_line_numbers() {
+    let dir = scratch("jsonl");
+    let jsonl = "{\"id\":\"a\",\"as_of\":\"2020-01-01\"}\n\n{\"id\":\"b\",\"as_of\":\"2019-01-01\"}\n";
+    let (code, out, err) = batch(&dir, "in.jsonl", jsonl, &["--query", "duration.expiration_dates"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "{\"record\":1,\"id\":\"a\",\"duration.expiration_dates\":[\"2017-09-30\",\"2018-09-30\",\"2019-09-30\",\"2020-09-30\",\"2021-09-30\"]}\n\
+         {\"record\":3,\"id\":\"b\",\"duration.expiration_dates\":[\"2017-09-30\",\"2018-09-30\",\"2019-09-30\",\"2020-09-30\"]}\n"
+    );
+}
+
+#[test]
+fn an_id_that_is_not_text_or_a_number_is_reported() {
+    let dir = scratch("id");
+    let jsonl = "{\"id\":true,\"as_of\":\"2020-01-01\"}\n{\"id\":7,\"as_of\":\"2020-01-01\"}\n";
+    let (code, out, err) = batch(&dir, "in.jsonl", jsonl, &["--query", "duration.in_effect"]);
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].contains("in.jsonl:1: the record's `id` must be text or a number, but is a boolean"),
+        "{out}"
+    );
+    assert!(lines[1].starts_with("{\"record\":2,\"id\":\"7\""), "{out}");
+}
+
+#[test]
+fn an_output_that_is_the_input_is_refused_and_a_failed_run_keeps_the_old_output() {
+    let dir = scratch("same");
+    let input = dir.join("io.jsonl");
+    let records = "{\"id\":\"a\",\"as_of\":\"2020-01-01\"}\n";
+    std::fs::write(&input, records).expect("write");
+    let other_spelling = dir.join(".").join("io.jsonl");
+    let (code, _, err) = run(
+        &[
+            "batch",
+            "--input",
+            input.to_str().unwrap_or_default(),
+            "--output",
+            other_spelling.to_str().unwrap_or_default(),
+        ],
+        "",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is the input"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&input).expect("read"),
+        records,
+        "the input is intact"
+    );
+    // A run that cannot go on leaves an existing output as it was.
+    let output = dir.join("out.jsonl");
+    std::fs::write(&output, "precious\n").expect("write");
+    let (code, _, err) = run(
+        &[
+            "batch",
+            "--input",
+            input.to_str().unwrap_or_default(),
+            "--output",
+            output.to_str().unwrap_or_default(),
+            "--query",
+            "nope.nothing",
+        ],
+        "",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(std::fs::read_to_string(&output).expect("read"), "precious\n");
+    assert_eq!(
+        std::fs::read_dir(&dir).expect("list").count(),
+        2,
+        "no temporary file is left"
+    );
+    // A run that completes replaces it.
+    let (code, _, err) = run(
+        &[
+            "batch",
+            "--input",
+            input.to_str().unwrap_or_default(),
+            "--output",
+            output.to_str().unwrap_or_default(),
+            "--query",
+            "duration.in_effect",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&output).expect("read"),
+        "{\"record\":1,\"id\":\"a\",\"duration.in_effect\":true}\n"
+    );
+}

@@ -64,15 +64,26 @@ pub fn run(args: &Args) -> i32 {
     let Some(prog) = load_or_report(&args.contracts.source()) else {
         return 2;
     };
+    if args.output.as_os_str() != "-" && crate::files::same_file(&args.input, &args.output) {
+        return fatal(&format!(
+            "the output `{}` is the input `{}`: writing it would destroy the records before they are read",
+            args.output.display(),
+            display_name(&args.input)
+        ));
+    }
     let (input, total) = match open_input(args) {
         Ok(x) => x,
         Err(e) => return fatal(&e),
     };
-    let mut out: Box<dyn Write> = if args.output.as_os_str() == "-" {
-        Box::new(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock()))
+    // A file output is written beside the old one and renamed over it at the end,
+    // so a failed run leaves the old output whole.
+    let mut replacement = None;
+    let mut stdout = None;
+    let out: &mut dyn Write = if args.output.as_os_str() == "-" {
+        stdout.insert(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock()))
     } else {
-        match std::fs::File::create(&args.output) {
-            Ok(f) => Box::new(std::io::BufWriter::with_capacity(1 << 20, f)),
+        match crate::files::Replacement::create(&args.output) {
+            Ok(r) => replacement.insert(r),
             Err(e) => return fatal(&format!("cannot create `{}`: {e}", args.output.display())),
         }
     };
@@ -99,9 +110,14 @@ pub fn run(args: &Args) -> i32 {
             b.set_message(format!("{records} records"));
         }
     };
-    let result = crate::batch::run(&prog, input, &mut out, &opts, &mut progress);
+    let mut result = crate::batch::run(&prog, input, out, &opts, &mut progress);
     if let Some(b) = &bar {
         b.finish_and_clear();
+    }
+    if let (Ok(_), Some(r)) = (&result, replacement) {
+        if let Err(e) = r.commit() {
+            result = Err(format!("cannot write `{}`: {e}", args.output.display()));
+        }
     }
     match result {
         Ok(s) => {

@@ -48,7 +48,8 @@ pub fn json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Appends a value as JSON.
+/// Appends a value as compact JSON (no spaces: one form for every output, so a
+/// line of `cba batch` is the same bytes whoever reads it).
 pub fn write_json(out: &mut String, prog: &Program, v: &Value, ty: &Type) {
     let inner = ty.strip_optional();
     match v {
@@ -88,7 +89,7 @@ pub fn write_json(out: &mut String, prog: &Program, v: &Value, ty: &Type) {
             out.push('[');
             for (i, x) in xs.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    out.push(',');
                 }
                 write_json(out, prog, x, &elem);
             }
@@ -102,13 +103,13 @@ pub fn write_json(out: &mut String, prog: &Program, v: &Value, ty: &Type) {
             out.push('{');
             for (i, x) in fs.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    out.push(',');
                 }
                 let (name, t) = fields
                     .get(i)
                     .map_or((i.to_string(), Type::Error), |f| (f.0.clone(), f.1.clone()));
                 json_string(out, &name);
-                out.push_str(": ");
+                out.push(':');
                 write_json(out, prog, x, &t);
             }
             out.push('}');

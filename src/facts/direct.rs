@@ -278,12 +278,14 @@ impl<'t> Reader<'t, '_> {
         Some(())
     }
 
-    /// The id field's value: a string or a number as text, else none.
-    fn id_value(&mut self, depth: usize) -> Option<Option<String>> {
+    /// The id field's value: a string or a number as text, none for `null`;
+    /// anything else is declined (the general reader reports it).
+    fn id_value(&mut self, _depth: usize) -> Option<Option<String>> {
         match self.peek()? {
             b'"' => Some(Some(self.string()?.to_string())),
             b'-' | b'0'..=b'9' => Some(Some(self.number()?.to_string())),
-            _ => self.skip(depth).map(|()| None),
+            b'n' => self.word("null").map(|()| None),
+            _ => None,
         }
     }
 
