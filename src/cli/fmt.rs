@@ -95,7 +95,9 @@ fn one_file(path: &Path, text: &str, check: bool) -> Outcome {
     }
     if check {
         println!("{}", path.display());
-    } else if let Err(e) = std::fs::write(path, &formatted) {
+    } else if let Err(e) = crate::files::replace(path, formatted.as_bytes()) {
+        // Written beside the file and renamed over it: a full disk or a size
+        // limit leaves the old file whole, never cut short.
         eprintln!("error: cannot write `{}`: {e}", path.display());
         return Outcome::Failed;
     } else {
