@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
-use super::{ContractsArg, load_or_report};
+use super::{ContractsArg, Exit, load_program};
 use crate::batch::input::Input;
 use crate::batch::{Options, OutFormat, Summary};
 
@@ -61,8 +61,9 @@ pub struct Args {
 
 /// Exit status: 0 when every record answered, 1 when any failed, 2 when the run could not go on.
 pub fn run(args: &Args) -> i32 {
-    let Some(prog) = load_or_report(&args.contracts.source()) else {
-        return 2;
+    let prog = match load_program(&args.contracts.source()) {
+        Ok(p) => p,
+        Err(e) => return e.code(),
     };
     if args.output.as_os_str() != "-" && crate::files::same_file(&args.input, &args.output) {
         return fatal(&format!(
@@ -122,7 +123,7 @@ pub fn run(args: &Args) -> i32 {
     match result {
         Ok(s) => {
             eprintln!("{}", summary_line(&s, args.max_errors));
-            i32::from(s.failed > 0)
+            Exit::problems_if(s.failed > 0).code()
         }
         Err(e) => fatal(&e),
     }
@@ -130,7 +131,7 @@ pub fn run(args: &Args) -> i32 {
 
 fn fatal(message: &str) -> i32 {
     eprintln!("{:?}", miette::miette!(help = "see `cba batch --help`", "{message}"));
-    2
+    Exit::CouldNotRun.code()
 }
 
 /// `batch: 1000 records, 998 ok, 2 failed`

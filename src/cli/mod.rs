@@ -74,6 +74,66 @@ impl ContractsArg {
     }
 }
 
+/// How a command ended: the one exit-status convention of every subcommand
+/// (docs/cli.md). Usage mistakes caught by the argument parser exit 2 too.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: everything asked was done and nothing was wrong.
+    Ok,
+    /// 1: the input has problems: rule files with errors, a fact file with a
+    /// mistake, a failing query, test or record; for `fmt --check` and `diff`,
+    /// differences found.
+    Problems,
+    /// 2: the command could not run: a missing or unreadable file or directory,
+    /// an unknown query or module, a bad option, an output it cannot write.
+    CouldNotRun,
+}
+
+impl Exit {
+    pub fn code(self) -> i32 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Problems => 1,
+            Exit::CouldNotRun => 2,
+        }
+    }
+
+    /// [`Exit::Problems`] when `failed`, else [`Exit::Ok`].
+    pub fn problems_if(failed: bool) -> Exit {
+        if failed { Exit::Problems } else { Exit::Ok }
+    }
+}
+
+impl From<Exit> for i32 {
+    fn from(e: Exit) -> i32 {
+        e.code()
+    }
+}
+
+/// Loads the program, printing its diagnostics on standard error: the program,
+/// or how to exit ([`Exit::CouldNotRun`] when the contracts cannot be read,
+/// [`Exit::Problems`] when they have errors).
+pub fn load_program(contracts: &Contracts) -> Result<crate::ir::Program, Exit> {
+    let loaded: Loaded = match load(contracts) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!(
+                "{:?}",
+                miette::miette!(help = "`--contracts` takes a directory of `.cba` files", "{e}")
+            );
+            return Err(Exit::CouldNotRun);
+        }
+    };
+    if !loaded.diags.is_empty() {
+        let colour = crate::report::stderr_colour();
+        eprint!(
+            "{}",
+            crate::report::render_text_coloured(loaded.sources(), &loaded.diags, colour)
+        );
+    }
+    loaded.program.map_err(|_| Exit::Problems)
+}
+
 /// Loads the program, printing its diagnostics; `None` when it has errors.
 pub fn load_or_report(contracts: &Contracts) -> Option<crate::ir::Program> {
     let loaded: Loaded = match load(contracts) {

@@ -12,7 +12,7 @@ use rustyline::config::{CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 
-use super::{ContractsArg, load_or_report};
+use super::{ContractsArg, Exit, load_program};
 use crate::repl::command::expression_part;
 use crate::repl::complete::{ReplHelper, Words};
 use crate::repl::{Reply, Session};
@@ -27,12 +27,17 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> i32 {
-    let Some(prog) = load_or_report(&args.contracts.source()) else {
-        return 1;
+    let prog = match load_program(&args.contracts.source()) {
+        Ok(p) => p,
+        Err(e) => return e.code(),
     };
     let mut session = Session::new(prog);
     let interactive = std::io::stdin().is_terminal();
     if let Some(f) = &args.facts {
+        if !f.exists() {
+            eprintln!("error: cannot read the facts file `{}`: it does not exist", f.display());
+            return Exit::CouldNotRun.code();
+        }
         let reply = session.load_facts(f);
         if reply.failed() {
             print_reply(&reply, false);
@@ -95,7 +100,7 @@ fn piped(mut session: Session) -> i32 {
             Some(Ok(l)) => Some(l),
             Some(Err(e)) => {
                 eprintln!("error: cannot read standard input: {e}");
-                return 2;
+                return Exit::CouldNotRun.code();
             }
             None => None,
         };
@@ -126,7 +131,7 @@ fn piped(mut session: Session) -> i32 {
             break;
         }
     }
-    i32::from(failed)
+    Exit::problems_if(failed).code()
 }
 
 /// Ctrl-C while an entry is evaluated abandons that entry, not the session: the

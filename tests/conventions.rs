@@ -1,0 +1,100 @@
+//! The command line's conventions (docs/cli.md), the same for every subcommand:
+//! exit status 0 ok, 1 the input has problems, 2 could not run; answers on
+//! standard output, messages on standard error (issue 17).
+
+use assert_cmd::Command;
+
+fn cba() -> Command {
+    Command::cargo_bin("cba").expect("binary builds")
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = cba().args(args).env("CBA_HISTORY", "").output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cba-conventions-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Every command that loads the Agreement, with what else it needs.
+const LOADERS: &[&[&str]] = &[&["check"], &["repl"], &["batch", "--input", "/dev/null"]];
+
+#[test]
+fn contracts_that_are_missing_empty_or_not_a_directory_exit_2_everywhere() {
+    let dir = scratch("contracts");
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).expect("dir");
+    let file = dir.join("file.cba");
+    std::fs::write(&file, "module m\n").expect("write");
+    for contracts in [dir.join("missing"), empty, file] {
+        for cmd in LOADERS {
+            let mut args: Vec<&str> = cmd.to_vec();
+            args.extend(["--contracts", contracts.to_str().unwrap_or_default()]);
+            let (code, out, err) = run(&args);
+            assert_eq!(code, 2, "{args:?}: {out}{err}");
+            assert!(err.contains(contracts.to_str().unwrap_or_default()), "{args:?}: {err}");
+            assert!(out.is_empty(), "{args:?}: {out}");
+        }
+    }
+}
+
+#[test]
+fn contracts_with_errors_exit_1_everywhere() {
+    let dir = scratch("broken");
+    std::fs::write(dir.join("m.cba"), "module m\n\nrule a: int = nope\n").expect("write");
+    for cmd in LOADERS {
+        let mut args: Vec<&str> = cmd.to_vec();
+        args.extend(["--contracts", dir.to_str().unwrap_or_default()]);
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains("m.cba:3:"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_rule_file_that_is_not_utf8_is_a_diagnostic_at_its_first_bad_byte() {
+    let dir = scratch("utf8");
+    let file = dir.join("bad.cba");
+    std::fs::write(&file, b"module bad\n\nrule a: int = 1 // caf\xe9\n").expect("write");
+    for args in [
+        vec!["check", file.to_str().unwrap_or_default()],
+        vec!["check", "--contracts", dir.to_str().unwrap_or_default()],
+    ] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains("error[E0007]: the file is not UTF-8 text"), "{err}");
+        assert!(err.contains("bad.cba:3:23"), "named under the file, at line:col: {err}");
+    }
+}
+
+#[test]
+fn a_missing_facts_file_exits_2_and_a_broken_one_1() {
+    let dir = scratch("facts");
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, "{\"as_of\": ").expect("write");
+    let missing = dir.join("missing.json");
+    for (file, want) in [(&missing, 2), (&broken, 1)] {
+        let f = file.to_str().unwrap_or_default();
+        for args in [vec!["repl", "--facts", f], vec!["batch", "--input", f]] {
+            let (code, _, err) = run(&args);
+            assert_eq!(code, want, "{args:?}: {err}");
+        }
+    }
+}
+
+#[test]
+fn check_puts_diagnostics_on_standard_error_and_no_colour_off_a_terminal() {
+    let (code, out, err) = run(&["check", "--deny", "warnings", "tests/lint/unused-rule.cba"]);
+    assert_eq!(code, 1);
+    assert!(out.starts_with("checked "), "{out}");
+    assert!(err.contains("error[W0605]"), "{err}");
+    assert!(!err.contains('\u{1b}'), "no escape codes when not a terminal: {err}");
+}
