@@ -18,6 +18,10 @@ pub enum Contracts {
     Dir(PathBuf),
     /// Given files and directories (the stdlib is always included).
     Paths(Vec<PathBuf>),
+    /// The built-in Agreement with files and directories over it: each file
+    /// replaces the built-in file declaring the same module, or adds its module
+    /// (as `cba diff --base embedded` reads a proposal).
+    Overlay(Vec<PathBuf>),
 }
 
 /// The result of loading: a program, or the sources to render errors against.
@@ -128,6 +132,35 @@ pub fn load(contracts: &Contracts) -> Result<Loaded, String> {
         Contracts::Paths(ps) => {
             for p in ps {
                 read_path(p, &mut inputs, &mut bad)?;
+            }
+        }
+        Contracts::Overlay(ps) => {
+            let mut over = Vec::new();
+            let mut over_bad = Vec::new();
+            for p in ps {
+                read_path(p, &mut over, &mut over_bad)?;
+            }
+            let module_of = |text: &str| crate::syntax::parse_module(text, FileId(0)).0.map(|m| m.name.node);
+            let first = inputs.len();
+            inputs.extend(CONTRACTS.iter().map(|(n, t)| Input {
+                name: n.to_string(),
+                text: t.to_string(),
+                is_stdlib: false,
+            }));
+            let names: Vec<Option<String>> = inputs[first..].iter().map(|i| module_of(&i.text)).collect();
+            for (k, input) in over.into_iter().enumerate() {
+                let name = module_of(&input.text);
+                let at = match names.iter().position(|n| name.is_some() && *n == name) {
+                    Some(j) => {
+                        inputs[first + j] = input;
+                        first + j
+                    }
+                    None => {
+                        inputs.push(input);
+                        inputs.len() - 1
+                    }
+                };
+                bad.extend(over_bad.iter().filter(|(i, _)| *i == k).map(|&(_, off)| (at, off)));
             }
         }
     }

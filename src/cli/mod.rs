@@ -3,10 +3,12 @@
 
 pub mod batch;
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod eval;
 pub mod fmt;
 pub mod generate;
+pub mod man;
 pub mod outline;
 pub mod repl;
 pub mod test;
@@ -21,7 +23,13 @@ use crate::load::{Contracts, Loaded, load};
 #[command(
     name = "cba",
     version,
-    about = "Rules of a collective bargaining agreement: check them, ask them questions"
+    about = "Rules of a collective bargaining agreement: check them, ask them questions",
+    after_help = "Examples:
+  cba eval --facts examples/facts/grievance.json --query 'grievance.*'
+  cba check
+  cba repl --facts examples/facts/grievance.json
+
+Exit status: 0 ok, 1 the input has problems, 2 could not run (docs/cli.md)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -31,23 +39,66 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Parse and type-check the standard library and the contracts
+    #[command(after_help = "Examples:
+  cba check                              the built-in Agreement
+  cba check --deny warnings              lints fail the check too
+  cba check new-module.cba               a module with the standard library alone
+  cba check --overlay new-module.cba     a module over the Agreement (its facts and rules)
+  cba check --contracts proposal/ --format json")]
     Check(check::Args),
     /// Answer queries (or an expression) for the facts of one case
+    #[command(after_help = "Examples:
+  cba eval --facts examples/facts/grievance.json --query 'grievance.*'
+  cba eval --facts case.toml --query grievance.step2_deadline --explain
+  cba eval --expr 'add_workdays(2025-11-25, 3)'
+  echo '{\"as_of\": \"2025-01-01\"}' | cba eval --facts - --format json")]
     Eval(eval::Args),
     /// Run the tests of the contracts and the case files
+    #[command(after_help = "Examples:
+  cba test                               every test of the Agreement
+  cba test --coverage
+  cba test tests/cases/                  case files (facts + expected answers)")]
     Test(test::Args),
     /// Answer queries for many cases: JSON Lines, CSV, or a directory of fact files
+    #[command(after_help = "Examples:
+  cba batch --input cases.jsonl --output answers.jsonl
+  cba batch --input cases.csv --query 'grievance.*' --format csv
+  cba generate --count 1000 | cba batch --input - --jobs 2")]
     Batch(batch::Args),
     /// Write deterministic grievance records (JSON Lines) for `cba batch`
+    #[command(after_help = "Example:
+  cba generate --count 1000 > cases.jsonl")]
     Generate(generate::Args),
     /// Print the outline of an Agreement's text (articles, sections, paragraphs) for citation checks
+    #[command(after_help = "Example:
+  cba outline national-agreement-2013.txt > contracts/agreement.outline")]
     Outline(outline::Args),
     /// Rewrite rule files in the canonical layout
+    #[command(after_help = "Examples:
+  cba fmt                                every rule file of the repository's contracts
+  cba fmt --check my-module.cba          exit 1 if it is not formatted
+  cba fmt - < in.cba > out.cba")]
     Fmt(fmt::Args),
     /// What a proposal changes: rules by meaning, answers over cases
+    #[command(after_help = "Examples:
+  cba diff embedded examples/proposals/2026-union --base embedded
+  cba diff embedded proposal/ --base embedded --cases corpus.jsonl --format json")]
     Diff(diff::Args),
     /// Ask questions and what-ifs interactively (or from a script on standard input)
+    #[command(after_help = "Examples:
+  cba repl --facts examples/facts/grievance.json
+  printf 'grievance.step1_deadline\n' | cba repl --facts examples/facts/grievance.json")]
     Repl(repl::Args),
+    /// Print a shell's completion script (bash, zsh, fish, elvish, powershell)
+    #[command(after_help = "Examples:
+  cba completions bash > ~/.local/share/bash-completion/completions/cba
+  cba completions zsh > ~/.zfunc/_cba")]
+    Completions(completions::Args),
+    /// Print the manual page (roff) of cba or of one command
+    #[command(after_help = "Examples:
+  cba man | man -l -
+  cba man eval > cba-eval.1")]
+    Man(man::Args),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -61,14 +112,19 @@ pub enum Format {
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct ContractsArg {
     /// A directory of `.cba` contracts to use instead of the built-in Agreement
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "overlay")]
     pub contracts: Option<PathBuf>,
+    /// Rule files (or directories of them) over the built-in Agreement: each
+    /// replaces the built-in file of the same module or adds a module (repeatable)
+    #[arg(long, value_name = "DIR|FILE")]
+    pub overlay: Vec<PathBuf>,
 }
 
 impl ContractsArg {
     pub fn source(&self) -> Contracts {
         match &self.contracts {
             Some(d) => Contracts::Dir(d.clone()),
+            None if !self.overlay.is_empty() => Contracts::Overlay(self.overlay.clone()),
             None => Contracts::Embedded,
         }
     }
@@ -161,5 +217,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Fmt(a) => fmt::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Repl(a) => repl::run(&a),
+        Command::Completions(a) => completions::run(&a),
+        Command::Man(a) => man::run(&a),
     }
 }
