@@ -303,3 +303,55 @@ fn an_output_that_is_the_input_is_refused_and_a_failed_run_keeps_the_old_output(
         "{\"record\":1,\"id\":\"a\",\"duration.in_effect\":true}\n"
     );
 }
+
+#[test]
+fn a_citation_without_a_quote_is_underlined_on_its_own_line() {
+    let dir = scratch("citation");
+    let file = dir.join("n.cba");
+    std::fs::write(&file, "module nomod\n\nrule x: int  §4.A\n  = 1\n").expect("write");
+    let (code, _, err) = run(&["check", file.to_str().unwrap_or_default()], "");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("3 │ rule x: int  §4.A\n  │              ^^^^ which article?"),
+        "{err}"
+    );
+}
+
+/// Boundary cases around a change report only what that change can affect, and
+/// start from a case that reaches it (issue 17: a credit-hour change listed the
+/// grievance deadlines another change moved).
+#[test]
+fn boundary_cases_report_only_what_their_change_affects() {
+    let dir = scratch("boundary");
+    let text = std::fs::read_to_string("examples/facts/grievance.json").expect("example");
+    let one_line: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let corpus = dir.join("corpus.jsonl");
+    std::fs::write(&corpus, format!("{one_line}\n")).expect("write");
+    let (_, out, err) = run(
+        &[
+            "diff",
+            "embedded",
+            "examples/proposals/2026-union",
+            "--base",
+            "embedded",
+            "--cases",
+            corpus.to_str().unwrap_or_default(),
+        ],
+        "",
+    );
+    let mut group = "";
+    for line in out.lines() {
+        if let Some(rest) = line.strip_prefix("Boundary cases around ") {
+            group = rest.split(':').next().unwrap_or_default();
+            continue;
+        }
+        if line.starts_with("    ") && !group.is_empty() {
+            let module = group.split('.').next().unwrap_or_default();
+            assert!(
+                line.trim_start().starts_with(&format!("{module}.")),
+                "`{line}` under the boundary cases of {group}\n{out}{err}"
+            );
+        }
+    }
+    assert!(out.contains("Boundary cases around credit.carryover_cap"), "{out}{err}");
+}

@@ -123,14 +123,14 @@ pub fn text(prog: &Program, v: &Value, ty: &Type) -> String {
     match (v, inner) {
         (Value::None, _) => "none".into(),
         (Value::Num(n), Type::Qty(QUnit::Money)) => money(*n),
-        (Value::Num(n), Type::Qty(QUnit::Hours)) => format!("{} h", n.normalize()),
+        (Value::Num(n), Type::Qty(QUnit::Hours)) => format!("{} h", grouped(*n)),
         (Value::Num(n), Type::Qty(u)) => {
             let n = n.normalize();
             let unit = u.name().replace('_', " ");
             if n == Decimal::ONE {
                 format!("1 {}", unit.trim_end_matches('s'))
             } else {
-                format!("{n} {unit}")
+                format!("{} {unit}", grouped(n))
             }
         }
         (Value::Num(n), Type::Percent) => format!("{}%", n.checked_mul(Decimal::from(100)).unwrap_or(*n).normalize()),
@@ -151,6 +151,26 @@ pub fn text(prog: &Program, v: &Value, ty: &Type) -> String {
         (Value::Str(s), _) => s.to_string(),
         _ => plain_text(v),
     }
+}
+
+/// A quantity's number as rule text writes it: `1,400`, `2,087.5`, `-1,000`
+/// (groups of three in the whole part; the fraction as it is).
+pub fn grouped(n: Decimal) -> String {
+    let s = n.normalize().to_string();
+    let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
+    let mut out = String::from(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
 }
 
 /// `$1,500.00`
