@@ -49,8 +49,8 @@ pub struct Args {
     /// Worker threads (default: one a core); 1 is sequential and deterministic
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Stop after this many failed records
-    #[arg(long, value_name = "N")]
+    /// Stop after this many failed records (at least 1; without it, never stop)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_errors: Option<u64>,
     /// The top-level field (or CSV column) that names a record in the answers
     #[arg(long, value_name = "NAME", default_value = "id")]
