@@ -77,7 +77,7 @@ fn read_file(path: &Path, out: &mut Vec<Input>, bad: &mut Vec<NotUtf8>) -> Resul
     Ok(())
 }
 
-fn read_path(p: &Path, out: &mut Vec<Input>, bad: &mut Vec<NotUtf8>) -> Result<(), String> {
+fn read_rule_path(p: &Path, out: &mut Vec<Input>, bad: &mut Vec<NotUtf8>) -> Result<(), String> {
     if p.is_dir() {
         let files = cba_files(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
         if files.is_empty() {
@@ -88,6 +88,24 @@ fn read_path(p: &Path, out: &mut Vec<Input>, bad: &mut Vec<NotUtf8>) -> Result<(
         }
     } else {
         read_file(p, out, bad)?;
+    }
+    Ok(())
+}
+
+/// Reads a `.cba` file, or every `.cba` file under a directory, as (name, text)
+/// (for the library API's sources). A file that is not UTF-8 is an error naming it.
+pub(crate) fn read_path(p: &Path, out: &mut Vec<(String, String)>) -> Result<(), String> {
+    if p.is_dir() {
+        let files = cba_files(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+        if files.is_empty() {
+            return Err(format!("`{}` holds no `.cba` files", p.display()));
+        }
+        for f in files {
+            read_path(&f, out)?;
+        }
+    } else {
+        let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+        out.push((p.display().to_string(), text));
     }
     Ok(())
 }
@@ -127,18 +145,18 @@ pub fn load(contracts: &Contracts) -> Result<Loaded, String> {
             if !d.is_dir() {
                 return Err(format!("`{}` is not a directory", d.display()));
             }
-            read_path(d, &mut inputs, &mut bad)?;
+            read_rule_path(d, &mut inputs, &mut bad)?;
         }
         Contracts::Paths(ps) => {
             for p in ps {
-                read_path(p, &mut inputs, &mut bad)?;
+                read_rule_path(p, &mut inputs, &mut bad)?;
             }
         }
         Contracts::Overlay(ps) => {
             let mut over = Vec::new();
             let mut over_bad = Vec::new();
             for p in ps {
-                read_path(p, &mut over, &mut over_bad)?;
+                read_rule_path(p, &mut over, &mut over_bad)?;
             }
             let module_of = |text: &str| crate::syntax::parse_module(text, FileId(0)).0.map(|m| m.name.node);
             let first = inputs.len();

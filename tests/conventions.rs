@@ -25,7 +25,13 @@ fn scratch(name: &str) -> std::path::PathBuf {
 }
 
 /// Every command that loads the Agreement, with what else it needs.
-const LOADERS: &[&[&str]] = &[&["check"], &["repl"], &["batch", "--input", "/dev/null"]];
+const LOADERS: &[&[&str]] = &[
+    &["check"],
+    &["eval", "--expr", "1"],
+    &["test"],
+    &["repl"],
+    &["batch", "--input", "/dev/null"],
+];
 
 #[test]
 fn contracts_that_are_missing_empty_or_not_a_directory_exit_2_everywhere() {
@@ -97,4 +103,79 @@ fn check_puts_diagnostics_on_standard_error_and_no_colour_off_a_terminal() {
     assert!(out.starts_with("checked "), "{out}");
     assert!(err.contains("error[W0605]"), "{err}");
     assert!(!err.contains('\u{1b}'), "no escape codes when not a terminal: {err}");
+}
+
+#[test]
+fn eval_answers_on_standard_output_and_a_querys_error_on_standard_error() {
+    let (code, out, err) = run(&[
+        "eval",
+        "--facts",
+        "examples/facts/grievance.json",
+        "--query",
+        "grievance.step1_deadline",
+        "--query",
+        "credit.carryover",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.starts_with("grievance.step1_deadline "), "{out}");
+    assert!(!out.contains("error"), "{out}");
+    assert!(
+        err.starts_with("credit.carryover ") && err.contains("error: missing fact"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_module_is_an_error_everywhere() {
+    for args in [
+        vec![
+            "eval",
+            "--facts",
+            "examples/facts/grievance.json",
+            "--query",
+            "grievence.*",
+        ],
+        vec!["batch", "--input", "/dev/null", "--query", "grievence.*"],
+    ] {
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains("did you mean `grievance"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn max_errors_0_is_refused() {
+    let (code, _, err) = run(&["batch", "--input", "/dev/null", "--max-errors", "0"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn every_command_has_an_example_in_its_help_and_completions_and_man_pages_work() {
+    let (_, out, _) = run(&["--help"]);
+    let commands: Vec<String> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 11, "{out}");
+    for c in &commands {
+        let (code, out, err) = run(&[c, "--help"]);
+        assert_eq!(code, 0, "{c}: {err}");
+        assert!(out.contains("Example"), "`cba {c} --help` has no example:\n{out}");
+        assert!(out.contains("cba "), "{c}: {out}");
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, out, _) = run(&["completions", shell]);
+        assert_eq!(code, 0);
+        assert!(out.contains("cba"), "{shell}");
+    }
+    let (code, out, _) = run(&["man", "eval"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with(".ie") || out.contains(".TH"), "{out}");
+    let (code, _, err) = run(&["man", "evel"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `eval`"), "{err}");
 }

@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::api::{Engine, LoadError, Source};
 use crate::load::{Contracts, Loaded, load};
 
 #[derive(Parser, Debug)]
@@ -126,6 +127,60 @@ impl ContractsArg {
             Some(d) => Contracts::Dir(d.clone()),
             None if !self.overlay.is_empty() => Contracts::Overlay(self.overlay.clone()),
             None => Contracts::Embedded,
+        }
+    }
+
+    pub fn api_source(&self) -> Source {
+        match &self.contracts {
+            Some(d) => Source::Dir(d.clone()),
+            None if !self.overlay.is_empty() => Source::Overlay {
+                base: Box::new(Source::Builtin),
+                over: self.overlay.clone(),
+            },
+            None => Source::Builtin,
+        }
+    }
+}
+
+/// Loads an engine, printing its diagnostics (warnings too) on standard error:
+/// the engine, or how to exit ([`Exit::CouldNotRun`] when the contracts cannot
+/// be read, [`Exit::Problems`] when they have errors).
+pub fn load_engine(source: &Source) -> Result<Engine, Exit> {
+    if let Source::Dir(d) = source
+        && !d.exists()
+    {
+        eprintln!(
+            "{:?}",
+            miette::miette!(
+                help = "`--contracts` takes a directory of `.cba` files",
+                "the contracts directory `{}` does not exist",
+                d.display()
+            )
+        );
+        return Err(Exit::CouldNotRun);
+    }
+    let colour = crate::report::stderr_colour();
+    match Engine::load_with_warnings(source) {
+        Ok((engine, warnings)) => {
+            if !warnings.is_empty() {
+                let text = crate::report::render_text_coloured(&engine.program().sources, &warnings, colour);
+                eprint!("{text}");
+            }
+            Ok(engine)
+        }
+        Err(LoadError::Read(e)) => {
+            eprintln!(
+                "{:?}",
+                miette::miette!(help = "`--contracts` takes a directory of `.cba` files", "{e}")
+            );
+            Err(Exit::CouldNotRun)
+        }
+        Err(LoadError::Check { sources, diagnostics }) => {
+            eprint!(
+                "{}",
+                crate::report::render_text_coloured(&sources, &diagnostics, colour)
+            );
+            Err(Exit::Problems)
         }
     }
 }
