@@ -179,3 +179,52 @@ fn every_command_has_an_example_in_its_help_and_completions_and_man_pages_work()
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `eval`"), "{err}");
 }
+
+/// Keys that name no fact are usually typos: a warning on standard error (with the
+/// nearest fact), an error with `--strict`, in `eval` and in `batch`.
+#[test]
+fn unknown_facts_warn_and_strict_makes_them_errors() {
+    let dir = scratch("unknown");
+    let facts = dir.join("f.json");
+    std::fs::write(
+        &facts,
+        r#"{"as_of": "2020-01-01", "bogus_field": 1, "grievance": {"knew_onn": "2025-01-01"}}"#,
+    )
+    .expect("write");
+    let f = facts.to_str().unwrap_or_default();
+    let (code, out, err) = run(&["eval", "--facts", f, "--query", "duration.in_effect"]);
+    assert_eq!((code, out.as_str()), (0, "duration.in_effect  true\n"), "{err}");
+    assert!(
+        err.contains("warning: ") && err.contains("`bogus_field` is not a fact of these rules"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`grievance.knew_onn` is not a fact of these rules (did you mean `grievance.knew_on`?)"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["eval", "--facts", f, "--query", "duration.in_effect", "--strict"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error: ") && err.contains("bogus_field"), "{err}");
+
+    let records = dir.join("r.jsonl");
+    std::fs::write(
+        &records,
+        "{\"id\":\"a\",\"as_of\":\"2020-01-01\",\"bogus\":1}\n{\"id\":\"b\",\"as_of\":\"2020-01-01\",\"bogus\":2}\n",
+    )
+    .expect("write");
+    let r = records.to_str().unwrap_or_default();
+    let (code, out, err) = run(&["batch", "--input", r, "--query", "duration.in_effect"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert_eq!(
+        err.matches("`bogus` is not a fact").count(),
+        1,
+        "one warning a key: {err}"
+    );
+    let (code, out, err) = run(&["batch", "--input", r, "--query", "duration.in_effect", "--strict"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.lines().all(|l| l.contains("`bogus` is not a fact of these rules")),
+        "{out}"
+    );
+}

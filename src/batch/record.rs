@@ -46,6 +46,10 @@ pub struct Plan<'p> {
     pub keys: Vec<String>,
     /// The rules whose answers every record shares ([`Program::case_independent`]).
     pub constant: std::sync::Arc<[bool]>,
+    /// Keys that name no fact fail their record (else a warning, once a key).
+    pub strict: bool,
+    /// The unknown keys warned about already.
+    pub warned: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl Plan<'_> {
@@ -282,6 +286,19 @@ impl<'p> Worker<'p> {
                     self.plan.id_field,
                     other.kind()
                 ));
+            }
+        }
+        let unknown = crate::facts::load::unknown_facts(self.case.prog, root, &[self.plan.id_field.as_str()]);
+        if !unknown.is_empty() {
+            if self.plan.strict {
+                return Err(format!("{name}: {}", unknown.join("; ")));
+            }
+            if let Ok(mut warned) = self.plan.warned.lock() {
+                for u in unknown {
+                    if warned.insert(u.clone()) {
+                        eprintln!("warning: {}: {u} (`--strict` makes it an error)", self.plan.input_name);
+                    }
+                }
             }
         }
         let origin = Origin { name, text };

@@ -52,6 +52,9 @@ pub struct Args {
     /// Stop after this many failed records (at least 1; without it, never stop)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_errors: Option<u64>,
+    /// A key that names no fact fails its record (by default: a warning on standard error, once a key)
+    #[arg(long)]
+    pub strict: bool,
     /// The top-level field (or CSV column) that names a record in the answers
     #[arg(long, value_name = "NAME", default_value = "id")]
     pub id_field: String,
@@ -103,6 +106,7 @@ pub fn run(args: &Args) -> i32 {
         input_name: display_name(&args.input),
         direct: true,
         chunk_records: crate::batch::input::CHUNK_RECORDS,
+        strict: args.strict,
     };
     let bar = std::io::stderr().is_terminal().then(|| progress_bar(total));
     let mut progress = |size: u64, records: u64| {

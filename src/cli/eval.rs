@@ -27,13 +27,16 @@ pub struct Args {
     /// With the explanation, also show the `when` branches that did not fire and why (implies --explain)
     #[arg(long)]
     pub why_not: bool,
+    /// Facts the case gives that no declared fact matches are errors (by default, warnings)
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub contracts: ContractsArg,
 }
 
 /// Reads a fact file (`-`: standard input) into prepared facts. Errors are
 /// printed; returns `None` then.
-pub fn read_facts(engine: &Engine, path: &PathBuf) -> Option<Facts> {
+pub fn read_facts(engine: &Engine, path: &PathBuf, strict: bool) -> Option<Facts> {
     let (name, text) = if path.as_os_str() == "-" {
         let mut s = String::new();
         if let Err(e) = std::io::stdin().read_to_string(&mut s) {
@@ -60,7 +63,20 @@ pub fn read_facts(engine: &Engine, path: &PathBuf) -> Option<Facts> {
         || (path.as_os_str() == "-" && !text.trim_start_matches('\u{feff}').trim_start().starts_with('{'));
     let format = if is_toml { FactFormat::Toml } else { FactFormat::Json };
     match engine.facts_from_text(&name, &text, format) {
-        Ok(f) => Some(f),
+        Ok(f) => {
+            // Keys that name no fact are usually typos: say so (errors with --strict).
+            if let Ok(root) = crate::facts::load::parse(&text, is_toml) {
+                let unknown = crate::facts::load::unknown_facts(engine.program(), &root, &[]);
+                let what = if strict { "error" } else { "warning" };
+                for u in &unknown {
+                    eprintln!("{what}: {name}: {u}");
+                }
+                if strict && !unknown.is_empty() {
+                    return None;
+                }
+            }
+            Some(f)
+        }
         Err(e) if e.syntax => {
             let offset = e.offset.unwrap_or(0);
             let report = miette::miette!(
@@ -98,7 +114,7 @@ pub fn run(args: &Args) -> i32 {
             );
             return Exit::CouldNotRun.code();
         }
-        Some(f) => match read_facts(&engine, f) {
+        Some(f) => match read_facts(&engine, f, args.strict) {
             Some(facts) => facts,
             None => return Exit::Problems.code(),
         },

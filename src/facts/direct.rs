@@ -253,7 +253,9 @@ impl<'t> Reader<'t, '_> {
                     }
                 }
                 None => {
-                    if unknowns == unknown.len() || unknown[..unknowns].contains(&key) {
+                    // A key that names no fact is a likely typo, which the general
+                    // reader reports: only the id field is skipped here.
+                    if key != self.id_field || unknowns == unknown.len() || unknown[..unknowns].contains(&key) {
                         return None;
                     }
                     unknown[unknowns] = key;
