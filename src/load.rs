@@ -104,7 +104,12 @@ pub(crate) fn read_path(p: &Path, out: &mut Vec<(String, String)>) -> Result<(),
             read_path(&f, out)?;
         }
     } else {
-        let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+        let bytes = std::fs::read(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let (line, col) = crate::source::line_col(&String::from_utf8_lossy(&e.as_bytes()[..at]), at);
+            format!("`{}`:{line}:{col}: the file is not UTF-8 text (E0007)", p.display())
+        })?;
         out.push((p.display().to_string(), text));
     }
     Ok(())

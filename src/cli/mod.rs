@@ -169,10 +169,12 @@ pub fn load_engine(source: &Source) -> Result<Engine, Exit> {
             Ok(engine)
         }
         Err(LoadError::Read(e)) => {
-            eprintln!(
-                "{:?}",
-                miette::miette!(help = "`--contracts` takes a directory of `.cba` files", "{e}")
-            );
+            let help = if e.contains("not UTF-8") {
+                "save the file as UTF-8 (`cba check` shows where)"
+            } else {
+                "`--contracts` takes a directory of `.cba` files"
+            };
+            eprintln!("{:?}", miette::miette!(help = help, "{e}"));
             Err(Exit::CouldNotRun)
         }
         Err(LoadError::Check { sources, diagnostics }) => {
