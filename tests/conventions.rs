@@ -235,5 +235,5 @@ fn a_rule_file_that_is_not_utf8_in_contracts_is_named_with_its_line_and_column_b
     std::fs::write(dir.join("bad.cba"), b"module bad\n\nrule a: int = 1 // caf\xe9\n").expect("write");
     let (code, _, err) = run(&["eval", "--contracts", dir.to_str().unwrap_or_default(), "--expr", "1"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("bad.cba`:3:23: the file is not UTF-8 text"), "{err}");
+    assert!(err.contains("bad.cba`:3:23: the file is not UTF-8"), "{err}");
 }
