@@ -237,3 +237,20 @@ fn a_rule_file_that_is_not_utf8_in_contracts_is_named_with_its_line_and_column_b
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("bad.cba`:3:23: the file is not UTF-8"), "{err}");
 }
+
+#[test]
+fn fmt_and_outline_follow_the_convention() {
+    let dir = scratch("fmt");
+    let broken = dir.join("broken.cba");
+    std::fs::write(&broken, "module m\nrule x: int = (1\n").expect("write");
+    let missing = dir.join("missing.cba");
+    for (args, want) in [
+        (vec!["fmt", "--check", broken.to_str().unwrap_or_default()], 1),
+        (vec!["fmt", missing.to_str().unwrap_or_default()], 2),
+        (vec!["outline", missing.to_str().unwrap_or_default()], 2),
+        (vec!["outline", broken.to_str().unwrap_or_default()], 1),
+    ] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, want, "{args:?}: {err}");
+    }
+}

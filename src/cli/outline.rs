@@ -20,7 +20,7 @@ pub fn run(args: &Args) -> i32 {
                 "{:?}",
                 miette::miette!("cannot read the Agreement's text `{}`: {e}", args.text.display())
             );
-            return 1;
+            return super::Exit::CouldNotRun.code();
         }
     };
     let outline = generate(&text);
@@ -33,7 +33,7 @@ pub fn run(args: &Args) -> i32 {
                 args.text.display()
             )
         );
-        return 1;
+        return super::Exit::Problems.code();
     }
     let name = args
         .text
@@ -46,5 +46,5 @@ pub fn run(args: &Args) -> i32 {
          misled the generator.\n"
     );
     print!("{}", outline.write(&header));
-    0
+    super::Exit::Ok.code()
 }

@@ -90,7 +90,7 @@ pub fn run(args: &Args) -> i32 {
         String::new()
     };
     println!("{} passed, {} failed{skipped}", report.passed, report.failed);
-    i32::from(report.failed > 0 || below)
+    super::Exit::problems_if(report.failed > 0 || below).code()
 }
 
 /// The coverage report: a table per module and in total, then what was missed.
