@@ -48,72 +48,80 @@ pub fn json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Appends a value as compact JSON (no spaces: one form for every output, so a
-/// line of `cba batch` is the same bytes whoever reads it).
+/// A value as JSON, typed by the program: the one way values are written as
+/// JSON (answers, explanations, batch records, diffs). Money keeps its cents
+/// (`1500.00`), percents read as written (`4.7`), enums by their external
+/// spelling, records by field name in declared order. Serialize it with any
+/// serde_json formatter: [`write_json`] writes it on one line.
+#[derive(Clone, Copy)]
+pub struct JsonValue<'a> {
+    prog: &'a Program,
+    value: &'a Value,
+    ty: &'a Type,
+}
+
+impl<'a> JsonValue<'a> {
+    pub fn new(prog: &'a Program, value: &'a Value, ty: &'a Type) -> JsonValue<'a> {
+        JsonValue { prog, value, ty }
+    }
+}
+
+impl serde::Serialize for JsonValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap, SerializeSeq};
+        let prog = self.prog;
+        let inner = self.ty.strip_optional();
+        match self.value {
+            Value::None => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            // The exact decimal text, never through a float.
+            Value::Num(n) => serde_json::value::RawValue::from_string(number(*n, inner))
+                .map_err(S::Error::custom)?
+                .serialize(s),
+            Value::Date(d) => s.serialize_str(&dates::format_date(*d)),
+            Value::Time(t) => s.serialize_str(&dates::format_time(*t)),
+            Value::DateTime(t) => s.serialize_str(&dates::format_datetime(*t)),
+            Value::YearMonth(ym) => s.serialize_str(&dates::format_year_month(*ym)),
+            Value::Str(x) => s.serialize_str(x),
+            Value::Enum(i) => match inner {
+                Type::Enum(e) => s.serialize_str(&prog.enums[*e as usize].external[*i as usize]),
+                _ => s.serialize_str(&i.to_string()),
+            },
+            Value::List(xs) => {
+                let elem = match inner {
+                    Type::List(t) => &**t,
+                    _ => &Type::Error,
+                };
+                let mut seq = s.serialize_seq(Some(xs.len()))?;
+                for x in xs.iter() {
+                    seq.serialize_element(&JsonValue::new(prog, x, elem))?;
+                }
+                seq.end()
+            }
+            Value::Record(fs) => {
+                let fields: &[(String, Type, crate::ir::Default)] = match inner {
+                    Type::Record(r) => &prog.records[*r as usize].fields,
+                    _ => &[],
+                };
+                let mut map = s.serialize_map(Some(fs.len()))?;
+                for (i, x) in fs.iter().enumerate() {
+                    match fields.get(i) {
+                        Some((name, t, _)) => map.serialize_entry(name, &JsonValue::new(prog, x, t))?,
+                        None => map.serialize_entry(&i.to_string(), &JsonValue::new(prog, x, &Type::Error))?,
+                    }
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// Appends a value as compact JSON, on one line and with no spaces
+/// (`["a","b"]`, `{"x":1}`): one form for every output, so a line of `cba batch`
+/// is the same bytes whoever reads it ([`JsonValue`]).
 pub fn write_json(out: &mut String, prog: &Program, v: &Value, ty: &Type) {
-    let inner = ty.strip_optional();
-    match v {
-        Value::None => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Num(n) => out.push_str(&number(*n, inner)),
-        Value::Date(d) => {
-            out.push('"');
-            let _ = dates::write_date(out, *d);
-            out.push('"');
-        }
-        Value::Time(t) => {
-            out.push('"');
-            let _ = dates::write_time(out, *t);
-            out.push('"');
-        }
-        Value::DateTime(t) => {
-            out.push('"');
-            let _ = dates::write_datetime(out, *t);
-            out.push('"');
-        }
-        Value::YearMonth(ym) => {
-            out.push('"');
-            let _ = dates::write_year_month(out, *ym);
-            out.push('"');
-        }
-        Value::Str(s) => json_string(out, s),
-        Value::Enum(i) => match inner {
-            Type::Enum(e) => json_string(out, &prog.enums[*e as usize].external[*i as usize]),
-            _ => json_string(out, &i.to_string()),
-        },
-        Value::List(xs) => {
-            let elem = match inner {
-                Type::List(t) => (**t).clone(),
-                _ => Type::Error,
-            };
-            out.push('[');
-            for (i, x) in xs.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(out, prog, x, &elem);
-            }
-            out.push(']');
-        }
-        Value::Record(fs) => {
-            let fields = match inner {
-                Type::Record(r) => prog.records[*r as usize].fields.clone(),
-                _ => Vec::new(),
-            };
-            out.push('{');
-            for (i, x) in fs.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                let (name, t) = fields
-                    .get(i)
-                    .map_or((i.to_string(), Type::Error), |f| (f.0.clone(), f.1.clone()));
-                json_string(out, &name);
-                out.push(':');
-                write_json(out, prog, x, &t);
-            }
-            out.push('}');
-        }
+    if let Ok(text) = serde_json::to_string(&JsonValue::new(prog, v, ty)) {
+        out.push_str(&text);
     }
 }
 
