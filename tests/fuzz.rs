@@ -178,6 +178,6 @@ proptest! {
 #[test]
 fn fifty_thousand_levels_of_nesting_are_an_error() {
     let deep = format!("{}1{}", "(".repeat(50_000), ")".repeat(50_000));
-    let err = ENGINE.eval_expr(&ENGINE.empty_facts(), &deep).err().expect("too deep");
+    let err = ENGINE.eval_expr(&ENGINE.empty_facts(), &deep).expect_err("too deep");
     assert!(err.render_text().contains("nest"), "{}", err.render_text());
 }

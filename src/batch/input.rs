@@ -319,6 +319,22 @@ fn quote_open(line: &[u8], mut open: bool) -> bool {
     open
 }
 
+/// The `.json` and `.toml` files directly inside `dir`, in name order.
+pub fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read the directory `{}`: {e}", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read the directory `{}`: {e}", dir.display()))?;
+        let path = entry.path();
+        let fact_file = path.extension().is_some_and(|e| e == "json" || e == "toml");
+        if fact_file && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,20 +388,4 @@ mod tests {
             (2, Ok(vec!["ab\"c".to_string(), "d".to_string()]))
         );
     }
-}
-
-/// The `.json` and `.toml` files directly inside `dir`, in name order.
-pub fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read the directory `{}`: {e}", dir.display()))?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot read the directory `{}`: {e}", dir.display()))?;
-        let path = entry.path();
-        let fact_file = path.extension().is_some_and(|e| e == "json" || e == "toml");
-        if fact_file && path.is_file() {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
 }

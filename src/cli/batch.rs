@@ -119,10 +119,10 @@ pub fn run(args: &Args) -> i32 {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    if let (Ok(_), Some(r)) = (&result, replacement) {
-        if let Err(e) = r.commit() {
-            result = Err(format!("cannot write `{}`: {e}", args.output.display()));
-        }
+    if let (Ok(_), Some(r)) = (&result, replacement)
+        && let Err(e) = r.commit()
+    {
+        result = Err(format!("cannot write `{}`: {e}", args.output.display()));
     }
     match result {
         Ok(s) => {

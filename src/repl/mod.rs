@@ -164,7 +164,6 @@ impl Session {
     }
 
     /// Changes whenever the program does.
-
     pub fn generation(&self) -> u64 {
         self.generation
     }
