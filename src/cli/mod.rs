@@ -5,6 +5,7 @@ pub mod batch;
 pub mod check;
 pub mod completions;
 pub mod diff;
+pub mod doc;
 pub mod eval;
 pub mod fmt;
 pub mod generate;
@@ -80,6 +81,8 @@ pub enum Command {
   cba fmt --check my-module.cba          exit 1 if it is not formatted
   cba fmt - < in.cba > out.cba")]
     Fmt(fmt::Args),
+    /// Write the reference generated from the rules: every public query, or every reading
+    Doc(doc::Args),
     /// What a proposal changes: rules by meaning, answers over cases
     #[command(after_help = "Examples:
   cba diff embedded examples/proposals/2026-union --base embedded
@@ -272,6 +275,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Generate(a) => generate::run(&a),
         Command::Outline(a) => outline::run(&a),
         Command::Fmt(a) => fmt::run(&a),
+        Command::Doc(a) => doc::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Repl(a) => repl::run(&a),
         Command::Completions(a) => completions::run(&a),
