@@ -31,6 +31,7 @@ const LOADERS: &[&[&str]] = &[
     &["test"],
     &["repl"],
     &["batch", "--input", "/dev/null"],
+    &["doc"],
 ];
 
 #[test]

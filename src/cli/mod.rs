@@ -82,6 +82,10 @@ pub enum Command {
   cba fmt - < in.cba > out.cba")]
     Fmt(fmt::Args),
     /// Write the reference generated from the rules: every public query, or every reading
+    #[command(after_help = "Examples:
+  cba doc --output docs/queries.md
+  cba doc readings --output docs/readings.md
+  cba doc --format json | jq '.[0]'")]
     Doc(doc::Args),
     /// What a proposal changes: rules by meaning, answers over cases
     #[command(after_help = "Examples:
@@ -248,21 +252,6 @@ pub fn load_program(contracts: &Contracts) -> Result<crate::ir::Program, Exit> {
         );
     }
     loaded.program.map_err(|_| Exit::Problems)
-}
-
-/// Loads the program, printing its diagnostics; `None` when it has errors.
-pub fn load_or_report(contracts: &Contracts) -> Option<crate::ir::Program> {
-    let loaded: Loaded = match load(contracts) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("{:?}", miette::miette!("{e}"));
-            return None;
-        }
-    };
-    if !loaded.diags.is_empty() {
-        eprint!("{}", crate::report::render_text(loaded.sources(), &loaded.diags));
-    }
-    loaded.program.ok()
 }
 
 /// Runs the command line; returns the process exit code.
