@@ -691,24 +691,22 @@ const RANGE_WORDS: [&str; 5] = [
 
 impl Case<'_> {
     /// Adds "with `fact` = value" to a range error of rule `id` for each fact the
-    /// case gave that the rule's body reads, so the user sees which input to fix.
+    /// case gave that the rule reads (directly or through the rules it uses), so
+    /// the user sees which input to fix.
     fn name_given_facts(&self, id: RuleId, e: &mut EvalError) {
         let ErrorKind::Runtime(msg) = &mut e.kind else { return };
         if msg.contains(" with `") || !RANGE_WORDS.iter().any(|w| msg.contains(w)) {
             return;
         }
-        let mut read = Vec::new();
-        let mut todo = vec![&self.prog.rules[id as usize].body];
-        while let Some(x) = todo.pop() {
-            if let ExprKind::Fact(f) = x.kind
-                && self.provided.get(f as usize).copied().unwrap_or(false)
-                && !read.contains(&f)
-            {
-                read.push(f);
-            }
-            x.for_each_child(|c| todo.push(c));
-        }
+        // The facts the rule reads, directly or through the rules it uses.
+        let mut read: Vec<FactId> = self
+            .prog
+            .facts_read(id)
+            .into_iter()
+            .filter(|&f| self.provided.get(f as usize).copied().unwrap_or(false))
+            .collect();
         read.sort_unstable();
+        read.dedup();
         let given: Vec<String> = read
             .iter()
             .filter_map(|&f| match &self.facts[f as usize] {
