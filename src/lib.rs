@@ -14,6 +14,7 @@ pub mod doc;
 pub mod eval;
 pub mod explain;
 pub mod facts;
+pub mod files;
 pub mod fmt;
 pub mod ir;
 pub mod lint;

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use crate::check::{Input, check_files};
 use crate::diag::Diagnostic;
 use crate::ir::Program;
-use crate::source::{CONTRACTS, STDLIB, SourceMap, read_dir_cba};
+use crate::source::{CONTRACTS, STDLIB, SourceMap};
+use crate::syntax::span::{FileId, Span};
 
 /// Where the contracts come from.
 #[derive(Debug, Clone)]
@@ -17,6 +18,10 @@ pub enum Contracts {
     Dir(PathBuf),
     /// Given files and directories (the stdlib is always included).
     Paths(Vec<PathBuf>),
+    /// The built-in Agreement with files and directories over it: each file
+    /// replaces the built-in file declaring the same module, or adds its module
+    /// (as `cba diff --base embedded` reads a proposal).
+    Overlay(Vec<PathBuf>),
 }
 
 /// The result of loading: a program, or the sources to render errors against.
@@ -45,35 +50,93 @@ fn stdlib_inputs() -> Vec<Input> {
         .collect()
 }
 
-/// Reads a `.cba` file, or every `.cba` file under a directory, as (name, text).
-pub(crate) fn read_path(p: &Path, out: &mut Vec<(String, String)>) -> Result<(), String> {
+/// The code of "this rule file is not UTF-8 text".
+pub const E_NOT_UTF8: crate::diag::Code = crate::diag::Code::NotUtf8;
+
+/// A rule file that is not UTF-8 text: its index among the inputs and the byte
+/// offset of the first bad byte. It is checked as read with the bad bytes replaced
+/// (so other errors are found too) but never makes a program.
+type NotUtf8 = (usize, usize);
+
+/// Reads one rule file; bytes that are not UTF-8 are noted, not fatal.
+fn read_file(path: &Path, out: &mut Vec<Input>, bad: &mut Vec<NotUtf8>) -> Result<(), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            bad.push((out.len(), at));
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    out.push(Input {
+        name: path.display().to_string(),
+        text,
+        is_stdlib: false,
+    });
+    Ok(())
+}
+
+fn read_rule_path(p: &Path, out: &mut Vec<Input>, bad: &mut Vec<NotUtf8>) -> Result<(), String> {
     if p.is_dir() {
-        let files = read_dir_cba(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+        let files = cba_files(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
         if files.is_empty() {
             return Err(format!("`{}` holds no `.cba` files", p.display()));
         }
-        out.extend(files);
+        for f in files {
+            read_file(&f, out, bad)?;
+        }
     } else {
-        let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+        read_file(p, out, bad)?;
+    }
+    Ok(())
+}
+
+/// Reads a `.cba` file, or every `.cba` file under a directory, as (name, text)
+/// (for the library API's sources). A file that is not UTF-8 is an error naming it.
+pub(crate) fn read_path(p: &Path, out: &mut Vec<(String, String)>) -> Result<(), String> {
+    if p.is_dir() {
+        let files = cba_files(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+        if files.is_empty() {
+            return Err(format!("`{}` holds no `.cba` files", p.display()));
+        }
+        for f in files {
+            read_path(&f, out)?;
+        }
+    } else {
+        let bytes = std::fs::read(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let (line, col) = crate::source::line_col(&String::from_utf8_lossy(&e.as_bytes()[..at]), at);
+            format!("`{}`:{line}:{col}: the file is not UTF-8 text (E0007)", p.display())
+        })?;
         out.push((p.display().to_string(), text));
     }
     Ok(())
 }
 
-fn read_inputs(p: &Path, out: &mut Vec<Input>) -> Result<(), String> {
-    let mut files = Vec::new();
-    read_path(p, &mut files)?;
-    out.extend(files.into_iter().map(|(name, text)| Input {
-        name,
-        text,
-        is_stdlib: false,
-    }));
-    Ok(())
+/// The `.cba` files under `dir`, sorted.
+fn cba_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if path.extension().is_some_and(|e| e == "cba") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// Loads and checks the standard library with the given contracts.
 pub fn load(contracts: &Contracts) -> Result<Loaded, String> {
     let mut inputs = stdlib_inputs();
+    let mut bad = Vec::new();
     match contracts {
         Contracts::Embedded => inputs.extend(CONTRACTS.iter().map(|(n, t)| Input {
             name: n.to_string(),
@@ -81,17 +144,67 @@ pub fn load(contracts: &Contracts) -> Result<Loaded, String> {
             is_stdlib: false,
         })),
         Contracts::Dir(d) => {
+            if !d.exists() {
+                return Err(format!("the contracts directory `{}` does not exist", d.display()));
+            }
             if !d.is_dir() {
                 return Err(format!("`{}` is not a directory", d.display()));
             }
-            read_inputs(d, &mut inputs)?;
+            read_rule_path(d, &mut inputs, &mut bad)?;
         }
         Contracts::Paths(ps) => {
             for p in ps {
-                read_inputs(p, &mut inputs)?;
+                read_rule_path(p, &mut inputs, &mut bad)?;
+            }
+        }
+        Contracts::Overlay(ps) => {
+            let mut over = Vec::new();
+            let mut over_bad = Vec::new();
+            for p in ps {
+                read_rule_path(p, &mut over, &mut over_bad)?;
+            }
+            let module_of = |text: &str| crate::syntax::parse_module(text, FileId(0)).0.map(|m| m.name.node);
+            let first = inputs.len();
+            inputs.extend(CONTRACTS.iter().map(|(n, t)| Input {
+                name: n.to_string(),
+                text: t.to_string(),
+                is_stdlib: false,
+            }));
+            let names: Vec<Option<String>> = inputs[first..].iter().map(|i| module_of(&i.text)).collect();
+            for (k, input) in over.into_iter().enumerate() {
+                let name = module_of(&input.text);
+                let at = match names.iter().position(|n| name.is_some() && *n == name) {
+                    Some(j) => {
+                        inputs[first + j] = input;
+                        first + j
+                    }
+                    None => {
+                        inputs.push(input);
+                        inputs.len() - 1
+                    }
+                };
+                bad.extend(over_bad.iter().filter(|(i, _)| *i == k).map(|&(_, off)| (at, off)));
             }
         }
     }
-    let (program, diags) = check_files(inputs);
+    let (mut program, mut diags) = check_files(inputs);
+    for &(input, at) in &bad {
+        let file = FileId(input as u32);
+        diags.insert(
+            0,
+            Diagnostic::error(
+                E_NOT_UTF8,
+                "the file is not UTF-8 text",
+                Span::new(file, at, at + char::REPLACEMENT_CHARACTER.len_utf8()),
+                "the first byte that is not UTF-8",
+            )
+            .with_help("save the file as UTF-8"),
+        );
+    }
+    if !bad.is_empty()
+        && let Ok(p) = &program
+    {
+        program = Err(p.sources.clone());
+    }
     Ok(Loaded { program, diags })
 }

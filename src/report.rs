@@ -17,6 +17,18 @@ fn files(sources: &SourceMap) -> SimpleFiles<&str, &str> {
 
 /// Renders diagnostics as text, with the offending source underlined.
 pub fn render_text(sources: &SourceMap, diags: &[Diagnostic]) -> String {
+    render_text_coloured(sources, diags, false)
+}
+
+/// Whether messages on standard error may be coloured: it is a terminal and
+/// `NO_COLOR` is not set (<https://no-color.org>).
+pub fn stderr_colour() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// [`render_text`], with ANSI colours when `colour`.
+pub fn render_text_coloured(sources: &SourceMap, diags: &[Diagnostic], colour: bool) -> String {
     let files = files(sources);
     let config = term::Config::default();
     let mut out = String::new();
@@ -42,7 +54,12 @@ pub fn render_text(sources: &SourceMap, diags: &[Diagnostic]) -> String {
             .with_message(&d.message)
             .with_labels(labels)
             .with_notes(notes);
-        if let Ok(text) = term::emit_into_string(&config, &files, &diag) {
+        if colour {
+            let mut buf = term::termcolor::Buffer::ansi();
+            if term::emit_to_write_style(&mut buf, &config, &files, &diag).is_ok() {
+                out.push_str(&String::from_utf8_lossy(buf.as_slice()));
+            }
+        } else if let Ok(text) = term::emit_into_string(&config, &files, &diag) {
             out.push_str(&text);
         }
     }

@@ -1,5 +1,6 @@
 //! Runs every `tests/expr/*.txt` file: lines `EXPR  ==>  ANSWER`, evaluated with
 //! the embedded program and no facts. Adding an example means adding a line.
+//! `EXPR  ==>  error: TEXT` expects an error whose message contains TEXT.
 
 mod program;
 
@@ -29,8 +30,10 @@ fn expression_examples() {
             };
             count += 1;
             let mut case = Case::new(&prog);
+            let want = want.trim();
             match program::eval_text(&prog, &mut case, expr.trim()) {
-                Ok(got) if got == want.trim() => {}
+                Ok(got) if got == want => {}
+                Err(e) if want.strip_prefix("error:").is_some_and(|w| e.contains(w.trim())) => {}
                 Ok(got) => failures.push(format!(
                     "{}:{}: `{}` gave `{got}`, expected `{}`",
                     path.display(),

@@ -60,6 +60,17 @@ fn the_reference_examples_format_stably() {
     }
 }
 
+/// Issue 17: 28 of ~1,000 comment mutants were not idempotent, all like this one.
+#[test]
+fn comments_between_a_rules_type_and_its_citation_stay_put() {
+    let src = "module t\n\nrule a: // c1\n days source \"x\" // c2\n  = 30 days\n";
+    let out = fmt_checked("rule head comments", src);
+    assert_eq!(
+        out,
+        "module t\n\nrule a: days  source \"x\"  // c1\n  // c2\n  = 30 days\n"
+    );
+}
+
 #[test]
 fn syntax_errors_are_reported_not_formatted() {
     assert!(format_source("module m\nrule x: int = (1", FileId(0)).is_err());
@@ -122,6 +133,32 @@ fn add_comments(src: &str, choices: &[u8]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Puts one `// t` comment (ending its line) at the `at`-th token boundary of
+/// `src` (modulo their number): a space outside strings and comments, so over the
+/// cases a comment lands between any two tokens, not only at line ends.
+fn comment_between_tokens(src: &str, at: usize) -> String {
+    let mut spaces = Vec::new();
+    let (mut in_string, mut in_comment, mut prev) = (false, false, ' ');
+    for (i, c) in src.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+        } else if in_string {
+            in_string = !(c == '"' && prev != '\\');
+        } else if c == '"' {
+            in_string = true;
+        } else if c == '/' && prev == '/' {
+            in_comment = true;
+        } else if c == ' ' && prev != ' ' {
+            spaces.push(i);
+        }
+        prev = if prev == '\\' && c == '\\' { ' ' } else { c };
+    }
+    match spaces.get(at % spaces.len().max(1)) {
+        Some(&i) => format!("{} // t\n{}", &src[..i], &src[i + 1..]),
+        None => src.to_string(),
+    }
 }
 
 /// A random expression from a small grammar (it may not type-check; it must
@@ -219,6 +256,18 @@ proptest! {
         let src = add_comments(&all[which % all.len()], &choices);
         prop_assume!(parses(&src));
         fmt_checked("commented", &src);
+    }
+
+    /// Known to fail (left for a follow-up of issue 17): a comment put just before
+    /// another (`article 10 "T" // t⏎ // c`, or two at adjacent boundaries, 69 of
+    /// 240 such mutants) moves on the second formatting. Run with `--ignored`.
+    #[test]
+    #[ignore = "two comments in a row are not yet formatted stably"]
+    fn a_comment_between_any_two_tokens_survives(which in 0usize..64, at in 0usize..100_000) {
+        let all = corpus();
+        let src = comment_between_tokens(&all[which % all.len()], at);
+        prop_assume!(parses(&src));
+        fmt_checked("a comment between tokens", &src);
     }
 
     #[test]

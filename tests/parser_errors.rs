@@ -265,10 +265,25 @@ fn incomplete_input_for_a_repl() {
         "[1, 2",
         "rule x: int =",
         "module t\nrule x: int = 1 +",
+        "max(1,\n  2,",
+        "[(1 +",
     ] {
         assert!(is_incomplete(src), "{src}");
     }
-    for src in ["", "1 + 2", "f(a))", "rule x: int = 1", "1 2", "\"abc"] {
+    // An error before the end is not "incomplete": nothing typed next can fix it.
+    for src in [
+        "",
+        "1 + 2",
+        "f(a))",
+        "rule x: int = 1",
+        "1 2",
+        "\"abc",
+        ")))(",
+        ")(",
+        "max(1 +* 2,",
+        "[1 2,",
+        "f(a)) + (",
+    ] {
         assert!(!is_incomplete(src), "{src}");
     }
 }

@@ -60,13 +60,37 @@ fn console_examples(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// README.md and every `docs/*.md`.
+fn documents() -> Vec<String> {
+    let mut docs = vec!["README.md".to_string()];
+    let mut more: Vec<String> = std::fs::read_dir("docs")
+        .expect("docs/")
+        .flatten()
+        .map(|e| e.path().display().to_string())
+        .filter(|p| p.ends_with(".md"))
+        .collect();
+    more.sort();
+    docs.extend(more);
+    docs
+}
+
+/// Runs every console example; `< FILE` at the end of a command line gives the
+/// file as standard input (`$ cba repl --facts f.json < script.txt`).
 #[test]
 fn documented_commands_print_what_the_docs_say() {
     let mut count = 0;
-    for doc in ["README.md", "docs/language.md"] {
-        let text = std::fs::read_to_string(doc).expect("doc readable");
+    for doc in documents() {
+        let text = std::fs::read_to_string(&doc).expect("doc readable");
         for (cmd, expected) in console_examples(&text) {
-            let args = split(&cmd);
+            let mut args = split(&cmd);
+            let stdin = match args.iter().position(|a| a == "<") {
+                Some(i) => {
+                    let file = args.get(i + 1).cloned().unwrap_or_default();
+                    args.truncate(i);
+                    std::fs::read(&file).unwrap_or_else(|e| panic!("{doc}: `{cmd}`: cannot read `{file}`: {e}"))
+                }
+                None => Vec::new(),
+            };
             assert_eq!(
                 args.first().map(String::as_str),
                 Some("cba"),
@@ -75,13 +99,70 @@ fn documented_commands_print_what_the_docs_say() {
             let out = Command::cargo_bin("cba")
                 .expect("binary")
                 .args(&args[1..])
+                .env("CBA_HISTORY", "")
+                .write_stdin(stdin)
                 .output()
                 .expect("runs");
             assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{doc}: `{cmd}`");
             count += 1;
         }
     }
-    assert!(count >= 2, "found only {count} documented commands");
+    assert!(count >= 8, "found only {count} documented commands");
+}
+
+/// A `$ cba …` line with output belongs in a ```console block, where the test
+/// above runs it; anywhere else it could drift from what the tool prints.
+#[test]
+fn every_shown_session_is_a_tested_console_block() {
+    let mut stray = Vec::new();
+    for doc in documents() {
+        let text = std::fs::read_to_string(&doc).expect("doc readable");
+        let mut fence: Option<String> = None;
+        for (n, line) in text.lines().enumerate() {
+            if let Some(info) = line.trim_start().strip_prefix("```") {
+                fence = match fence {
+                    Some(_) => None,
+                    None => Some(info.trim().to_string()),
+                };
+                continue;
+            }
+            if let Some(f) = &fence
+                && f != "console"
+                && line.starts_with("$ cba")
+            {
+                stray.push(format!("{doc}:{}: {line}", n + 1));
+            }
+        }
+    }
+    assert!(
+        stray.is_empty(),
+        "sessions outside ```console blocks:\n{}",
+        stray.join("\n")
+    );
+}
+
+/// A ```cba file=PATH block shows that file exactly.
+#[test]
+fn shown_files_are_the_files() {
+    for doc in documents() {
+        let text = std::fs::read_to_string(&doc).expect("doc readable");
+        let mut current: Option<(String, String)> = None;
+        for line in text.lines() {
+            if let Some(info) = line.trim_start().strip_prefix("```") {
+                if let Some((path, shown)) = current.take() {
+                    let file = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{doc}: `{path}`: {e}"));
+                    assert_eq!(shown, file, "{doc}: the block differs from `{path}`");
+                } else if let Some(path) = info.trim().strip_prefix("cba file=") {
+                    current = Some((path.to_string(), String::new()));
+                }
+                continue;
+            }
+            if let Some((_, shown)) = current.as_mut() {
+                shown.push_str(line);
+                shown.push('\n');
+            }
+        }
+    }
 }
 
 /// The README's rule-file examples (```cba blocks) check cleanly with the standard library, and

@@ -146,7 +146,10 @@ fn bless(path: &Path) {
         }
     }
     let mut quit = false;
+    let mut line = 1;
     for (entry, _) in &t.entries {
+        session.set_script_line(Some(line));
+        line += entry.lines().count().max(1);
         let mut lines = entry.lines();
         out.push_str(&format!("> {}\n", lines.next().unwrap_or_default()).replace("> \n", ">\n"));
         lines.for_each(|l| out.push_str(&format!("| {l}\n")));

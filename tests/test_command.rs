@@ -122,8 +122,15 @@ fn deny_warnings_turns_lints_into_errors() {
     assert!(out.ends_with("checked 3 files: no errors, 2 warnings\n"), "{out}");
     let (code, out) = run(&["check", "--deny", "warnings", "tests/lint/unused-rule.cba"]);
     assert_eq!(code, 1);
-    assert!(out.contains("error[W0605]"), "{out}");
     assert!(out.ends_with("checked 3 files: 2 errors\n"), "{out}");
+    // Diagnostics go to standard error, the summary to standard output.
+    let both = cba()
+        .args(["check", "--deny", "warnings", "tests/lint/unused-rule.cba"])
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&both.stderr);
+    assert!(err.contains("error[W0605]"), "{err}");
+    assert!(!out.contains("error[W0605]"), "{out}");
 }
 
 #[test]

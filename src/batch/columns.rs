@@ -45,6 +45,18 @@ impl Columns {
         row.get(ix).map(str::to_string)
     }
 
+    /// The 1-based column that gives fact `path` (or a field of it), and its header.
+    pub fn column_of(&self, path: &str) -> Option<(usize, String)> {
+        self.cols.iter().enumerate().find_map(|(i, c)| match c {
+            Column::Fact(segs, _) => {
+                let header = segs.join(".");
+                let hit = header == path || header.strip_prefix(path).is_some_and(|rest| rest.starts_with('.'));
+                hit.then_some((i + 1, header))
+            }
+            Column::Id => None,
+        })
+    }
+
     /// One row as a fact tree (empty cells left out) and its id.
     pub fn record(&self, row: &csv::StringRecord, name: &str) -> Result<(FactNode, Option<String>), String> {
         if row.len() != self.cols.len() {

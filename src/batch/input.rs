@@ -16,14 +16,15 @@ const CHUNK_FILES: usize = 64;
 
 /// Where a batch's records come from.
 pub enum Input {
-    /// One JSON object a line; blank lines are skipped.
+    /// One JSON object a line; blank lines are skipped (their numbers too, so a
+    /// record's number is its line's).
     Jsonl {
         reader: Box<dyn BufRead + Send>,
         name: String,
     },
     /// A header row of dotted fact paths, then one record a row.
     Csv {
-        reader: Box<dyn io::Read + Send>,
+        reader: Box<dyn BufRead + Send>,
         name: String,
     },
     /// The `.json` and `.toml` files of a directory, in name order.
@@ -77,7 +78,7 @@ pub struct Source {
 
 enum SourceKind {
     Jsonl(Box<dyn BufRead + Send>),
-    Csv(csv::Reader<Box<dyn io::Read + Send>>),
+    Csv(CsvRows),
     Dir(std::vec::IntoIter<PathBuf>),
 }
 
@@ -90,13 +91,16 @@ impl Source {
         let (kind, header) = match input {
             Input::Jsonl { reader, .. } => (SourceKind::Jsonl(reader), None),
             Input::Csv { reader, name } => {
-                let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-                let header = r
-                    .headers()
-                    .map_err(|e| format!("cannot read the header row of `{name}`: {e}"))?
-                    .iter()
-                    .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-                    .collect();
+                let mut r = CsvRows::new(reader);
+                let header = match r.next_row() {
+                    Err(e) => return Err(format!("cannot read the header row of `{name}`: {e}")),
+                    Ok(None) => Vec::new(),
+                    Ok(Some((line, Err(why)))) => return Err(format!("{name}:{line}: the header row: {why}")),
+                    Ok(Some((_, Ok(row)))) => row
+                        .iter()
+                        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+                        .collect(),
+                };
                 (SourceKind::Csv(r), Some(header))
             }
             Input::Dir { path } => (SourceKind::Dir(list_dir(&path)?.into_iter()), None),
@@ -168,7 +172,10 @@ fn read_lines(
             end -= 1;
         }
         if text[start..end].iter().all(u8::is_ascii_whitespace) {
+            // No answer for a blank line, but it keeps its number, so that a
+            // record's number stays its line number.
             text.truncate(start);
+            *records += 1;
             continue;
         }
         *records += 1;
@@ -177,36 +184,139 @@ fn read_lines(
     Ok((Records::Lines { text, items }, size))
 }
 
-fn read_rows(
-    r: &mut csv::Reader<Box<dyn io::Read + Send>>,
-    most: usize,
-    records: &mut u64,
-) -> io::Result<(Records, u64)> {
+fn read_rows(r: &mut CsvRows, most: usize, records: &mut u64) -> io::Result<(Records, u64)> {
     let mut rows = Vec::with_capacity(most.min(CHUNK_RECORDS));
-    let start = r.position().byte();
+    let start = r.bytes;
     while rows.len() < most {
-        let mut row = csv::StringRecord::new();
-        let line = r.position().line();
-        match r.read_record(&mut row) {
-            Ok(false) => break,
-            Ok(true) if row.iter().all(|f| f.trim().is_empty()) => {}
-            Ok(true) => {
+        match r.next_row()? {
+            None => break,
+            Some((_, Ok(row))) if row.iter().all(|f| f.trim().is_empty()) => *records += 1,
+            Some((line, row)) => {
                 *records += 1;
-                rows.push((*records, line, Ok(row)));
-            }
-            Err(e) => {
-                let why = match e.kind() {
-                    csv::ErrorKind::Io(_) => return Err(io::Error::other(e.to_string())),
-                    csv::ErrorKind::Utf8 { .. } => "the row is not UTF-8 text".to_string(),
-                    _ => format!("unreadable row: {e}"),
-                };
-                *records += 1;
-                rows.push((*records, line, Err(why)));
+                rows.push((*records, line, row));
             }
         }
     }
-    let size = r.position().byte().saturating_sub(start);
-    Ok((Records::Rows(rows), size))
+    Ok((Records::Rows(rows), r.bytes - start))
+}
+
+/// Lines one CSV record may span (a quoted cell with line breaks) before its
+/// opening quote is taken for one never closed.
+pub const MAX_RECORD_LINES: usize = 100;
+
+/// CSV records, split by hand before the `csv` crate parses each: line numbers
+/// count `\r\n` as one line break, and a quote left open is an error naming the
+/// line where its record began, after which the following lines are read again
+/// as records of their own (one stray quote cannot swallow the rest of a file).
+pub struct CsvRows {
+    reader: Box<dyn BufRead + Send>,
+    parser: csv::Reader<io::Cursor<Vec<u8>>>,
+    /// Lines read but not given out yet, with their numbers.
+    pending: std::collections::VecDeque<(u64, Vec<u8>)>,
+    /// Lines read from the input so far.
+    lines: u64,
+    /// Bytes read from the input so far.
+    pub bytes: u64,
+}
+
+impl CsvRows {
+    pub fn new(reader: Box<dyn BufRead + Send>) -> CsvRows {
+        CsvRows {
+            reader,
+            parser: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(io::Cursor::new(Vec::new())),
+            pending: std::collections::VecDeque::new(),
+            lines: 0,
+            bytes: 0,
+        }
+    }
+
+    fn next_line(&mut self) -> io::Result<Option<(u64, Vec<u8>)>> {
+        if let Some(l) = self.pending.pop_front() {
+            return Ok(Some(l));
+        }
+        let mut line = Vec::new();
+        let n = self.reader.read_until(b'\n', &mut line)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.bytes += n as u64;
+        self.lines += 1;
+        if self.lines == 1 && line.starts_with(b"\xEF\xBB\xBF") {
+            line.drain(..3);
+        }
+        Ok(Some((self.lines, line)))
+    }
+
+    /// The next record: the line it begins on, and its cells or why it cannot be read.
+    pub fn next_row(&mut self) -> io::Result<Option<(u64, Result<csv::StringRecord, String>)>> {
+        let Some((first, line)) = self.next_line()? else {
+            return Ok(None);
+        };
+        let mut open = quote_open(&line, false);
+        let mut text = line;
+        let mut taken: Vec<(u64, Vec<u8>)> = Vec::new();
+        while open && taken.len() + 1 < MAX_RECORD_LINES {
+            let Some((n, more)) = self.next_line()? else { break };
+            open = quote_open(&more, true);
+            text.extend_from_slice(&more);
+            taken.push((n, more));
+        }
+        if open {
+            let why = if taken.len() + 1 >= MAX_RECORD_LINES {
+                format!(
+                    "a quote opened in this row is still open {MAX_RECORD_LINES} lines later; the lines after this one are read as rows of their own"
+                )
+            } else {
+                "a quote opened in this row is never closed; the lines after this one are read as rows of their own"
+                    .to_string()
+            };
+            for l in taken.into_iter().rev() {
+                self.pending.push_front(l);
+            }
+            return Ok(Some((first, Err(why))));
+        }
+        *self.parser.get_mut() = io::Cursor::new(text);
+        self.parser
+            .seek(csv::Position::new())
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        let mut row = csv::StringRecord::new();
+        let row = match self.parser.read_record(&mut row) {
+            Ok(_) => Ok(row),
+            Err(e) => match e.kind() {
+                csv::ErrorKind::Utf8 { .. } => Err("the row is not UTF-8 text".to_string()),
+                _ => Err(format!("unreadable row: {e}")),
+            },
+        };
+        Ok(Some((first, row)))
+    }
+}
+
+/// Whether a quoted CSV cell is still open at the end of `line`, given whether
+/// one was open at its start. A quote opens a cell only at the cell's start; in
+/// a quoted cell `""` is a quote and a lone `"` closes it.
+fn quote_open(line: &[u8], mut open: bool) -> bool {
+    let mut at_cell_start = !open;
+    let mut i = 0;
+    while i < line.len() {
+        let b = line[i];
+        if open {
+            if b == b'"' {
+                if line.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    open = false;
+                }
+            }
+        } else if b == b'"' && at_cell_start {
+            open = true;
+        }
+        at_cell_start = !open && b == b',';
+        i += 1;
+    }
+    open
 }
 
 /// The `.json` and `.toml` files directly inside `dir`, in name order.
@@ -223,4 +333,59 @@ pub fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, String> {
     }
     files.sort();
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(text: &str) -> Vec<(u64, Result<Vec<String>, String>)> {
+        let mut r = CsvRows::new(Box::new(io::Cursor::new(text.as_bytes().to_vec())));
+        let mut out = Vec::new();
+        while let Some((line, row)) = r.next_row().expect("reads") {
+            out.push((line, row.map(|r| r.iter().map(str::to_string).collect())));
+        }
+        out
+    }
+
+    #[test]
+    fn crlf_rows_have_their_own_line_numbers() {
+        let got = rows("a,b\r\n1,2\r\n3,4\r\n");
+        assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert_eq!(got[2].1, Ok(vec!["3".to_string(), "4".to_string()]));
+    }
+
+    #[test]
+    fn a_quoted_cell_may_span_lines() {
+        let got = rows("a,b\n\"x\ny\",2\n3,\"q\"\"q\"\n");
+        assert_eq!(got[1], (2, Ok(vec!["x\ny".to_string(), "2".to_string()])));
+        assert_eq!(got[2], (4, Ok(vec!["3".to_string(), "q\"q".to_string()])));
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_an_error_at_its_line_and_later_rows_are_read() {
+        let got = rows("a,b\n1,\"oops\n2,3\n4,5\n");
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert_eq!(got[1].0, 2);
+        assert!(got[1].1.as_ref().is_err_and(|e| e.contains("never closed")), "{got:?}");
+        assert_eq!(got[2], (3, Ok(vec!["2".to_string(), "3".to_string()])));
+        assert_eq!(got[3], (4, Ok(vec!["4".to_string(), "5".to_string()])));
+        // Past the limit too.
+        let long = format!("a\n\"{}\n", "x\n".repeat(MAX_RECORD_LINES + 5));
+        let got = rows(&long);
+        assert!(
+            got[1].1.as_ref().is_err_and(|e| e.contains("still open")),
+            "{:?}",
+            got[1]
+        );
+        assert_eq!(got.len(), MAX_RECORD_LINES + 7); // the last line is empty
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_cell_is_text() {
+        assert_eq!(
+            rows("a\nab\"c,d\n")[1],
+            (2, Ok(vec!["ab\"c".to_string(), "d".to_string()]))
+        );
+    }
 }

@@ -50,6 +50,9 @@ pub struct Options {
     pub direct: bool,
     /// Records per chunk, the unit of work of a worker.
     pub chunk_records: usize,
+    /// A key that names no fact fails its record (by default: one warning on
+    /// standard error for each such key).
+    pub strict: bool,
 }
 
 impl Default for Options {
@@ -63,6 +66,7 @@ impl Default for Options {
             input_name: "<input>".into(),
             direct: true,
             chunk_records: input::CHUNK_RECORDS,
+            strict: false,
         }
     }
 }
@@ -118,6 +122,8 @@ pub fn run(
         input_name: opts.input_name.clone(),
         columns,
         files,
+        strict: opts.strict,
+        warned: std::sync::Mutex::new(std::collections::BTreeSet::new()),
     };
     let mut sink = Sink {
         out,

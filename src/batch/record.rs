@@ -46,6 +46,10 @@ pub struct Plan<'p> {
     pub keys: Vec<String>,
     /// The rules whose answers every record shares ([`Program::case_independent`]).
     pub constant: std::sync::Arc<[bool]>,
+    /// Keys that name no fact fail their record (else a warning, once a key).
+    pub strict: bool,
+    /// The unknown keys warned about already.
+    pub warned: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl Plan<'_> {
@@ -205,7 +209,8 @@ impl<'p> Worker<'p> {
                 root.value.kind()
             ));
         }
-        self.fill_root(&root, LINE, text)?;
+        self.fill_root(&root, LINE, text)
+            .map_err(|e| e.replace(LINE, &format!("{name}:{line}")))?;
         self.place_messages(name, line);
         Ok(())
     }
@@ -254,15 +259,48 @@ impl<'p> Worker<'p> {
         self.dirty_all = true;
         fill_case(&mut self.case, &root, &Origin { name: &name, text: "" })?;
         self.id = id;
+        // A mistyped cell's message names its column: `in data.csv line 3, column 2 (`x.y`)`.
+        let within = format!("in {name}");
+        for (f, slot) in self.case.facts.iter_mut().enumerate() {
+            if let Slot::Bad(why) = slot
+                && why.contains(&within)
+                && let Some((n, header)) = columns.column_of(&self.case.prog.facts[f].path)
+            {
+                *slot = Slot::Bad(
+                    why.replace(&within, &format!("{within}, column {n} (`{header}`)"))
+                        .into(),
+                );
+            }
+        }
         Ok(())
     }
 
     fn fill_root(&mut self, root: &FactNode, name: &str, text: &str) -> Result<(), RecordError> {
-        self.id = root.get(&self.plan.id_field).and_then(|n| match &n.value {
-            FactValue::String(s) => Some(s.clone()),
-            FactValue::Number(s) => Some(s.clone()),
-            _ => None,
-        });
+        self.id = None;
+        match root.get(&self.plan.id_field).map(|n| &n.value) {
+            Some(FactValue::String(s) | FactValue::Number(s)) => self.id = Some(s.clone()),
+            None | Some(FactValue::Null) => {}
+            Some(other) => {
+                return Err(format!(
+                    "{name}: the record's `{}` must be text or a number, but is {}",
+                    self.plan.id_field,
+                    other.kind()
+                ));
+            }
+        }
+        let unknown = crate::facts::load::unknown_facts(self.case.prog, root, &[self.plan.id_field.as_str()]);
+        if !unknown.is_empty() {
+            if self.plan.strict {
+                return Err(format!("{name}: {}", unknown.join("; ")));
+            }
+            if let Ok(mut warned) = self.plan.warned.lock() {
+                for u in unknown {
+                    if warned.insert(u.clone()) {
+                        eprintln!("warning: {}: {u} (`--strict` makes it an error)", self.plan.input_name);
+                    }
+                }
+            }
+        }
         let origin = Origin { name, text };
         fill_case(&mut self.case, root, &origin).map_err(|e| format!("{name}: {e}"))
     }

@@ -88,15 +88,26 @@ impl Checker<'_> {
                     return self.fields(ir, t, &segs[2..]);
                 }
                 None if !self.fact_groups.contains_key(&join_path(&segs[..2])) => {
-                    let names: Vec<&str> = self.module_items[mid as usize].keys().map(String::as_str).collect();
+                    // The module's rules, tables and functions, and the facts under
+                    // its name: `grievance.knew_onn` is a misspelt fact, not a rule.
+                    let items: Vec<&str> = self.module_items[mid as usize].keys().map(String::as_str).collect();
+                    let prefix = format!("{first}.");
+                    let mut facts: Vec<&str> = self
+                        .facts
+                        .iter()
+                        .filter_map(|f| f.path.strip_prefix(&prefix))
+                        .map(|rest| rest.split('.').next().unwrap_or(rest))
+                        .collect();
+                    facts.dedup();
                     let mut d = Diagnostic::error(
                         Code::UnknownName,
-                        format!("module `{first}` has no rule `{name}`"),
+                        format!("module `{first}` has no rule or fact `{name}`"),
                         segs[1].span,
                         "unknown name",
                     );
-                    if let Some(sug) = did_you_mean(name, names) {
-                        d = d.with_help(format!("did you mean `{first}.{sug}`?"));
+                    if let Some(sug) = did_you_mean(name, items.iter().chain(facts.iter()).copied()) {
+                        let what = if items.contains(&sug) { "" } else { "the fact " };
+                        d = d.with_help(format!("did you mean {what}`{first}.{sug}`?"));
                     }
                     self.error(d);
                     return poison(span);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
-use super::{ContractsArg, load_or_report};
+use super::{ContractsArg, Exit, load_program};
 use crate::batch::input::Input;
 use crate::batch::{Options, OutFormat, Summary};
 
@@ -49,9 +49,12 @@ pub struct Args {
     /// Worker threads (default: one a core); 1 is sequential and deterministic
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Stop after this many failed records
-    #[arg(long, value_name = "N")]
+    /// Stop after this many failed records (at least 1; without it, never stop)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_errors: Option<u64>,
+    /// A key that names no fact fails its record (by default: a warning on standard error, once a key)
+    #[arg(long)]
+    pub strict: bool,
     /// The top-level field (or CSV column) that names a record in the answers
     #[arg(long, value_name = "NAME", default_value = "id")]
     pub id_field: String,
@@ -61,18 +64,30 @@ pub struct Args {
 
 /// Exit status: 0 when every record answered, 1 when any failed, 2 when the run could not go on.
 pub fn run(args: &Args) -> i32 {
-    let Some(prog) = load_or_report(&args.contracts.source()) else {
-        return 2;
+    let prog = match load_program(&args.contracts.source()) {
+        Ok(p) => p,
+        Err(e) => return e.code(),
     };
+    if args.output.as_os_str() != "-" && crate::files::same_file(&args.input, &args.output) {
+        return fatal(&format!(
+            "the output `{}` is the input `{}`: writing it would destroy the records before they are read",
+            args.output.display(),
+            display_name(&args.input)
+        ));
+    }
     let (input, total) = match open_input(args) {
         Ok(x) => x,
         Err(e) => return fatal(&e),
     };
-    let mut out: Box<dyn Write> = if args.output.as_os_str() == "-" {
-        Box::new(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock()))
+    // A file output is written beside the old one and renamed over it at the end,
+    // so a failed run leaves the old output whole.
+    let mut replacement = None;
+    let mut stdout = None;
+    let out: &mut dyn Write = if args.output.as_os_str() == "-" {
+        stdout.insert(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock()))
     } else {
-        match std::fs::File::create(&args.output) {
-            Ok(f) => Box::new(std::io::BufWriter::with_capacity(1 << 20, f)),
+        match crate::files::Replacement::create(&args.output) {
+            Ok(r) => replacement.insert(r),
             Err(e) => return fatal(&format!("cannot create `{}`: {e}", args.output.display())),
         }
     };
@@ -91,6 +106,7 @@ pub fn run(args: &Args) -> i32 {
         input_name: display_name(&args.input),
         direct: true,
         chunk_records: crate::batch::input::CHUNK_RECORDS,
+        strict: args.strict,
     };
     let bar = std::io::stderr().is_terminal().then(|| progress_bar(total));
     let mut progress = |size: u64, records: u64| {
@@ -99,14 +115,19 @@ pub fn run(args: &Args) -> i32 {
             b.set_message(format!("{records} records"));
         }
     };
-    let result = crate::batch::run(&prog, input, &mut out, &opts, &mut progress);
+    let mut result = crate::batch::run(&prog, input, out, &opts, &mut progress);
     if let Some(b) = &bar {
         b.finish_and_clear();
+    }
+    if let (Ok(_), Some(r)) = (&result, replacement)
+        && let Err(e) = r.commit()
+    {
+        result = Err(format!("cannot write `{}`: {e}", args.output.display()));
     }
     match result {
         Ok(s) => {
             eprintln!("{}", summary_line(&s, args.max_errors));
-            i32::from(s.failed > 0)
+            Exit::problems_if(s.failed > 0).code()
         }
         Err(e) => fatal(&e),
     }
@@ -114,7 +135,7 @@ pub fn run(args: &Args) -> i32 {
 
 fn fatal(message: &str) -> i32 {
     eprintln!("{:?}", miette::miette!(help = "see `cba batch --help`", "{message}"));
-    2
+    Exit::CouldNotRun.code()
 }
 
 /// `batch: 1000 records, 998 ok, 2 failed`

@@ -30,7 +30,7 @@ pub fn run(args: &Args) -> i32 {
         Ok(l) => l,
         Err(e) => {
             eprintln!("{:?}", miette::miette!("{e}"));
-            return 2;
+            return super::Exit::CouldNotRun.code();
         }
     };
     let mut loaded = loaded;
@@ -51,7 +51,13 @@ pub fn run(args: &Args) -> i32 {
     match args.format {
         Format::Json => println!("{}", crate::report::render_json(loaded.sources(), &loaded.diags)),
         Format::Text => {
-            print!("{}", crate::report::render_text(loaded.sources(), &loaded.diags));
+            // Diagnostics on standard error (coloured at a terminal), the summary
+            // (the answer) on standard output.
+            let colour = crate::report::stderr_colour();
+            eprint!(
+                "{}",
+                crate::report::render_text_coloured(loaded.sources(), &loaded.diags, colour)
+            );
             let files = loaded.sources().files.len();
             if errors == 0 {
                 println!("checked {files} files: no errors{}", plural(warnings, "warning", ", "));
@@ -64,7 +70,7 @@ pub fn run(args: &Args) -> i32 {
             }
         }
     }
-    i32::from(errors > 0)
+    super::Exit::problems_if(errors > 0).code()
 }
 
 fn plural(n: usize, what: &str, sep: &str) -> String {

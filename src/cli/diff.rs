@@ -28,7 +28,7 @@ pub struct Args {
 
 fn trouble(message: &str) -> i32 {
     eprintln!("{:?}", miette::miette!("{message}"));
-    2
+    super::Exit::CouldNotRun.code()
 }
 
 pub fn run(args: &Args) -> i32 {
@@ -55,8 +55,9 @@ pub fn run(args: &Args) -> i32 {
     let (old_loaded, new_loaded) = match (old.load(), new.load()) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
+            // A version that does not check cannot be compared (1 means "changed" here).
             eprint!("{e}");
-            return 2;
+            return super::Exit::CouldNotRun.code();
         }
     };
     let result = diff(&old_loaded, &new_loaded, (&old.label, &new.label), corpus);
@@ -64,5 +65,6 @@ pub fn run(args: &Args) -> i32 {
         Format::Text => print!("{}", report::text(&result)),
         Format::Json => println!("{}", report::json(&result)),
     }
-    i32::from(result.has_changes())
+    // As `diff` does: 1 when something changed (docs/cli.md).
+    super::Exit::problems_if(result.has_changes()).code()
 }

@@ -40,8 +40,9 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> i32 {
-    let Some(prog) = super::load_or_report(&args.contracts.source()) else {
-        return 1;
+    let prog = match super::load_program(&args.contracts.source()) {
+        Ok(p) => p,
+        Err(exit) => return exit.code(),
     };
     let text = match (args.topic, args.format) {
         (Topic::Queries, DocFormat::Md) => crate::doc::queries_markdown(&prog),
@@ -51,7 +52,7 @@ pub fn run(args: &Args) -> i32 {
     };
     let Some(out) = &args.output else {
         print!("{text}");
-        return 0;
+        return super::Exit::Ok.code();
     };
     if is_input(&prog, out) {
         eprintln!(
@@ -62,10 +63,10 @@ pub fn run(args: &Args) -> i32 {
                 out.display()
             )
         );
-        return 2;
+        return super::Exit::CouldNotRun.code();
     }
     match crate::doc::write_atomic(out, &text) {
-        Ok(()) => 0,
+        Ok(()) => super::Exit::Ok.code(),
         Err(e) => {
             eprintln!(
                 "{:?}",
@@ -75,7 +76,7 @@ pub fn run(args: &Args) -> i32 {
                     out.display()
                 )
             );
-            2
+            super::Exit::CouldNotRun.code()
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use super::{ContractsArg, Format, load_engine};
+use super::{ContractsArg, Exit, Format, load_engine};
 use crate::api::{Engine, ExplainMode, FactFormat, Facts};
 
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -27,13 +27,16 @@ pub struct Args {
     /// With the explanation, also show the `when` branches that did not fire and why (implies --explain)
     #[arg(long)]
     pub why_not: bool,
+    /// Facts the case gives that no declared fact matches are errors (by default, warnings)
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub contracts: ContractsArg,
 }
 
 /// Reads a fact file (`-`: standard input) into prepared facts. Errors are
 /// printed; returns `None` then.
-pub fn read_facts(engine: &Engine, path: &PathBuf) -> Option<Facts> {
+pub fn read_facts(engine: &Engine, path: &PathBuf, strict: bool) -> Option<Facts> {
     let (name, text) = if path.as_os_str() == "-" {
         let mut s = String::new();
         if let Err(e) = std::io::stdin().read_to_string(&mut s) {
@@ -57,10 +60,23 @@ pub fn read_facts(engine: &Engine, path: &PathBuf) -> Option<Facts> {
         }
     };
     let is_toml = path.extension().is_some_and(|e| e == "toml")
-        || (path.as_os_str() == "-" && !text.trim_start().starts_with('{'));
+        || (path.as_os_str() == "-" && !text.trim_start_matches('\u{feff}').trim_start().starts_with('{'));
     let format = if is_toml { FactFormat::Toml } else { FactFormat::Json };
     match engine.facts_from_text(&name, &text, format) {
-        Ok(f) => Some(f),
+        Ok(f) => {
+            // Keys that name no fact are usually typos: say so (errors with --strict).
+            if let Ok(root) = crate::facts::load::parse(&text, is_toml) {
+                let unknown = crate::facts::load::unknown_facts(engine.program(), &root, &[]);
+                let what = if strict { "error" } else { "warning" };
+                for u in &unknown {
+                    eprintln!("{what}: {name}: {u}");
+                }
+                if strict && !unknown.is_empty() {
+                    return None;
+                }
+            }
+            Some(f)
+        }
         Err(e) if e.syntax => {
             let offset = e.offset.unwrap_or(0);
             let report = miette::miette!(
@@ -81,13 +97,26 @@ pub fn read_facts(engine: &Engine, path: &PathBuf) -> Option<Facts> {
 }
 
 pub fn run(args: &Args) -> i32 {
-    let Some(engine) = load_engine(&args.contracts.api_source()) else {
-        return 1;
+    let engine = match load_engine(&args.contracts.api_source()) {
+        Ok(e) => e,
+        Err(exit) => return exit.code(),
     };
     let facts = match &args.facts {
-        Some(f) => match read_facts(&engine, f) {
+        // A file that is not there could not be read: the command could not run.
+        Some(f) if f.as_os_str() != "-" && !f.exists() => {
+            eprintln!(
+                "{:?}",
+                miette::miette!(
+                    help = "give a JSON or TOML fact file, or `-` for standard input",
+                    "cannot read the facts file `{}`: it does not exist",
+                    f.display()
+                )
+            );
+            return Exit::CouldNotRun.code();
+        }
+        Some(f) => match read_facts(&engine, f, args.strict) {
             Some(facts) => facts,
-            None => return 1,
+            None => return Exit::Problems.code(),
         },
         None => engine.empty_facts(),
     };
@@ -106,7 +135,7 @@ pub fn run(args: &Args) -> i32 {
                 "{:?}",
                 miette::miette!(help = help, "unknown module `{module}` in `{}`", e.pattern)
             );
-            return 1;
+            return Exit::CouldNotRun.code();
         }
     };
     let mode = match (args.why_not, args.explain) {
@@ -117,7 +146,28 @@ pub fn run(args: &Args) -> i32 {
     let evaluation = engine.evaluate_each(&facts, &queries, mode);
     match args.format {
         Format::Json => println!("{}", evaluation.to_json()),
-        Format::Text => print!("{}", evaluation.to_text()),
+        Format::Text => {
+            // Answers on standard output; a query's error (same alignment) on
+            // standard error; explanations after the answers on standard output.
+            let text = evaluation.to_text();
+            let mut lines = text.lines();
+            let (mut out, mut err) = (String::new(), String::new());
+            for a in &evaluation.answers {
+                if a.value.is_ok() && a.value_text().is_none() {
+                    continue;
+                }
+                let line = lines.next().unwrap_or_default();
+                let to = if a.value.is_err() { &mut err } else { &mut out };
+                to.push_str(line);
+                to.push('\n');
+            }
+            for line in lines {
+                out.push_str(line);
+                out.push('\n');
+            }
+            print!("{out}");
+            eprint!("{err}");
+        }
     }
     i32::from(evaluation.failed())
 }

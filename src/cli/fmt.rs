@@ -3,6 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::Exit;
 use crate::fmt::{FmtError, format_source};
 use crate::source::{SourceMap, read_dir_cba};
 use crate::syntax::span::FileId;
@@ -21,7 +22,10 @@ pub struct Args {
 enum Outcome {
     Unchanged,
     Changed,
+    /// The file does not parse (exit 1).
     Failed,
+    /// The file could not be read or written (exit 2).
+    Unreadable,
 }
 
 pub fn run(args: &Args) -> i32 {
@@ -36,7 +40,7 @@ pub fn run(args: &Args) -> i32 {
             eprintln!(
                 "error: no `contracts` or `stdlib` directory here\n  help: name the files to format: `cba fmt FILE…`"
             );
-            return 2;
+            return Exit::CouldNotRun.code();
         }
     }
     let mut files = Vec::new();
@@ -49,39 +53,42 @@ pub fn run(args: &Args) -> i32 {
                 Ok(found) => files.extend(found.into_iter().map(|(name, text)| (PathBuf::from(name), Ok(text)))),
                 Err(e) => {
                     eprintln!("error: cannot read `{}`: {e}", p.display());
-                    return 2;
+                    return Exit::CouldNotRun.code();
                 }
             }
         } else {
             files.push((p.clone(), std::fs::read_to_string(p)));
         }
     }
-    let (mut changed, mut failed) = (0, 0);
+    let (mut changed, mut failed, mut unreadable) = (0, 0, 0);
     for (path, text) in files {
         let outcome = match text {
             Ok(text) => one_file(&path, &text, args.check),
             Err(e) => {
                 eprintln!("error: cannot read `{}`: {e}", path.display());
-                Outcome::Failed
+                Outcome::Unreadable
             }
         };
         match outcome {
             Outcome::Unchanged => {}
             Outcome::Changed => changed += 1,
             Outcome::Failed => failed += 1,
+            Outcome::Unreadable => unreadable += 1,
         }
     }
-    if failed > 0 {
-        2
+    if unreadable > 0 {
+        Exit::CouldNotRun.code()
+    } else if failed > 0 {
+        Exit::Problems.code()
     } else if args.check && changed > 0 {
         eprintln!(
             "{changed} file{} not formatted\n  help: run `cba fmt` to format {}",
             if changed == 1 { "" } else { "s" },
             if changed == 1 { "it" } else { "them" }
         );
-        1
+        Exit::Problems.code()
     } else {
-        0
+        Exit::Ok.code()
     }
 }
 
@@ -95,9 +102,11 @@ fn one_file(path: &Path, text: &str, check: bool) -> Outcome {
     }
     if check {
         println!("{}", path.display());
-    } else if let Err(e) = std::fs::write(path, &formatted) {
+    } else if let Err(e) = crate::files::replace(path, formatted.as_bytes()) {
+        // Written beside the file and renamed over it: a full disk or a size
+        // limit leaves the old file whole, never cut short.
         eprintln!("error: cannot write `{}`: {e}", path.display());
-        return Outcome::Failed;
+        return Outcome::Unreadable;
     } else {
         println!("formatted {}", path.display());
     }
@@ -125,14 +134,14 @@ fn stdin(check: bool) -> i32 {
     let mut text = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut text) {
         eprintln!("error: cannot read standard input: {e}");
-        return 2;
+        return Exit::CouldNotRun.code();
     }
     match format_or_report("<stdin>", &text) {
-        Some(f) if check => i32::from(f != text),
+        Some(f) if check => Exit::problems_if(f != text).code(),
         Some(f) => {
             print!("{f}");
-            0
+            Exit::Ok.code()
         }
-        None => 2,
+        None => Exit::Problems.code(),
     }
 }

@@ -1,7 +1,6 @@
 //! `cba generate --count N [--seed S] [--output FILE]`: deterministic grievance
 //! records (JSON Lines) for benchmarks and load tests of `cba batch`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug, Clone)]
@@ -22,17 +21,17 @@ pub fn run(args: &Args) -> i32 {
         let mut out = std::io::stdout().lock();
         crate::batch::generate::write_grievances(&mut out, args.seed, args.count)
     } else {
-        std::fs::File::create(&args.output).and_then(|f| {
-            let mut out = std::io::BufWriter::new(f);
+        // Beside the old file, renamed over it once complete.
+        crate::files::Replacement::create(&args.output).and_then(|mut out| {
             crate::batch::generate::write_grievances(&mut out, args.seed, args.count)?;
-            out.flush()
+            out.commit()
         })
     };
     match result {
-        Ok(()) => 0,
+        Ok(()) => super::Exit::Ok.code(),
         Err(e) => {
             eprintln!("{:?}", miette::miette!("cannot write the records: {e}"));
-            2
+            super::Exit::CouldNotRun.code()
         }
     }
 }

@@ -24,7 +24,7 @@ pub fn run(args: &Args) -> i32 {
                 "{:?}",
                 miette::miette!("cannot read the Agreement's text `{}`: {e}", args.text.display())
             );
-            return 1;
+            return super::Exit::CouldNotRun.code();
         }
     };
     let outline = generate(&text);
@@ -37,7 +37,7 @@ pub fn run(args: &Args) -> i32 {
                 args.text.display()
             )
         );
-        return 1;
+        return super::Exit::Problems.code();
     }
     let name = args
         .text
@@ -50,5 +50,5 @@ pub fn run(args: &Args) -> i32 {
          misled the generator.\n"
     );
     print!("{}", outline.write(&header));
-    0
+    super::Exit::Ok.code()
 }

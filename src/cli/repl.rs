@@ -12,7 +12,7 @@ use rustyline::config::{CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 
-use super::{ContractsArg, load_or_report};
+use super::{ContractsArg, Exit, load_program};
 use crate::repl::command::expression_part;
 use crate::repl::complete::{ReplHelper, Words};
 use crate::repl::{Reply, Session};
@@ -27,12 +27,17 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> i32 {
-    let Some(prog) = load_or_report(&args.contracts.source()) else {
-        return 1;
+    let prog = match load_program(&args.contracts.source()) {
+        Ok(p) => p,
+        Err(e) => return e.code(),
     };
     let mut session = Session::new(prog);
     let interactive = std::io::stdin().is_terminal();
     if let Some(f) = &args.facts {
+        if !f.exists() {
+            eprintln!("error: cannot read the facts file `{}`: it does not exist", f.display());
+            return Exit::CouldNotRun.code();
+        }
         let reply = session.load_facts(f);
         if reply.failed() {
             print_reply(&reply, false);
@@ -66,33 +71,54 @@ fn print_reply(r: &Reply, interactive: bool) {
     let _ = err.write_all(r.error.as_bytes());
 }
 
+/// Whether `entry` goes on over the next line: its expression is unfinished (an
+/// open bracket, a dangling operator) and no error lies before its end. An empty
+/// line always ends an entry, so a mistake cannot swallow the lines after it.
+fn continues(entry: &str, last_line: &str) -> bool {
+    if last_line.trim().is_empty() {
+        return false;
+    }
+    match expression_part(entry) {
+        // `:set path = VALUE`: the value may be JSON, open until its brackets close.
+        Some(value) if entry.trim_start().starts_with(':') => crate::syntax::is_incomplete_value(value),
+        Some(expr) => crate::syntax::is_incomplete(expr),
+        None => false,
+    }
+}
+
 /// Reads entries from standard input; an entry goes on over lines while the
-/// parser says it is unfinished.
+/// parser says it is unfinished. Messages give the script's line numbers.
 fn piped(mut session: Session) -> i32 {
     let mut failed = false;
     let mut entry = String::new();
+    let mut first_line = 1;
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
+    let mut number = 0;
     loop {
         let line = match lines.next() {
             Some(Ok(l)) => Some(l),
             Some(Err(e)) => {
                 eprintln!("error: cannot read standard input: {e}");
-                return 1;
+                return Exit::CouldNotRun.code();
             }
             None => None,
         };
         let at_end = line.is_none();
         if let Some(l) = line {
-            if !entry.is_empty() {
+            number += 1;
+            if entry.is_empty() {
+                first_line = number;
+            } else {
                 entry.push('\n');
             }
             entry.push_str(&l);
-            if expression_part(&entry).is_some_and(crate::syntax::is_incomplete) {
+            if continues(&entry, &l) {
                 continue;
             }
         }
         if !entry.trim().is_empty() {
+            session.set_script_line(Some(first_line));
             let reply = session.handle(&entry);
             print_reply(&reply, false);
             failed |= reply.failed();
@@ -105,7 +131,24 @@ fn piped(mut session: Session) -> i32 {
             break;
         }
     }
-    i32::from(failed)
+    Exit::problems_if(failed).code()
+}
+
+/// Ctrl-C while an entry is evaluated abandons that entry, not the session: the
+/// terminal is out of raw mode then, so the key arrives as SIGINT, which sets the
+/// evaluator's interrupt flag. At the prompt the line editor reads it as a key.
+fn catch_interrupts() {
+    extern "C" fn on_sigint(_: libc::c_int) {
+        crate::eval::INTERRUPT.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    #[cfg(unix)]
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        libc::signal(
+            libc::SIGINT,
+            on_sigint as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
+    }
 }
 
 /// The history file: `$CBA_HISTORY` (empty: no history), else
@@ -142,7 +185,7 @@ fn greeting(session: &Session, args: &Args) -> String {
 fn interactive_loop(mut session: Session, args: &Args) -> i32 {
     let config = Config::builder()
         .completion_type(CompletionType::List)
-        .auto_add_history(true)
+        .auto_add_history(false)
         .history_ignore_dups(true)
         .and_then(|b| b.max_history_size(1000))
         .map(|b| b.build());
@@ -163,10 +206,29 @@ fn interactive_loop(mut session: Session, args: &Args) -> i32 {
     }
     println!("{}", greeting(&session, args));
     let mut generation = session.generation();
+    catch_interrupts();
+    let mut entry = String::new();
     loop {
-        match editor.readline("cba> ") {
+        // An unfinished entry goes on after a continuation prompt; an empty line
+        // (or Ctrl-C) ends it.
+        let prompt = if entry.is_empty() { "cba> " } else { "...> " };
+        match editor.readline(prompt) {
             Ok(line) => {
-                let reply = session.handle(&line);
+                if !entry.is_empty() {
+                    entry.push('\n');
+                }
+                entry.push_str(&line);
+                if continues(&entry, &line) {
+                    continue;
+                }
+                let _ = editor.add_history_entry(entry.as_str());
+                crate::eval::INTERRUPT.store(false, std::sync::atomic::Ordering::Relaxed);
+                let reply = session.handle(&entry);
+                entry.clear();
+                if crate::eval::INTERRUPT.swap(false, std::sync::atomic::Ordering::Relaxed) {
+                    eprintln!("interrupted: the entry was abandoned");
+                    continue;
+                }
                 print_reply(&reply, true);
                 if reply.quit {
                     break;
@@ -176,7 +238,7 @@ fn interactive_loop(mut session: Session, args: &Args) -> i32 {
                     editor.set_helper(Some(ReplHelper::new(Words::of(session.program()))));
                 }
             }
-            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Interrupted) => entry.clear(),
             Err(ReadlineError::Eof) => break,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -56,8 +56,9 @@ pub fn run(args: &Args) -> i32 {
     if args.paths.is_empty() && args.contracts.contracts.is_none() {
         case_files_in(Path::new(CASES_DIR), &mut case_files);
     }
-    let Some(engine) = super::load_engine(&source) else {
-        return 1;
+    let engine = match super::load_engine(&source) {
+        Ok(e) => e,
+        Err(exit) => return exit.code(),
     };
     let prog = engine.program();
     let report = engine.run_tests(&TestOptions {
@@ -89,7 +90,7 @@ pub fn run(args: &Args) -> i32 {
         String::new()
     };
     println!("{} passed, {} failed{skipped}", report.passed, report.failed);
-    i32::from(report.failed > 0 || below)
+    super::Exit::problems_if(report.failed > 0 || below).code()
 }
 
 /// The coverage report: a table per module and in total, then what was missed.

@@ -54,6 +54,9 @@ codes! {
     /// `a file must start with `module NAME``: a file beginning with `rule`.
     /// (tests/check/syntax-no-module.cba)
     NoModule = "E0005",
+    /// `the file is not UTF-8 text`, at the first byte that is not: a rule file saved
+    /// as Latin-1. (tests/conventions.rs `check_reports_a_non_utf8_file_at_its_first_bad_byte`)
+    NotUtf8 = "E0007",
     /// A bad date literal: `invalid date `2025-02-30``, `malformed date `2025-2-14``.
     /// (tests/check/literal-bad-date.cba)
     BadDate = "E0010",

@@ -82,9 +82,19 @@ pub fn generate(
             .filter(|(n, _)| n.0 > 0)
             .collect();
         bases.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+        // No case reaches the change: start from no facts rather than from a case
+        // about something else (a grievance case for a credit-hour change).
         if bases.is_empty() {
-            bases.push(((0, 0), corpus.first().unwrap_or(&empty)));
+            bases.push(((0, 0), &empty));
         }
+        // Only the queries this change can affect are compared: the answers
+        // other changes move are the outcome diff's business, not this group's.
+        let own_scope = Scope::of(std::slice::from_ref(c), old, new);
+        let scope = if own_scope.queries.is_empty() {
+            scope
+        } else {
+            &own_scope
+        };
         for (_, base) in bases.into_iter().take(MAX_BASES) {
             let thresholds = thresholds(old, new, base, &probes, c.rule.as_deref());
             if thresholds.is_empty() {

@@ -8,6 +8,9 @@ use super::{Case, EvalError, Result, calendar, dates, to_i64};
 use crate::ir::{Builtin, Expr};
 use crate::syntax::span::Span;
 
+/// The most numbers `range(a, b)` makes.
+pub(crate) const MAX_RANGE: i64 = 1_000_000;
+
 fn num(v: &Value, span: Span) -> Result<Decimal> {
     match v {
         Value::Num(n) => Ok(*n),
@@ -97,9 +100,8 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
         B::Sum => {
             let mut t = Decimal::ZERO;
             for x in list(&v[0])?.iter() {
-                t = t
-                    .checked_add(num(x, span)?)
-                    .ok_or_else(|| EvalError::runtime(RuntimeError::NumberTooLarge, span))?;
+                let x = num(x, span)?;
+                t = super::whole_checked(t, x, t.checked_add(x), span)?;
             }
             Value::Num(t)
         }
@@ -109,9 +111,16 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
         B::Last => list(&v[0])?.last().cloned().unwrap_or(Value::None),
         B::Reverse => Value::List(list(&v[0])?.iter().rev().cloned().collect()),
         B::Distinct => {
+            // First occurrences in order; a hash set keeps it linear (values of one
+            // list share a type, and equal values hash alike: `1.0` and `1.00` too).
+            let xs = list(&v[0])?;
+            let mut seen = std::collections::HashSet::with_capacity(xs.len());
             let mut out: Vec<Value> = Vec::new();
-            for x in list(&v[0])?.iter() {
-                if !out.contains(x) {
+            for (i, x) in xs.iter().enumerate() {
+                if i % 4096 == 0 {
+                    super::check_interrupt(span)?;
+                }
+                if seen.insert(x) {
                     out.push(x.clone());
                 }
             }
@@ -120,7 +129,7 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
         B::Range => {
             let a = to_i64(num(&v[0], span)?, "a range start", span)?;
             let z = to_i64(num(&v[1], span)?, "a range end", span)?;
-            if z - a > 1_000_000 {
+            if i128::from(z) - i128::from(a) > i128::from(MAX_RANGE) {
                 return Err(EvalError::runtime(RuntimeError::RangeTooLarge, span));
             }
             Value::List((a..z).map(Value::int).collect())
@@ -134,7 +143,7 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
             let day = i32::try_from(y)
                 .ok()
                 .zip(u32::try_from(m).ok().zip(u32::try_from(d).ok()))
-                .and_then(|(y, (m, d))| dates::from_ymd(y, m, d))
+                .and_then(|(y, (m, d))| dates::from_ymd_in_range(y, m, d))
                 .ok_or_else(|| {
                     EvalError::runtime(
                         RuntimeError::NoSuchDate {

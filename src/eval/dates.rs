@@ -23,8 +23,15 @@ pub const MIN_YEAR: i32 = -1_000_000;
 /// The years [`from_ymd`] accepts.
 pub const MAX_YEAR: i32 = 1_000_000;
 
+/// The years dates may have in facts, `date(…)` and date arithmetic.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
 /// The years [`add_months`] may produce.
 const SANE_YEARS: std::ops::RangeInclusive<i64> = 1..=9999;
+
+/// [`from_ymd`] limited to the years of [`YEARS`] (what `date(…)` and fact files accept).
+pub fn from_ymd_in_range(y: i32, m: u32, d: u32) -> Option<Day> {
+    if YEARS.contains(&y) { from_ymd(y, m, d) } else { None }
+}
 
 /// Whether `y` is a leap year of the proleptic Gregorian calendar.
 pub fn is_leap_year(y: i32) -> bool {
@@ -114,13 +121,13 @@ fn digits(bytes: &[u8]) -> Option<u32> {
         .try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc * 10 + (b - b'0') as u32))
 }
 
-/// Parse exactly `YYYY-MM-DD` (a valid date).
+/// Parse exactly `YYYY-MM-DD` (a valid date of years 1 to 9999: there is no year 0).
 pub fn parse_date(s: &str) -> Option<Day> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    from_ymd(digits(&b[..4])? as i32, digits(&b[5..7])?, digits(&b[8..10])?)
+    from_ymd_in_range(digits(&b[..4])? as i32, digits(&b[5..7])?, digits(&b[8..10])?)
 }
 
 /// Write `n` (< 10^width) as exactly `width` zero-padded digits into `buf`.

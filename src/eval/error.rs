@@ -28,12 +28,21 @@ pub enum RuntimeError {
     DateOutOfYears,
     /// Adding months to a year-month left the calendar.
     MonthOutOfRange,
+    /// Adding months to a year-month left years 1 to 9999.
+    MonthOutOfYears,
     /// `date(y, m, d)` of a day that does not exist.
     NoSuchDate { year: i64, month: i64, day: i64 },
     /// Adding hours to a time of day went past midnight.
     PastMidnight,
     /// `round(x, step)` with a step of zero or less.
     RoundingStep,
+    /// Whole operands whose whole result passes the 64-bit integers an `int` holds.
+    WholeTooLarge,
+    /// The evaluation was stopped by [`super::INTERRUPT`] (Ctrl-C in the REPL).
+    Interrupted,
+    /// A range error followed by the facts the case gave that the failing rule
+    /// reads: `date out of range with `as_of` = 9999-12-31`.
+    WithGiven(Box<RuntimeError>, String),
     /// `range(a, b)` too long to build.
     RangeTooLarge,
     /// `xs[i]` outside the list.
@@ -73,10 +82,17 @@ impl fmt::Display for RuntimeError {
             DateOutOfRange => f.write_str("date out of range"),
             DateOutOfYears => f.write_str("date out of range (years 1 to 9999)"),
             MonthOutOfRange => f.write_str("month out of range"),
-            NoSuchDate { year, month, day } => write!(f, "there is no date {year}-{month:02}-{day:02}"),
+            MonthOutOfYears => f.write_str("month out of range (years 1 to 9999)"),
+            NoSuchDate { year, month, day } => {
+                let why = if (1..=9999).contains(year) { "" } else { " (years run from 1 to 9999)" };
+                write!(f, "there is no date {year}-{month:02}-{day:02}{why}")
+            }
             PastMidnight => f.write_str("the time passes midnight: use a date-time"),
             RoundingStep => f.write_str("the rounding step must be more than zero"),
-            RangeTooLarge => f.write_str("range too large"),
+            WholeTooLarge => write!(f, "number too large: whole numbers run from {} to {}", i64::MIN, i64::MAX),
+            Interrupted => f.write_str(super::INTERRUPTED),
+            WithGiven(e, given) => write!(f, "{e} with {given}"),
+            RangeTooLarge => write!(f, "range too large: more than {} numbers", super::builtins::MAX_RANGE),
             IndexOutside { index, len } => write!(f, "index {index} is outside the list of {len} items"),
             NestingTooDeep => write!(f, "rules nest more than {} deep", super::MAX_DEPTH),
             Workdays(e) => write!(f, "{e}"),

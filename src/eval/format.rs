@@ -116,29 +116,12 @@ impl serde::Serialize for JsonValue<'_> {
     }
 }
 
-/// One line, with a space after each `,` and `:` (`["a", "b"]`, `{"x": 1}`):
-/// how answers are written.
-struct OneLine;
-
-impl serde_json::ser::Formatter for OneLine {
-    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        if first { Ok(()) } else { w.write_all(b", ") }
-    }
-    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        if first { Ok(()) } else { w.write_all(b", ") }
-    }
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-}
-
-/// Appends a value as JSON, on one line ([`JsonValue`]).
+/// Appends a value as compact JSON, on one line and with no spaces
+/// (`["a","b"]`, `{"x":1}`): one form for every output, so a line of `cba batch`
+/// is the same bytes whoever reads it ([`JsonValue`]).
 pub fn write_json(out: &mut String, prog: &Program, v: &Value, ty: &Type) {
-    use serde::Serialize;
-    let mut buf = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, OneLine);
-    if JsonValue::new(prog, v, ty).serialize(&mut ser).is_ok() {
-        out.push_str(&String::from_utf8_lossy(&buf));
+    if let Ok(text) = serde_json::to_string(&JsonValue::new(prog, v, ty)) {
+        out.push_str(&text);
     }
 }
 
@@ -148,14 +131,14 @@ pub fn text(prog: &Program, v: &Value, ty: &Type) -> String {
     match (v, inner) {
         (Value::None, _) => "none".into(),
         (Value::Num(n), Type::Qty(QUnit::Money)) => money(*n),
-        (Value::Num(n), Type::Qty(QUnit::Hours)) => format!("{} h", n.normalize()),
+        (Value::Num(n), Type::Qty(QUnit::Hours)) => format!("{} h", grouped(*n)),
         (Value::Num(n), Type::Qty(u)) => {
             let n = n.normalize();
             let unit = u.name().replace('_', " ");
             if n == Decimal::ONE {
                 format!("1 {}", unit.trim_end_matches('s'))
             } else {
-                format!("{n} {unit}")
+                format!("{} {unit}", grouped(n))
             }
         }
         (Value::Num(n), Type::Percent) => format!("{}%", n.checked_mul(Decimal::from(100)).unwrap_or(*n).normalize()),
@@ -176,6 +159,26 @@ pub fn text(prog: &Program, v: &Value, ty: &Type) -> String {
         (Value::Str(s), _) => s.to_string(),
         _ => plain_text(v),
     }
+}
+
+/// A quantity's number as rule text writes it: `1,400`, `2,087.5`, `-1,000`
+/// (groups of three in the whole part; the fraction as it is).
+pub fn grouped(n: Decimal) -> String {
+    let s = n.normalize().to_string();
+    let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
+    let mut out = String::from(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
 }
 
 /// `$1,500.00`

@@ -253,8 +253,10 @@ impl<'p> Case<'p> {
                 rule: Some(id),
             });
         }
+        check_interrupt(self.prog.rules[id as usize].span)?;
         self.depth += 1;
         let res = f(self).map_err(|mut e| {
+            self.name_given_facts(id, &mut e);
             e.rule.get_or_insert(id);
             e
         });
@@ -425,6 +427,7 @@ impl<'p> Case<'p> {
                 let xs = self.list(list, frame)?;
                 let mut out = Vec::with_capacity(xs.len());
                 for x in xs.iter() {
+                    check_interrupt(e.span)?;
                     self.stack[frame + *var as usize] = x.clone();
                     if let Some(f) = filter
                         && !self.bool(f, frame)?
@@ -439,6 +442,7 @@ impl<'p> Case<'p> {
                 let xs = self.list(list, frame)?;
                 let mut keyed: Vec<(Vec<Value>, Value)> = Vec::with_capacity(xs.len());
                 for x in xs.iter() {
+                    check_interrupt(e.span)?;
                     self.stack[frame + *var as usize] = x.clone();
                     let mut ks = Vec::with_capacity(keys.len());
                     for (k, _) in keys {
@@ -468,6 +472,7 @@ impl<'p> Case<'p> {
                 let mut a = self.eval(init, frame)?;
                 let xs = self.list(list, frame)?;
                 for x in xs.iter() {
+                    check_interrupt(e.span)?;
                     self.stack[frame + *acc as usize] = a;
                     self.stack[frame + *var as usize] = x.clone();
                     a = self.eval(body, frame)?;
@@ -521,9 +526,9 @@ impl<'p> Case<'p> {
             (Op::NotIn, a, List(xs)) => Bool(!xs.contains(&a)),
             (Op::In, _, None) => Bool(false),
             (Op::NotIn, _, None) => Bool(true),
-            (Op::Add, Num(a), Num(b)) => Num(checked(a.checked_add(b), span)?),
-            (Op::Sub, Num(a), Num(b)) => Num(checked(a.checked_sub(b), span)?),
-            (Op::Mul, Num(a), Num(b)) => Num(checked(a.checked_mul(b), span)?),
+            (Op::Add, Num(a), Num(b)) => Num(whole_checked(a, b, a.checked_add(b), span)?),
+            (Op::Sub, Num(a), Num(b)) => Num(whole_checked(a, b, a.checked_sub(b), span)?),
+            (Op::Mul, Num(a), Num(b)) => Num(whole_checked(a, b, a.checked_mul(b), span)?),
             (Op::Div, Num(a), Num(b)) => {
                 if b.is_zero() {
                     return Err(EvalError::runtime(RuntimeError::DivisionByZero, span));
@@ -549,14 +554,22 @@ impl<'p> Case<'p> {
             }
             (Op::DateDiff, Date(a), Date(b)) => Num(Decimal::from(a as i64 - b as i64)),
             (Op::TimeAddHours(k), Time(t), Num(h)) => {
-                let m = minutes(h, span)? * k + t as i64;
+                let m = minutes(h, span)?.saturating_mul(k).saturating_add(t as i64);
                 if !(0..1440).contains(&m) {
                     return Err(EvalError::runtime(RuntimeError::PastMidnight, span));
                 }
                 Time(m as u32)
             }
             (Op::TimeDiff, Time(a), Time(b)) => Num(Decimal::from(a as i64 - b as i64) / Decimal::from(60)),
-            (Op::DateTimeAddHours(k), DateTime(t), Num(h)) => DateTime(t + minutes(h, span)? * k),
+            (Op::DateTimeAddHours(k), DateTime(t), Num(h)) => {
+                let (d, m) = dates::split_datetime(t);
+                let m = minutes(h, span)?.saturating_mul(k).saturating_add(i64::from(m));
+                let days = Decimal::from(m.div_euclid(24 * 60));
+                DateTime(dates::make_datetime(
+                    self.date_offset(d, days, 1, span)?,
+                    m.rem_euclid(24 * 60) as u32,
+                ))
+            }
             (Op::DateTimeAddDays(k), DateTime(t), Num(n)) => {
                 let (d, m) = dates::split_datetime(t);
                 DateTime(dates::make_datetime(self.date_offset(d, n, k, span)?, m))
@@ -569,8 +582,12 @@ impl<'p> Case<'p> {
             (Op::DateTimeDiff, DateTime(a), DateTime(b)) => Num(Decimal::from(a - b) / Decimal::from(60)),
             (Op::YearMonthAddMonths(k), YearMonth(a), Num(n)) => {
                 let n = to_i64(n, "a number of months", span)?.saturating_mul(k);
+                let ym = i64::from(a).saturating_add(n);
                 YearMonth(
-                    i32::try_from(a as i64 + n).map_err(|_| EvalError::runtime(RuntimeError::MonthOutOfRange, span))?,
+                    i32::try_from(ym)
+                        .ok()
+                        .filter(|ym| dates::YEARS.contains(&ym.div_euclid(12)))
+                        .ok_or_else(|| EvalError::runtime(RuntimeError::MonthOutOfYears, span))?,
                 )
             }
             (_, None, _) | (_, _, None) => return Err(EvalError::runtime(RuntimeError::NoneHere, span)),
@@ -580,7 +597,7 @@ impl<'p> Case<'p> {
 
     fn date_offset(&self, d: i32, n: Decimal, k: i64, span: Span) -> Result<i32> {
         let n = to_i64(n, "a number of days", span)?.saturating_mul(k);
-        i32::try_from(d as i64 + n)
+        i32::try_from(i64::from(d).saturating_add(n))
             .ok()
             .filter(|x| {
                 dates::from_ymd(1, 1, 1).is_none_or(|lo| *x >= lo)
@@ -593,6 +610,32 @@ impl<'p> Case<'p> {
 fn checked(v: Option<Decimal>, span: Span) -> Result<Decimal> {
     v.ok_or_else(|| EvalError::runtime(RuntimeError::NumberTooLarge, span))
 }
+
+/// The result `r` of `a ⊕ b`, checked: too large for a decimal, or whole operands
+/// whose whole result passes the 64-bit integers an `int` holds.
+pub(crate) fn whole_checked(a: Decimal, b: Decimal, r: Option<Decimal>, span: Span) -> Result<Decimal> {
+    let r = checked(r, span)?;
+    if a.scale() == 0 && b.scale() == 0 && r.scale() == 0 && i64::try_from(r.mantissa()).is_err() {
+        return Err(EvalError::runtime(RuntimeError::WholeTooLarge, span));
+    }
+    Ok(r)
+}
+
+/// Set (from a signal handler, say) to stop the evaluations under way: they end
+/// with an "interrupted" error at the next rule call or list step. The REPL sets
+/// it on Ctrl-C and clears it before each entry.
+pub static INTERRUPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// An "interrupted" error once [`INTERRUPT`] is set.
+pub(crate) fn check_interrupt(span: Span) -> Result<()> {
+    if INTERRUPT.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(EvalError::runtime(RuntimeError::Interrupted, span));
+    }
+    Ok(())
+}
+
+/// The message of an evaluation stopped by [`INTERRUPT`].
+pub const INTERRUPTED: &str = "interrupted";
 
 /// A whole number, or an error naming what it counts.
 pub(crate) fn to_i64(n: Decimal, what: &'static str, span: Span) -> Result<i64> {
@@ -631,5 +674,53 @@ pub fn lookup(rows: &TableRows, keys: &[Value]) -> Option<Value> {
         TableCell::Value(v) if rest.is_empty() => Some(v.clone()),
         TableCell::Nested(n) => lookup(n, rest),
         TableCell::Value(_) => None,
+    }
+}
+
+/// Words of the runtime errors a fact's value can cause by being out of range
+/// (a date near year 9999, a huge number): such an error names the facts the case
+/// gave that the failing rule reads.
+const RANGE_WORDS: [&str; 5] = [
+    "out of range",
+    "outside the workday calendar",
+    "too large",
+    "there is no date",
+    "years run",
+];
+
+impl Case<'_> {
+    /// Adds "with `fact` = value" to a range error of rule `id` for each fact the
+    /// case gave that the rule reads (directly or through the rules it uses), so
+    /// the user sees which input to fix.
+    fn name_given_facts(&self, id: RuleId, e: &mut EvalError) {
+        let ErrorKind::Runtime(err) = &mut e.kind else { return };
+        let msg = err.to_string();
+        if matches!(err, RuntimeError::WithGiven(..)) || !RANGE_WORDS.iter().any(|w| msg.contains(w)) {
+            return;
+        }
+        // The facts the rule reads, directly or through the rules it uses.
+        let mut read: Vec<FactId> = self
+            .prog
+            .facts_read(id)
+            .into_iter()
+            .filter(|&f| self.provided.get(f as usize).copied().unwrap_or(false))
+            .collect();
+        read.sort_unstable();
+        read.dedup();
+        let given: Vec<String> = read
+            .iter()
+            .filter_map(|&f| match &self.facts[f as usize] {
+                Slot::Value(v) => Some(format!(
+                    "`{}` = {}",
+                    self.prog.facts[f as usize].path,
+                    format::plain_text(v)
+                )),
+                _ => None,
+            })
+            .collect();
+        if !given.is_empty() {
+            let inner = std::mem::replace(err, RuntimeError::NumberTooLarge);
+            *err = RuntimeError::WithGiven(Box::new(inner), given.join(", "));
+        }
     }
 }

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-#[derive(Debug, Clone, PartialEq)]
+/// `Eq` and `Hash` agree: a number hashes by its value (`1.0` like `1.00`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Value {
     Bool(bool),
     /// int, decimal, percent (as a fraction), money, hours and durations.

@@ -253,7 +253,9 @@ impl<'t> Reader<'t, '_> {
                     }
                 }
                 None => {
-                    if unknowns == unknown.len() || unknown[..unknowns].contains(&key) {
+                    // A key that names no fact is a likely typo, which the general
+                    // reader reports: only the id field is skipped here.
+                    if key != self.id_field || unknowns == unknown.len() || unknown[..unknowns].contains(&key) {
                         return None;
                     }
                     unknown[unknowns] = key;
@@ -278,12 +280,14 @@ impl<'t> Reader<'t, '_> {
         Some(())
     }
 
-    /// The id field's value: a string or a number as text, else none.
-    fn id_value(&mut self, depth: usize) -> Option<Option<String>> {
+    /// The id field's value: a string or a number as text, none for `null`;
+    /// anything else is declined (the general reader reports it).
+    fn id_value(&mut self, _depth: usize) -> Option<Option<String>> {
         match self.peek()? {
             b'"' => Some(Some(self.string()?.to_string())),
             b'-' | b'0'..=b'9' => Some(Some(self.number()?.to_string())),
-            _ => self.skip(depth).map(|()| None),
+            b'n' => self.word("null").map(|()| None),
+            _ => None,
         }
     }
 

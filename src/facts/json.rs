@@ -17,12 +17,17 @@ pub const MAX_DEPTH: usize = 128;
 /// Objects with more members than this detect duplicate keys by hashing.
 const LINEAR_KEYS: usize = 8;
 
-/// Parse one JSON document (surrounding whitespace allowed).
+/// Parse one JSON document (surrounding whitespace allowed, and a byte-order mark
+/// at the start, as editors on Windows write it and as the TOML reader accepts).
 pub fn parse_json(text: &str) -> Result<FactNode, FactSyntaxError> {
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),
-        pos: 0,
+        pos: if text.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        },
     };
     p.skip_ws();
     let node = p.value(0)?;

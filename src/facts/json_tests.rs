@@ -131,7 +131,9 @@ fn common_mistakes() {
         ("1 // comment", "unexpected text after the value", (1, 3)),
         ("[1]x", "unexpected text after the value", (1, 4)),
         ("NaN", "expected a value, found `N`", (1, 1)),
-        ("\u{feff}{}", "expected a value, found `\\u{feff}`", (1, 1)),
+        ("\u{feff}", "unexpected end of input; expected a value", (1, 2)),
+        ("{}\u{feff}", "unexpected text after the value", (1, 3)),
+        (" \u{feff}{}", "expected a value, found `\\u{feff}`", (1, 2)),
         ("{\"é\": 1, \"é\": 2}", "duplicate key `é`", (1, 10)),
     ];
     for &(text, message, at) in cases {

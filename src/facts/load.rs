@@ -85,12 +85,67 @@ fn walk(prog: &Program, tree: &FactTree, node: &FactNode, prefix: &str, origin: 
     }
 }
 
+/// The keys a fact file gives that name no declared fact (nor a group of facts),
+/// as messages with the nearest declared name when there is one: "`grievance.knew_onn`
+/// is not a fact of these rules (did you mean `grievance.knew_on`?)". Top-level keys in
+/// `ignore` (a batch's id field) are not facts and not reported. Inside a fact
+/// (a record or a list) nothing is reported: the fact's type checks it.
+pub fn unknown_facts(prog: &Program, root: &FactNode, ignore: &[&str]) -> Vec<String> {
+    fn walk(tree: &FactTree, node: &FactNode, prefix: &str, ignore: &[&str], out: &mut Vec<String>) {
+        let FactValue::Object(members) = &node.value else {
+            return;
+        };
+        for (key, child) in members {
+            let path = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            match tree.children.iter().find(|(n, _)| n == key) {
+                Some((_, FactNodeKind::Group(sub))) => walk(sub, child, &path, &[], out),
+                Some((_, FactNodeKind::Leaf(_))) => {}
+                None if ignore.contains(&key.as_str()) => {}
+                None => {
+                    let hint = crate::diag::did_you_mean(key, tree.children.iter().map(|(n, _)| n.as_str()))
+                        .map(|s| {
+                            let near = if prefix.is_empty() {
+                                s.to_string()
+                            } else {
+                                format!("{prefix}.{s}")
+                            };
+                            format!(" (did you mean `{near}`?)")
+                        })
+                        .unwrap_or_default();
+                    out.push(format!("`{path}` is not a fact of these rules{hint}"));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&prog.fact_tree, root, "", ignore, &mut out);
+    out
+}
+
 fn mark_provided(tree: &FactTree, node: &FactNode, provided: &mut [bool]) {
     for (name, kind) in &tree.children {
         let Some(child) = node.get(name) else { continue };
+        match (kind, &child.value) {
+            (FactNodeKind::Leaf(id), value) => provided[*id as usize] = !matches!(value, FactValue::Null),
+            (FactNodeKind::Group(sub), FactValue::Object(_)) => mark_provided(sub, child, provided),
+            (FactNodeKind::Group(_), FactValue::Null) => {}
+            // A group given as something else (`"grievance": "oops"`, TOML's
+            // `[[grievance]]`): its facts are given, wrongly, so every query that
+            // reads them is asked and answers with the mistake, never dropped.
+            (FactNodeKind::Group(sub), _) => mark_all(sub, provided),
+        }
+    }
+}
+
+fn mark_all(tree: &FactTree, provided: &mut [bool]) {
+    for (_, kind) in &tree.children {
         match kind {
-            FactNodeKind::Leaf(id) => provided[*id as usize] = !matches!(child.value, FactValue::Null),
-            FactNodeKind::Group(sub) => mark_provided(sub, child, provided),
+            FactNodeKind::Leaf(id) => provided[*id as usize] = true,
+            FactNodeKind::Group(g) => mark_all(g, provided),
         }
     }
 }

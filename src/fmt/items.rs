@@ -271,7 +271,22 @@ impl Fmt<'_> {
             Body::Expr(e) => e.span.start,
             Body::Cases(c) => c.span.start,
         };
-        let head_comments = self.trailing(body_start);
+        // The first comment at the end of the head's line stays there; any other
+        // before the body (`rule a: // c1⏎ days source "x" // c2⏎ = …`) goes on a
+        // line of its own above the body, where a second formatting leaves it.
+        let head_comment = match self.pending_before(body_start).filter(|c| !c.own_line) {
+            Some(c) => {
+                let d = Doc::Suffix(c.text.clone());
+                self.next += 1;
+                d
+            }
+            None => Doc::Concat(Vec::new()),
+        };
+        let mut between = Vec::new();
+        while let Some(c) = self.pending_before(body_start) {
+            between.extend([text(c.text.clone()), Doc::HardLine]);
+            self.next += 1;
+        }
         let body = match &r.body {
             Body::Expr(e) => concat(vec![text("= "), super::doc::align(self.expr(e))]),
             Body::Cases(c) => self.branches(&c.branches, c.otherwise.as_deref()),
@@ -279,8 +294,8 @@ impl Fmt<'_> {
         concat(vec![
             doc_lines(&r.doc),
             text(head),
-            head_comments,
-            nest(2, concat(vec![Doc::HardLine, body])),
+            head_comment,
+            nest(2, concat(vec![Doc::HardLine, Doc::Concat(between), body])),
         ])
     }
 

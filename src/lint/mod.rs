@@ -100,7 +100,8 @@ pub fn outline_for(contracts: &crate::load::Contracts) -> Result<Option<Outline>
     }
     let mut files = Vec::new();
     match contracts {
-        Contracts::Embedded => {}
+        // An overlay's modules cite the built-in Agreement's outline.
+        Contracts::Embedded | Contracts::Overlay(_) => {}
         Contracts::Dir(d) => find(d, &mut files),
         Contracts::Paths(ps) => ps.iter().for_each(|p| find(p, &mut files)),
     }

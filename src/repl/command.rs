@@ -253,7 +253,9 @@ pub fn help() -> String {
     }
     out.push_str(
         "\nTab completes rule names, fact paths, functions and commands; an unfinished\n\
-         expression (an open bracket, a trailing operator) continues on the next line.\n",
+         expression (an open bracket, a trailing operator) continues on the next line\n\
+         after a `...>` prompt, and an empty line ends it. Ctrl-C abandons the entry\n\
+         being typed or evaluated (the session goes on); Ctrl-D or :quit leaves.\n",
     );
     out
 }

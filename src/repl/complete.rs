@@ -12,7 +12,7 @@ use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 
 use super::TypeText;
-use super::command::{Arg, COMMANDS, expression_part, spec};
+use super::command::{Arg, COMMANDS, spec};
 use crate::ir::{FactNodeKind, FactTree, Program};
 use crate::types::Type;
 
@@ -316,12 +316,11 @@ impl Highlighter for ReplHelper {
     }
 }
 
+/// Every line is accepted as typed: the REPL joins an unfinished entry with the
+/// next line itself, after a continuation prompt (`...> `).
 impl Validator for ReplHelper {
-    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        Ok(match expression_part(ctx.input()) {
-            Some(e) if crate::syntax::is_incomplete(e) => ValidationResult::Incomplete,
-            _ => ValidationResult::Valid(None),
-        })
+    fn validate(&self, _ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
+        Ok(ValidationResult::Valid(None))
     }
 }
 

@@ -133,6 +133,9 @@ pub struct Session {
     baseline: (Rc<Program>, FactNode),
     /// Counts changes of program (completion words are rebuilt then).
     generation: u64,
+    /// The line of the script (standard input) the entry being handled starts
+    /// on, so messages point into the script; `None` at a terminal.
+    script_line: Option<usize>,
 }
 
 impl Session {
@@ -146,11 +149,18 @@ impl Session {
             loaded: facts::empty(),
             file: FactFile::default(),
             generation: 0,
+            script_line: None,
         }
     }
 
     pub fn program(&self) -> &Program {
         &self.prog
+    }
+
+    /// Messages about the next entries point into a script at `line` (1-based)
+    /// of standard input; `None` for entries typed at a terminal.
+    pub fn set_script_line(&mut self, line: Option<usize>) {
+        self.script_line = line;
     }
 
     /// Changes whenever the program does.
@@ -197,7 +207,14 @@ impl Session {
 
     fn eval(&self, input: &str) -> Reply {
         let prog = &*self.prog;
-        let checked = match check_expr(prog, "<input>", input) {
+        // In a script, the entry is checked as if at its line, so a message says
+        // `<stdin>:4:11` for the fourth line (the blank lines before cost nothing).
+        let (name, source) = match self.script_line {
+            Some(n) if n > 1 => ("<stdin>", format!("{}{input}", "\n".repeat(n - 1))),
+            Some(_) => ("<stdin>", input.to_string()),
+            None => ("<input>", input.to_string()),
+        };
+        let checked = match check_expr(prog, name, &source) {
             Ok(c) => c,
             Err((sources, diags)) => {
                 if let Some(id) = short_rule_name(prog, input) {

@@ -7,7 +7,7 @@ pub mod normalize;
 pub mod parser;
 pub mod span;
 
-pub use parser::{is_incomplete, parse_expr, parse_module};
+
 
 /// Gives every rule, exception, table and calendar without a citation of its own
 /// the module's `source "…"` default, as if written on the item: what the checker,
@@ -38,3 +38,4 @@ pub fn apply_module_source(m: &mut ast::Module) {
         }
     }
 }
+pub use parser::{is_incomplete, is_incomplete_value, parse_expr, parse_module};

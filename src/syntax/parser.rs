@@ -75,6 +75,12 @@ fn parse_expr_here(src: &str, file: FileId) -> Result<Expr, Vec<Diagnostic>> {
     }
 }
 
+/// Like [`is_incomplete`] for a value that may be JSON (`:set path = {"a": 1,`):
+/// any bracket left open means more is coming.
+pub fn is_incomplete_value(src: &str) -> bool {
+    guard::open_brackets(src) > 0 || is_incomplete(src)
+}
+
 /// True when `src` fails to parse only because it stops too early: more lines
 /// could complete it (an open bracket, a dangling operator, `rule x: int =`). For a
 /// REPL's multi-line input. Input starting with an item keyword, `use` or a doc
@@ -84,14 +90,16 @@ pub fn is_incomplete(src: &str) -> bool {
     if end == 0 {
         return false;
     }
-    if guard::open_brackets(src) > 0 {
-        return true;
-    }
     let rule = match guard::first_word(src) {
         Some("module") => Rule::module,
         _ if guard::starts_with_item(src) => Rule::items_input,
         _ => Rule::expr_input,
     };
+    // Items with a bracket open go on; an expression goes on only if the parser's
+    // error is at its end (`max(1 +* 2,` is wrong already, whatever follows).
+    if guard::open_brackets(src) > 0 && rule != Rule::expr_input {
+        return true;
+    }
     if guard::check(src, FileId(0)).is_err() {
         return false;
     }

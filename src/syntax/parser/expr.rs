@@ -18,7 +18,57 @@ use crate::syntax::ast::*;
 use crate::syntax::span::{Span, Spanned};
 
 /// An expression and the depth of its tree.
-type DExpr = (Expr, u32);
+type DExpr = (Expr, Depth);
+
+/// How deep a tree is: `total` levels in all (what later passes recurse through),
+/// of which `nesting` are not links of a chain of one precedence (`a + b + c`
+/// nests once however long it is). Nesting is bounded by [`MAX_AST_DEPTH`], a
+/// chain by the looser [`MAX_CHAIN`], so a long flat sum is not "too deep".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Depth {
+    total: u32,
+    nesting: u32,
+}
+
+impl Depth {
+    const ZERO: Depth = Depth { total: 0, nesting: 0 };
+    const LEAF: Depth = Depth { total: 1, nesting: 1 };
+
+    /// The deeper of two subtrees, measure by measure.
+    fn max(self, other: Depth) -> Depth {
+        Depth {
+            total: self.total.max(other.total),
+            nesting: self.nesting.max(other.nesting),
+        }
+    }
+}
+
+impl std::ops::Add<u32> for Depth {
+    type Output = Depth;
+    fn add(self, n: u32) -> Depth {
+        Depth {
+            total: self.total.saturating_add(n),
+            nesting: self.nesting.saturating_add(n),
+        }
+    }
+}
+
+/// Longest chain of one precedence (`1 + 1 + …`): later passes recurse once per
+/// link, so it is bounded too, far above what a rule writes.
+const MAX_CHAIN: u32 = 2_000;
+
+/// The precedence level of a binary operator (the rows of [`PRATT`]).
+fn level(op: BinOp) -> u8 {
+    use BinOp::*;
+    match op {
+        Coalesce => 0,
+        Or => 1,
+        And => 2,
+        Add | Sub => 4,
+        Mul | Div | Mod => 5,
+        _ => 3,
+    }
+}
 
 /// Precedence, loosest first (the language reference's table).
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
@@ -111,7 +161,7 @@ impl Lower {
     fn lower_expr_d(&self, p: P<'_>) -> DExpr {
         let span = self.span(&p);
         if !self.enter(span) {
-            return (none_at(span), 1);
+            return (none_at(span), Depth::LEAF);
         }
         let result = PRATT
             .map_primary(|prim| self.lower_primary(prim))
@@ -124,21 +174,21 @@ impl Lower {
     }
 
     /// Builds a node of the given depth, or cuts the tree when it is too deep.
-    fn node(&self, kind: ExprKind, span: Span, depth: u32) -> DExpr {
-        if depth > MAX_AST_DEPTH {
+    fn node(&self, kind: ExprKind, span: Span, depth: Depth) -> DExpr {
+        if depth.nesting > MAX_AST_DEPTH || depth.total > MAX_CHAIN {
             self.too_deep(span);
-            return (none_at(span), 1);
+            return (none_at(span), Depth::LEAF);
         }
         (Spanned::new(kind, span), depth)
     }
 
-    fn boxed(&self, p: P<'_>, depth: &mut u32) -> Box<Expr> {
+    fn boxed(&self, p: P<'_>, depth: &mut Depth) -> Box<Expr> {
         let (e, d) = self.lower_expr_d(p);
         *depth = (*depth).max(d);
         Box::new(e)
     }
 
-    fn exprs(&self, ps: Vec<P<'_>>, depth: &mut u32) -> Vec<Expr> {
+    fn exprs(&self, ps: Vec<P<'_>>, depth: &mut Depth) -> Vec<Expr> {
         ps.into_iter().map(|p| *self.boxed(p, depth)).collect()
     }
 
@@ -190,11 +240,18 @@ impl Lower {
         if binop == BinOp::Coalesce {
             self.coalesce_mixed(&op, &lhs, &rhs);
         }
-        self.node(
-            ExprKind::Binary(binop, Box::new(lhs), Box::new(rhs)),
-            span,
-            dl.max(dr) + 1,
-        )
+        // `a + b + c`: the left operand is a link of the same chain, which nests
+        // no deeper for being longer.
+        let chained = matches!(&lhs.node, ExprKind::Binary(inner, ..) if level(*inner) == level(binop));
+        let depth = if chained {
+            Depth {
+                total: dl.total.max(dr.total).saturating_add(1),
+                nesting: dl.nesting.max(dr.nesting.saturating_add(1)),
+            }
+        } else {
+            dl.max(dr) + 1
+        };
+        self.node(ExprKind::Binary(binop, Box::new(lhs), Box::new(rhs)), span, depth)
     }
 
     /// `??` binds looser than every other operator, so `a ?? b + c` means
@@ -289,7 +346,7 @@ impl Lower {
     }
 
     /// `f(args)` or `f(e for x in xs if c)`.
-    fn lower_call(&self, callee: Vec<Ident>, args: P<'_>, span: Span, d: u32) -> DExpr {
+    fn lower_call(&self, callee: Vec<Ident>, args: P<'_>, span: Span, d: Depth) -> DExpr {
         let mut depth = d;
         let input = args.get_input();
         let mut kids = self.kids(args);
@@ -351,7 +408,7 @@ impl Lower {
         }
     }
 
-    fn lower_comprehension(&self, element: P<'_>, tail: P<'_>, depth: &mut u32) -> Comprehension {
+    fn lower_comprehension(&self, element: P<'_>, tail: P<'_>, depth: &mut Depth) -> Comprehension {
         let element = self.boxed(element, depth);
         let mut kids = self.kids(tail).into_iter();
         let var = kids.next().map(|v| self.ident(&v)).unwrap_or_default();
@@ -372,18 +429,18 @@ impl Lower {
         let p = if p.as_rule() == Rule::primary {
             match p.into_inner().next() {
                 Some(inner) => inner,
-                None => return (none_at(Span::default()), 1),
+                None => return (none_at(Span::default()), Depth::LEAF),
             }
         } else {
             p
         };
         let span = self.span(&p);
         let rule = p.as_rule();
-        let mut depth = 0;
+        let mut depth = Depth::ZERO;
         let kind = match rule {
             Rule::paren => match self.kids(p).into_iter().next() {
                 Some(e) => ExprKind::Paren(self.boxed(e, &mut depth)),
-                None => return (none_at(span), 1),
+                None => return (none_at(span), Depth::LEAF),
             },
             Rule::list_lit => {
                 let input = p.get_input();
@@ -422,7 +479,7 @@ impl Lower {
             Rule::when_expr => ExprKind::Cases(self.lower_cases_d(p, &mut depth)),
             Rule::error_expr => match self.kids(p).into_iter().next() {
                 Some(e) => ExprKind::Error(self.boxed(e, &mut depth)),
-                None => return (none_at(span), 1),
+                None => return (none_at(span), Depth::LEAF),
             },
             Rule::sort_expr => self.lower_sort(p, &mut depth),
             Rule::fold_expr => self.lower_fold(p, span, &mut depth),
@@ -440,7 +497,7 @@ impl Lower {
             }
             Rule::path_start => {
                 let name = self.kids(p).first().map(|n| self.ident(n)).unwrap_or_default();
-                return (Spanned::new(ExprKind::Path(vec![name]), span), 1);
+                return (Spanned::new(ExprKind::Path(vec![name]), span), Depth::LEAF);
             }
             _ => return self.lower_literal(p),
         };
@@ -449,11 +506,11 @@ impl Lower {
 
     /// `when c => v … otherwise => v` (a rule body or an expression).
     pub(super) fn lower_cases(&self, p: P<'_>) -> Cases {
-        let mut depth = 0;
+        let mut depth = Depth::ZERO;
         self.lower_cases_d(p, &mut depth)
     }
 
-    fn lower_cases_d(&self, p: P<'_>, depth: &mut u32) -> Cases {
+    fn lower_cases_d(&self, p: P<'_>, depth: &mut Depth) -> Cases {
         let span = self.span(&p);
         let mut branches = Vec::new();
         let mut otherwise = None;
@@ -484,7 +541,7 @@ impl Lower {
     }
 
     /// `sort(xs)` or `sort(r in xs by k1, k2 desc)`.
-    fn lower_sort(&self, p: P<'_>, depth: &mut u32) -> ExprKind {
+    fn lower_sort(&self, p: P<'_>, depth: &mut Depth) -> ExprKind {
         let mut kids = self.kids(p).into_iter();
         let Some(first) = kids.next() else {
             return ExprKind::List(Vec::new());
@@ -527,7 +584,7 @@ impl Lower {
     }
 
     /// `fold(acc = init, x in xs => body)`.
-    fn lower_fold(&self, p: P<'_>, span: Span, depth: &mut u32) -> ExprKind {
+    fn lower_fold(&self, p: P<'_>, span: Span, depth: &mut Depth) -> ExprKind {
         let mut kids = self.kids(p).into_iter();
         let acc = kids.next().map(|n| self.ident(&n)).unwrap_or_default();
         let mut parts = self.exprs(kids.collect(), depth).into_iter();
@@ -635,7 +692,7 @@ impl Lower {
             Rule::bool_lit => Literal::Bool(text == "true"),
             _ => Literal::None,
         };
-        (Spanned::new(ExprKind::Lit(lit), span), 1)
+        (Spanned::new(ExprKind::Lit(lit), span), Depth::LEAF)
     }
 
     fn int_from(&self, text: &str, span: Span) -> i64 {

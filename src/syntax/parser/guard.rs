@@ -121,12 +121,15 @@ pub(super) fn significant_end(src: &str) -> usize {
 }
 
 /// Brackets opened and not closed at the end of `src`.
+/// Brackets left open at the end of `src`; 0 when a bracket closes that was never
+/// opened (an error before the end: nothing typed after it could complete it).
 pub(super) fn open_brackets(src: &str) -> usize {
     let mut open: usize = 0;
     for (_, _, t) in tokens(src) {
         match t {
             Tok::Open => open += 1,
-            Tok::Close => open = open.saturating_sub(1),
+            Tok::Close if open == 0 => return 0,
+            Tok::Close => open -= 1,
             _ => {}
         }
     }

@@ -43,7 +43,11 @@ impl Lower {
     }
 
     pub(super) fn lower_citation(&self, p: P<'_>) -> Citation {
-        let span = self.span(&p);
+        // Without a quote, the pair ends after the spaces (and line break) where a
+        // quote was looked for: the span stops at the citation's last character.
+        let text = p.as_str();
+        let mut span = self.span(&p);
+        span.end -= (text.len() - text.trim_end().len()) as u32;
         let mut c = Citation {
             article: None,
             section: None,
