@@ -12,6 +12,7 @@ pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod facts;
+pub mod flip;
 pub mod fmt;
 pub mod ir;
 pub mod lint;

@@ -29,6 +29,12 @@ pub struct Args {
     /// With the explanation, also show the `when` branches that did not fire and why (implies --explain)
     #[arg(long)]
     pub why_not: bool,
+    /// For each answer and each fact it read: the nearest values that change the answer
+    #[arg(long)]
+    pub flip: bool,
+    /// With --flip: for a true/false or enum answer no single fact changes, pairs of facts
+    #[arg(long, requires = "flip")]
+    pub pairs: bool,
     #[command(flatten)]
     pub contracts: ContractsArg,
 }
@@ -148,6 +154,22 @@ pub fn run(args: &Args) -> i32 {
         }
     }
     let failed = answers.iter().any(|(_, r)| r.is_err());
+    if args.flip {
+        for (q, r) in &answers {
+            if let Err(e) = r
+                && !asked.iter().any(|(a, _)| a == q)
+            {
+                eprintln!("error: {e}");
+            }
+        }
+        let ids: Vec<u32> = asked.iter().map(|(_, id)| *id).collect();
+        let opts = crate::flip::Options {
+            explain: args.explain || args.why_not,
+            why_not: args.why_not,
+            pairs: args.pairs,
+        };
+        return super::flip::print(&case, &ids, args.format, opts, failed);
+    }
     if args.explain || args.why_not {
         let opts = crate::explain::Options { why_not: args.why_not };
         let ids: Vec<u32> = asked.iter().map(|(_, id)| *id).collect();

@@ -5,8 +5,10 @@ pub mod batch;
 pub mod check;
 pub mod diff;
 pub mod eval;
+pub mod flip;
 pub mod fmt;
 pub mod generate;
+pub mod inputs;
 pub mod outline;
 pub mod repl;
 pub mod test;
@@ -36,6 +38,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Run the tests of the contracts and the case files
     Test(test::Args),
+    /// The facts queries can read (with `--facts`: which a case's answers read, and which it gives in vain)
+    Inputs(inputs::Args),
     /// Answer queries for many cases: JSON Lines, CSV, or a directory of fact files
     Batch(batch::Args),
     /// Write deterministic grievance records (JSON Lines) for `cba batch`
@@ -95,6 +99,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(a) => check::run(&a),
         Command::Eval(a) => eval::run(&a),
         Command::Test(a) => test::run(&a),
+        Command::Inputs(a) => inputs::run(&a),
         Command::Batch(a) => batch::run(&a),
         Command::Generate(a) => generate::run(&a),
         Command::Outline(a) => outline::run(&a),
