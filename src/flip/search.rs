@@ -20,8 +20,11 @@ use crate::ir::{FactId, QUnit, RuleId, Type};
 pub const LINEAR_STEPS: i64 = 64;
 /// How far a date is moved: ten years of days.
 pub const DATE_BOUND_DAYS: i64 = 3_653;
-/// How far a number is moved, in steps (2^32 cents is about $43 million).
-pub const NUMBER_BOUND_STEPS: i64 = 1 << 32;
+/// How far money is moved, in cents (2^32 cents is about $43 million).
+pub const MONEY_BOUND_STEPS: i64 = 1 << 32;
+/// How far another number is moved, in steps (2^20: about a million, or
+/// 262,144 hours in quarter hours).
+pub const NUMBER_BOUND_STEPS: i64 = 1 << 20;
 /// How far a date-time is moved, in minutes (about two years).
 pub const MINUTE_BOUND: i64 = 1 << 20;
 /// How far a month is moved.
@@ -305,14 +308,19 @@ pub fn fact(probe: &mut Probe, f: FactId, reference: i32) -> (Vec<Raw>, Vec<Stri
         (Type::Int | Type::Decimal | Type::Percent | Type::Qty(_), Value::Num(n)) => {
             let n = *n;
             let step = number_step(&ty);
-            // A number at or above zero stays so: hours, money and counts are not negative.
-            let down = if n >= Decimal::ZERO {
-                use rust_decimal::prelude::ToPrimitive;
-                (n / step).floor().to_i64().unwrap_or(i64::MAX).min(NUMBER_BOUND_STEPS)
+            let bound = if ty == Type::Qty(QUnit::Money) {
+                MONEY_BOUND_STEPS
             } else {
                 NUMBER_BOUND_STEPS
             };
-            let down_domain = n >= Decimal::ZERO && down < NUMBER_BOUND_STEPS;
+            // A number at or above zero stays so: hours, money and counts are not negative.
+            let down = if n >= Decimal::ZERO {
+                use rust_decimal::prelude::ToPrimitive;
+                (n / step).floor().to_i64().unwrap_or(i64::MAX).min(bound)
+            } else {
+                bound
+            };
+            let down_domain = n >= Decimal::ZERO && down < bound;
             let at = |k: i64| {
                 Decimal::from(k)
                     .checked_mul(step)
@@ -323,7 +331,7 @@ pub fn fact(probe: &mut Probe, f: FactId, reference: i32) -> (Vec<Raw>, Vec<Stri
                 Some(x) => crate::eval::format::text(prog, &x, &ty),
                 None => "?".into(),
             };
-            let bounds = (down, down_domain, NUMBER_BOUND_STEPS, false);
+            let bounds = (down, down_domain, bound, false);
             ordered(probe, f, numbered, bounds, &at, &describe, &mut out, &mut notes);
         }
         (Type::Time, Value::Time(m)) => {
@@ -412,7 +420,11 @@ fn list(
             let days: Vec<i32> = xs.iter().filter_map(|v| if let Value::Date(d) = v { Some(*d) } else { None }).collect();
             let lo = days.iter().min().copied().unwrap_or(reference) - ADD_WINDOW_DAYS;
             let hi = days.iter().max().copied().unwrap_or(reference) + ADD_WINDOW_DAYS;
-            (lo..=hi).filter(|d| !days.contains(d)).map(Value::Date).collect()
+            // Nearest the list's own days first.
+            let gap = |d: i32| days.iter().map(|x| (x - d).abs()).min().unwrap_or((reference - d).abs());
+            let mut ds: Vec<i32> = (lo..=hi).filter(|d| !days.contains(d)).collect();
+            ds.sort_by_key(|d| (gap(*d), *d));
+            ds.into_iter().map(Value::Date).collect()
         }
         _ => {
             notes.push("additions not searched: too many candidate elements".into());
@@ -432,10 +444,12 @@ fn list(
         notes.push(format!("and {} more single additions", added - MAX_LIST_FLIPS));
     }
     if matches!(elem, Type::Date) && !candidates.is_empty() {
+        let first = candidates.iter().min_by(|a, b| a.cmp_same(b));
+        let last = candidates.iter().max_by(|a, b| a.cmp_same(b));
         notes.push(format!(
             "additions tried: each day from {} to {}",
-            candidates.first().map(crate::eval::format::plain_text).unwrap_or_default(),
-            candidates.last().map(crate::eval::format::plain_text).unwrap_or_default()
+            first.map(crate::eval::format::plain_text).unwrap_or_default(),
+            last.map(crate::eval::format::plain_text).unwrap_or_default()
         ));
     }
 }
