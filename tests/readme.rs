@@ -63,7 +63,7 @@ fn console_examples(text: &str) -> Vec<(String, String)> {
 #[test]
 fn documented_commands_print_what_the_docs_say() {
     let mut count = 0;
-    for doc in ["README.md", "docs/language.md"] {
+    for doc in ["README.md", "docs/language.md", "docs/counterfactuals.md"] {
         let text = std::fs::read_to_string(doc).expect("doc readable");
         for (cmd, expected) in console_examples(&text) {
             let args = split(&cmd);

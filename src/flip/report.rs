@@ -177,6 +177,7 @@ impl FlipReport {
                     Change::Removed => format!("without {}", x.value.text),
                     Change::Added => format!("with {} added", x.value.text),
                     Change::Absent => "absent".to_string(),
+                    Change::Present => format!("given as {}", x.value.text),
                     _ => x.value.text.clone(),
                 };
                 let far = match (&x.distance, x.every_step_checked) {
@@ -218,7 +219,11 @@ impl FlipReport {
 
 /// Reports for several queries as one JSON document: `{"flips": [ … ]}`.
 pub fn to_json(reports: &[FlipReport]) -> String {
-    serde_json::to_string_pretty(&serde_json::json!({ "flips": reports })).unwrap_or_default()
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        flips: &'a [FlipReport],
+    }
+    serde_json::to_string_pretty(&Doc { flips: reports }).unwrap_or_default()
 }
 
 /// Reports for several queries as text, a blank line between them.
@@ -232,7 +237,7 @@ pub struct InputFact {
     pub fact: String,
     #[serde(rename = "type")]
     pub ty: String,
-    /// The default, as text (`none`, `false`, `today`), when the fact has one.
+    /// The default, as text (`none`, `false`, `today`); absent for a fact a case must give.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// The rule or function nearest the queries that reads it.
@@ -276,7 +281,7 @@ impl Lineage {
             let mut row = vec![
                 f.fact.clone(),
                 f.ty.clone(),
-                f.default.clone().unwrap_or_else(|| "-".into()),
+                f.default.clone().unwrap_or_else(|| "required".into()),
                 f.first_read_by.clone(),
             ];
             if with_case {
