@@ -37,7 +37,10 @@ fn flip(c: &mut Criterion) {
     let text = std::fs::read_to_string(path).expect("examples/facts/grievance.json");
     let root = cba::facts::parse_json(&text).expect("JSON");
     let mut case = Case::new(&prog);
-    let origin = cba::facts::load::Origin { name: path, text: &text };
+    let origin = cba::facts::load::Origin {
+        name: path,
+        text: &text,
+    };
     cba::facts::load::fill_case(&mut case, &root, &origin).expect("facts");
     let one = prog.query("grievance.step2_timely").expect("query");
     let all: Vec<_> = QUERIES.iter().map(|q| prog.query(q).expect("query")).collect();
@@ -57,10 +60,7 @@ fn flip(c: &mut Criterion) {
             }
         })
     });
-    let pairs = cba::flip::Options {
-        pairs: true,
-        ..opts
-    };
+    let pairs = cba::flip::Options { pairs: true, ..opts };
     g.bench_function("grievance, 15 queries, --pairs", |b| {
         b.iter(|| {
             for &q in &all {

@@ -82,7 +82,10 @@ fn cases(prog: &Program) -> Vec<(Snapshot, Vec<RuleId>)> {
         for c in cs {
             let mut case = Case::new(prog);
             if let Some(facts) = &c.facts {
-                let origin = cba::facts::load::Origin { name: &name, text: &text };
+                let origin = cba::facts::load::Origin {
+                    name: &name,
+                    text: &text,
+                };
                 cba::facts::load::fill_case(&mut case, facts, &origin).expect("facts");
             }
             let qs = c.expects.iter().map(|x| x.rule).collect();
@@ -138,7 +141,10 @@ fn check_report(prog: &Program, snap: &Snapshot, r: &FlipReport) -> Result<(), T
             let got = snap.answer(prog, q, &[(ff.id, x.set.clone())]);
             proptest::prop_assert!(same(&got, &x.raw_answer), "{at}: stated {}", x.answer.text);
             proptest::prop_assert!(!same(&got, &original), "{at}: the answer did not change");
-            let ordered = matches!(x.change, Change::Earlier | Change::Later | Change::Lower | Change::Higher);
+            let ordered = matches!(
+                x.change,
+                Change::Earlier | Change::Later | Change::Lower | Change::Higher
+            );
             if ordered && let Slot::Value(orig) = &snap.facts[ff.id as usize] {
                 let nearer = one_nearer(&info.ty, orig, &x.set);
                 proptest::prop_assert!(nearer.is_some(), "{at}: an ordered flip of an unordered value");
@@ -152,11 +158,7 @@ fn check_report(prog: &Program, snap: &Snapshot, r: &FlipReport) -> Result<(), T
         }
     }
     for p in r.pairs.iter().flatten() {
-        let got = snap.answer(
-            prog,
-            q,
-            &[(p.ids[0], p.set[0].clone()), (p.ids[1], p.set[1].clone())],
-        );
+        let got = snap.answer(prog, q, &[(p.ids[0], p.set[0].clone()), (p.ids[1], p.set[1].clone())]);
         proptest::prop_assert!(same(&got, &p.raw_answer) && !same(&got, &original));
     }
     Ok(())
@@ -253,11 +255,101 @@ fn lineage_names_the_first_reader_and_what_a_case_gives_in_vain() {
     let q = prog.query("grievance.step2_timely").expect("query");
     let case = program::case_from_file(&prog, std::path::Path::new("examples/facts/grievance.json"));
     let l = cba::flip::lineage(&prog, &[q], Some(&case));
-    let get = |p: &str| l.facts.iter().find(|f| f.fact == p).unwrap_or_else(|| panic!("{p} listed"));
-    assert_eq!(get("grievance.step2.received_on").first_read_by, "grievance.step2_received");
+    let get = |p: &str| {
+        l.facts
+            .iter()
+            .find(|f| f.fact == p)
+            .unwrap_or_else(|| panic!("{p} listed"))
+    };
+    assert_eq!(
+        get("grievance.step2.received_on").first_read_by,
+        "grievance.step2_received"
+    );
     assert_eq!(get("calendar.closures").read, Some(true));
     assert_eq!(get("grievance.step2.mailbox_unavailable").given, Some(false));
     let unused = l.given_unused.as_ref().expect("with a case");
     assert!(unused.iter().any(|f| f == "grievance.knew_on"));
     assert!(!unused.iter().any(|f| f == "grievance.step2.method"));
+}
+
+fn cba(args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("cba")
+        .expect("binary")
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn flip_json_carries_values_answers_and_explanations() {
+    let out = cba(&[
+        "eval",
+        "--facts",
+        "examples/facts/grievance.json",
+        "--query",
+        "grievance.step2_timely",
+        "--flip",
+        "--explain",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let r = &doc["flips"][0];
+    assert_eq!(r["query"], "grievance.step2_timely");
+    assert_eq!(r["answer"]["value"], true);
+    let received = &r["facts"][0];
+    assert_eq!(received["fact"], "grievance.step2.received_on");
+    let later = received["flips"]
+        .as_array()
+        .expect("flips")
+        .iter()
+        .find(|f| f["change"] == "later")
+        .expect("a later flip");
+    assert_eq!(later["value"]["value"], "2025-01-14");
+    assert_eq!(later["answer"]["value"], false);
+    assert_eq!(later["distance"], "3 workdays, 6 days later");
+    assert_eq!(later["explanation"]["rule"], "grievance.step2_timely");
+    assert_eq!(later["explanation"]["value"], false);
+}
+
+#[test]
+fn inputs_json_and_errors() {
+    let out = cba(&["inputs", "grievance.step2_timely", "--format", "json"]);
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["queries"][0], "grievance.step2_timely");
+    assert!(doc.get("given_unused").is_none());
+    let facts = doc["facts"].as_array().expect("facts");
+    assert!(facts.iter().any(|f| f["fact"] == "calendar.closures"));
+    assert!(facts.iter().all(|f| f.get("read").is_none()));
+
+    let out = cba(&["inputs", "grievanc.*"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown module `grievanc`; did you mean `grievance.*`?"),
+        "{err}"
+    );
+
+    let out = cba(&["eval", "--query", "grievance.step2_timely", "--pairs"]);
+    assert_eq!(out.status.code(), Some(2), "--pairs needs --flip");
+}
+
+#[test]
+fn repl_flip_and_inputs() {
+    let out = assert_cmd::Command::cargo_bin("cba")
+        .expect("binary")
+        .args(["repl", "--facts", "examples/facts/grievance.json"])
+        .write_stdin(
+            ":set grievance.step2.received_on = 2025-01-14\n:flip grievance.step2_timely\n:inputs step2_timely\n:flip grievance.receipt_extension\n",
+        )
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("grievance.step2_timely = false\n"), "{text}");
+    assert!(text.contains("    2025-01-13 (1 day earlier) → true\n"), "{text}");
+    assert!(text.contains("grievance.step2_timely can read 5 facts"), "{text}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is a function: `:flip` takes a rule"), "{err}");
 }

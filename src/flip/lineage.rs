@@ -37,9 +37,7 @@ pub fn inputs(prog: &Program, queries: &[RuleId]) -> Vec<Input> {
             ExprKind::Fact(f) => reads.push(*f),
             ExprKind::Rule(x) | ExprKind::Call(x, _) => uses.push(*x),
             ExprKind::Builtin(Builtin::WorkdaysBetween, _)
-            | ExprKind::Bin(Op::DateAddWorkdays(_) | Op::DateTimeAddWorkdays(_), _, _) => {
-                reads.extend(closures)
-            }
+            | ExprKind::Bin(Op::DateAddWorkdays(_) | Op::DateTimeAddWorkdays(_), _, _) => reads.extend(closures),
             _ => {}
         });
         for f in reads {

@@ -81,7 +81,10 @@ pub fn lineage(prog: &Program, queries: &[RuleId], case: Option<&Case>) -> Linea
             .collect()
     });
     Lineage {
-        queries: queries.iter().map(|&q| prog.rules[q as usize].qualified.clone()).collect(),
+        queries: queries
+            .iter()
+            .map(|&q| prog.rules[q as usize].qualified.clone())
+            .collect(),
         facts,
         given_unused,
     }
@@ -130,7 +133,10 @@ pub fn flips(case: &Case, query: RuleId, opts: Options) -> FlipReport {
             Slot::Value(v) => v.clone(),
             _ => Value::None,
         };
-        let mut flips: Vec<_> = raws.into_iter().map(|r| search::shown(&mut probe, f, &orig, r)).collect();
+        let mut flips: Vec<_> = raws
+            .into_iter()
+            .map(|r| search::shown(&mut probe, f, &orig, r))
+            .collect();
         if opts.explain {
             for x in &mut flips {
                 explain(&mut probe, f, x, opts);
@@ -151,10 +157,16 @@ pub fn flips(case: &Case, query: RuleId, opts: Options) -> FlipReport {
         if choice {
             pair_search(&mut probe, &facts, reference)
         } else {
-            (None, vec!["pairs are searched for a true/false or enum answer only".to_string()])
+            (
+                None,
+                vec!["pairs are searched for a true/false or enum answer only".to_string()],
+            )
         }
     } else if opts.pairs {
-        (None, vec!["pairs not searched: a single fact changes the answer".to_string()])
+        (
+            None,
+            vec!["pairs not searched: a single fact changes the answer".to_string()],
+        )
     } else {
         (None, Vec::new())
     };
@@ -230,7 +242,10 @@ fn candidates(probe: &Probe, f: FactId, reference: i32) -> Vec<Value> {
 fn pair_search(probe: &mut Probe, facts: &[FactFlips], reference: i32) -> (Option<Vec<PairFlip>>, Vec<String>) {
     let prog = probe.case.prog;
     let qty = prog.rules[probe.query as usize].ty.clone();
-    let cands: Vec<(FactId, Vec<Value>)> = facts.iter().map(|f| (f.id, candidates(probe, f.id, reference))).collect();
+    let cands: Vec<(FactId, Vec<Value>)> = facts
+        .iter()
+        .map(|f| (f.id, candidates(probe, f.id, reference)))
+        .collect();
     let mut found = Vec::new();
     let start = probe.evaluations;
     let mut notes = Vec::new();

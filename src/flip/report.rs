@@ -319,10 +319,7 @@ impl Lineage {
             if unused.is_empty() {
                 out.push_str("the case gives no fact these queries cannot read\n");
             } else {
-                out.push_str(&format!(
-                    "given but not read by these queries: {}\n",
-                    unused.join(", ")
-                ));
+                out.push_str(&format!("given but not read by these queries: {}\n", unused.join(", ")));
             }
         }
         out

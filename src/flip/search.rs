@@ -184,9 +184,9 @@ fn ordered(
     bounds: (i64, bool, i64, bool),
     at: &dyn Fn(i64) -> Option<Value>,
     describe: &dyn Fn(i64) -> String,
-    out: &mut Vec<Raw>,
-    notes: &mut Vec<String>,
-) {
+) -> (Vec<Raw>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
     let (down_max, down_domain, up_max, up_domain) = bounds;
     for (sign, change, max_k, domain) in [(-1, names.0, down_max, down_domain), (1, names.1, up_max, up_domain)] {
         let label = match change {
@@ -221,6 +221,7 @@ fn ordered(
             }
         }
     }
+    (out, notes)
 }
 
 /// Every flip of fact `f` found, and notes on what was not searched or where
@@ -244,10 +245,12 @@ pub fn fact(probe: &mut Probe, f: FactId, reference: i32) -> (Vec<Raw>, Vec<Stri
         // Absent: try it present, with a value of each kind.
         let tries: Vec<Value> = match &ty {
             Type::Bool => vec![Value::Bool(false), Value::Bool(true)],
-            Type::Enum(e) => (0..prog.enums[*e as usize].variants.len() as u32).map(Value::Enum).collect(),
+            Type::Enum(e) => (0..prog.enums[*e as usize].variants.len() as u32)
+                .map(Value::Enum)
+                .collect(),
             Type::Date => vec![Value::Date(reference)],
             Type::List(_) => vec![Value::List(Vec::new().into())],
-            t if matches!(t, Type::Int | Type::Decimal | Type::Percent | Type::Qty(_)) => vec![Value::int(0)],
+            Type::Int | Type::Decimal | Type::Percent | Type::Qty(_) => vec![Value::int(0)],
             _ => Vec::new(),
         };
         if tries.is_empty() {
@@ -303,7 +306,9 @@ pub fn fact(probe: &mut Probe, f: FactId, reference: i32) -> (Vec<Raw>, Vec<Stri
             let at = |k: i64| Some(Value::Date(d + k as i32));
             let describe = |k: i64| dates::format_date(d + k as i32);
             let bounds = (down, down < DATE_BOUND_DAYS, up, up < DATE_BOUND_DAYS);
-            ordered(probe, f, dated, bounds, &at, &describe, &mut out, &mut notes);
+            let (o, n) = ordered(probe, f, dated, bounds, &at, &describe);
+            out.extend(o);
+            notes.extend(n);
         }
         (Type::Int | Type::Decimal | Type::Percent | Type::Qty(_), Value::Num(n)) => {
             let n = *n;
@@ -332,27 +337,35 @@ pub fn fact(probe: &mut Probe, f: FactId, reference: i32) -> (Vec<Raw>, Vec<Stri
                 None => "?".into(),
             };
             let bounds = (down, down_domain, bound, false);
-            ordered(probe, f, numbered, bounds, &at, &describe, &mut out, &mut notes);
+            let (o, n) = ordered(probe, f, numbered, bounds, &at, &describe);
+            out.extend(o);
+            notes.extend(n);
         }
         (Type::Time, Value::Time(m)) => {
             let m = *m as i64;
             let at = |k: i64| u32::try_from(m + k).ok().filter(|x| *x < 1440).map(Value::Time);
             let describe = |k: i64| dates::format_time((m + k).clamp(0, 1439) as u32);
-            ordered(probe, f, dated, (m, true, 1439 - m, true), &at, &describe, &mut out, &mut notes);
+            let (o, n) = ordered(probe, f, dated, (m, true, 1439 - m, true), &at, &describe);
+            out.extend(o);
+            notes.extend(n);
         }
         (Type::DateTime, Value::DateTime(t)) => {
             let t = *t;
             let at = |k: i64| Some(Value::DateTime(t + k));
             let describe = |k: i64| dates::format_datetime(t + k);
             let bounds = (MINUTE_BOUND, false, MINUTE_BOUND, false);
-            ordered(probe, f, dated, bounds, &at, &describe, &mut out, &mut notes);
+            let (o, n) = ordered(probe, f, dated, bounds, &at, &describe);
+            out.extend(o);
+            notes.extend(n);
         }
         (Type::YearMonth, Value::YearMonth(ym)) => {
             let ym = *ym;
             let at = |k: i64| Some(Value::YearMonth(ym + k as i32));
             let describe = |k: i64| dates::format_year_month(ym + k as i32);
             let bounds = (MONTH_BOUND, false, MONTH_BOUND, false);
-            ordered(probe, f, dated, bounds, &at, &describe, &mut out, &mut notes);
+            let (o, n) = ordered(probe, f, dated, bounds, &at, &describe);
+            out.extend(o);
+            notes.extend(n);
         }
         (Type::List(elem), Value::List(xs)) => list(probe, f, elem, xs, reference, &mut out, &mut notes),
         (Type::String, _) => notes.push("not searched: text has no nearest other value".into()),
@@ -405,7 +418,12 @@ fn list(
     };
     let mut removed = 0;
     for (i, x) in xs.iter().enumerate() {
-        let rest: Vec<Value> = xs.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, y)| y.clone()).collect();
+        let rest: Vec<Value> = xs
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, y)| y.clone())
+            .collect();
         found(probe, Change::Removed, x, rest, &mut removed);
     }
     if removed > MAX_LIST_FLIPS {
@@ -417,11 +435,19 @@ fn list(
             .filter(|v| !xs.contains(v))
             .collect(),
         Type::Date => {
-            let days: Vec<i32> = xs.iter().filter_map(|v| if let Value::Date(d) = v { Some(*d) } else { None }).collect();
+            let days: Vec<i32> = xs
+                .iter()
+                .filter_map(|v| if let Value::Date(d) = v { Some(*d) } else { None })
+                .collect();
             let lo = days.iter().min().copied().unwrap_or(reference) - ADD_WINDOW_DAYS;
             let hi = days.iter().max().copied().unwrap_or(reference) + ADD_WINDOW_DAYS;
             // Nearest the list's own days first.
-            let gap = |d: i32| days.iter().map(|x| (x - d).abs()).min().unwrap_or((reference - d).abs());
+            let gap = |d: i32| {
+                days.iter()
+                    .map(|x| (x - d).abs())
+                    .min()
+                    .unwrap_or((reference - d).abs())
+            };
             let mut ds: Vec<i32> = (lo..=hi).filter(|d| !days.contains(d)).collect();
             ds.sort_by_key(|d| (gap(*d), *d));
             ds.into_iter().map(Value::Date).collect()
@@ -477,7 +503,11 @@ pub fn shown(probe: &mut Probe, f: FactId, orig: &Value, raw: Raw) -> Flip {
         (Value::DateTime(a), Value::DateTime(b)) => Some(minutes(*b - *a)),
         (Value::YearMonth(a), Value::YearMonth(b)) => {
             let n = (*b - *a) as i64;
-            Some(format!("{} {}", plural(n.abs(), "month"), if n < 0 { "earlier" } else { "later" }))
+            Some(format!(
+                "{} {}",
+                plural(n.abs(), "month"),
+                if n < 0 { "earlier" } else { "later" }
+            ))
         }
         _ => None,
     };
@@ -500,7 +530,11 @@ pub fn shown(probe: &mut Probe, f: FactId, orig: &Value, raw: Raw) -> Flip {
 }
 
 fn plural(n: i64, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn minutes(n: i64) -> String {
