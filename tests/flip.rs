@@ -177,7 +177,7 @@ fn reported_flips_change_the_answer_and_one_step_nearer_does_not() {
         .collect();
     assert!(units.len() > 1000, "only {} (case, query) pairs", units.len());
     let mut runner = TestRunner::new(Config {
-        cases: 48,
+        cases: 96,
         failure_persistence: None,
         ..Config::default()
     });
