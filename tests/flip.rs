@@ -348,7 +348,10 @@ fn repl_flip_and_inputs() {
         .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("grievance.step2_timely = false\n"), "{text}");
-    assert!(text.contains("    2025-01-13 (1 day earlier) → true\n"), "{text}");
+    assert!(
+        text.contains("    2025-01-13 (1 workday, 1 day earlier) → true\n"),
+        "{text}"
+    );
     assert!(text.contains("grievance.step2_timely can read 5 facts"), "{text}");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is a function: `:flip` takes a rule"), "{err}");

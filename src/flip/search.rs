@@ -542,7 +542,7 @@ fn minutes(n: i64) -> String {
     format!("{} {side}", plural(n.abs(), "minute"))
 }
 
-/// `3 workdays, 5 days earlier`; `1 day later` when the two counts agree.
+/// `3 workdays, 5 days earlier` (days alone when workdays cannot be counted).
 fn date_distance(probe: &mut Probe, a: i32, b: i32) -> String {
     let days = b as i64 - a as i64;
     let side = if days < 0 { "earlier" } else { "later" };
@@ -550,9 +550,7 @@ fn date_distance(probe: &mut Probe, a: i32, b: i32) -> String {
     let work = crate::eval::calendar::workdays_between(&mut probe.case, a, b, span).ok();
     probe.case.reset_memo();
     match work {
-        Some(w) if w.abs() != days.abs() => {
-            format!("{}, {} {side}", plural(w.abs(), "workday"), plural(days.abs(), "day"))
-        }
-        _ => format!("{} {side}", plural(days.abs(), "day")),
+        Some(w) => format!("{}, {} {side}", plural(w.abs(), "workday"), plural(days.abs(), "day")),
+        None => format!("{} {side}", plural(days.abs(), "day")),
     }
 }
