@@ -4,9 +4,7 @@
 
 use std::path::PathBuf;
 
-use super::{ContractsArg, Format, load_or_report};
-use crate::eval::Case;
-use crate::ir::{Program, RuleId};
+use super::{ContractsArg, Format, load_engine};
 
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct Args {
@@ -24,51 +22,26 @@ pub struct Args {
     pub contracts: ContractsArg,
 }
 
-/// The rules the patterns name: exact query names, or `module.*` for every
-/// query (rule without parameters) of a module.
-pub fn resolve(prog: &Program, patterns: &[String]) -> Result<Vec<RuleId>, String> {
-    let mut out = Vec::new();
-    for p in patterns {
-        if let Some(m) = p.strip_suffix(".*") {
-            let Some(mid) = prog.modules.iter().position(|x| x.name == m) else {
-                let hint = crate::diag::did_you_mean(m, prog.modules.iter().map(|x| x.name.as_str()))
-                    .map(|s| format!("; did you mean `{s}.*`?"))
-                    .unwrap_or_default();
-                return Err(format!("unknown module `{m}`{hint}"));
-            };
-            out.extend(
-                prog.rules
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.module as usize == mid && r.params.is_none())
-                    .map(|(i, _)| i as RuleId),
-            );
-        } else {
-            out.push(prog.query(p)?);
-        }
-    }
-    out.dedup();
-    Ok(out)
-}
-
 pub fn run(args: &Args) -> i32 {
-    let Some(prog) = load_or_report(&args.contracts.source()) else {
+    let Some(engine) = load_engine(&args.contracts.api_source()) else {
         return 1;
     };
-    let queries = match resolve(&prog, &args.queries) {
+    let queries = match engine.select_static(&args.queries) {
         Ok(q) => q,
         Err(e) => {
-            eprintln!("error: {e}\nhelp: `cba repl` then `:rules` lists the queries");
+            eprintln!("error: {}\nhelp: `cba repl` then `:rules` lists the queries", e.message);
             return 2;
         }
     };
-    let mut case = Case::new(&prog);
-    if let Some(f) = &args.facts
-        && !super::eval::read_facts(&mut case, f)
-    {
-        return 1;
-    }
-    let lineage = crate::flip::lineage(&prog, &queries, args.facts.as_ref().map(|_| &case));
+    let facts = match &args.facts {
+        Some(f) => match super::eval::read_facts(&engine, f) {
+            Some(facts) => Some(facts),
+            None => return 1,
+        },
+        None => None,
+    };
+    let ids: Vec<_> = queries.iter().map(|q| q.id).collect();
+    let lineage = engine.inputs(&ids, facts.as_ref());
     match args.format {
         Format::Json => println!("{}", lineage.to_json()),
         Format::Text => print!("{}", lineage.to_text()),
