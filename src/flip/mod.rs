@@ -189,7 +189,7 @@ fn explain(probe: &mut Probe, f: FactId, x: &mut report::Flip, opts: Options) {
     let d = crate::explain::explain_rule(&mut probe.case, probe.query);
     let eo = crate::explain::Options { why_not: opts.why_not };
     x.explanation_text = Some(crate::explain::text::render(prog, &d, eo));
-    x.explanation = Some(crate::explain::json::derivation(prog, &d, eo));
+    x.explanation = serde_json::value::to_raw_value(&crate::explain::json::derivation(prog, &d, eo)).ok();
     probe.case.facts[f as usize] = old;
     probe.case.reset_memo();
 }

@@ -2,7 +2,7 @@
 //! (what `--format json` prints and a web page can show), and their text.
 
 use serde::Serialize;
-use serde_json::Value as Json;
+use serde_json::value::RawValue;
 
 use crate::eval::value::Value;
 use crate::eval::{EvalError, Slot, format};
@@ -13,18 +13,24 @@ use crate::types::Type;
 #[derive(Debug, Clone, Serialize)]
 pub struct Shown {
     pub text: String,
-    /// The JSON form of the value (`null` for a failure).
-    pub value: Json,
+    /// The JSON form of the value, exactly as `cba eval --format json` writes it
+    /// (`null` for a failure).
+    pub value: Box<RawValue>,
     /// The message when it is a failure rather than a value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// JSON `null`.
+fn null() -> Box<RawValue> {
+    RawValue::from_string("null".into()).unwrap_or_default()
 }
 
 impl Shown {
     pub fn value(prog: &Program, v: &Value, ty: &Type) -> Shown {
         Shown {
             text: format::text(prog, v, ty),
-            value: crate::explain::json::value(prog, v, ty),
+            value: serde_json::value::to_raw_value(&format::JsonValue::new(prog, v, ty)).unwrap_or_else(|_| null()),
             error: None,
         }
     }
@@ -36,7 +42,7 @@ impl Shown {
                 let m = e.message(prog);
                 Shown {
                     text: format!("error: {m}"),
-                    value: Json::Null,
+                    value: null(),
                     error: Some(m),
                 }
             }
@@ -48,12 +54,12 @@ impl Shown {
             Slot::Value(v) => Shown::value(prog, v, ty),
             Slot::Missing => Shown {
                 text: "not given".into(),
-                value: Json::Null,
+                value: null(),
                 error: None,
             },
             Slot::Bad(why) => Shown {
                 text: format!("unusable: {why}"),
-                value: Json::Null,
+                value: null(),
                 error: Some(why.to_string()),
             },
         }
@@ -99,7 +105,7 @@ pub struct Flip {
     pub answer: Shown,
     /// The explanation of that answer, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<Json>,
+    pub explanation: Option<Box<RawValue>>,
     #[serde(skip)]
     pub explanation_text: Option<String>,
     /// The fact's whole value that was evaluated.
