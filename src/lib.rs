@@ -15,6 +15,7 @@ pub mod eval;
 pub mod explain;
 pub mod facts;
 pub mod files;
+pub mod flip;
 pub mod fmt;
 pub mod ir;
 pub mod lint;

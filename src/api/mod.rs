@@ -15,6 +15,7 @@ mod diff;
 mod docs;
 mod evaluate;
 mod facts;
+mod flip;
 mod load;
 pub mod select;
 mod tests;
@@ -30,6 +31,8 @@ pub use self::facts::{FactFormat, Facts, FactsError};
 pub use self::load::{LoadError, Source, overlay};
 pub use self::select::{Query, SelectError, SelectErrorKind};
 pub use self::tests::{TestOptions, TestOutcome, TestReport, TestStatus, case_files_in, run_test};
+pub use crate::flip::Options as FlipOptions;
+pub use crate::flip::report::{FlipReport, Lineage};
 
 /// One checked program shared by every request: clone it freely (an [`Arc`]).
 #[derive(Clone, Debug)]

@@ -30,6 +30,12 @@ pub struct Args {
     /// Facts the case gives that no declared fact matches are errors (by default, warnings)
     #[arg(long)]
     pub strict: bool,
+    /// For each answer and each fact it read: the nearest values that change the answer
+    #[arg(long)]
+    pub flip: bool,
+    /// With --flip: for a true/false or enum answer no single fact changes, pairs of facts
+    #[arg(long, requires = "flip")]
+    pub pairs: bool,
     #[command(flatten)]
     pub contracts: ContractsArg,
 }
@@ -143,6 +149,9 @@ pub fn run(args: &Args) -> i32 {
         (false, true) => ExplainMode::On,
         _ => ExplainMode::Off,
     };
+    if args.flip {
+        return super::flip::print(&engine, &facts, &queries, args);
+    }
     let evaluation = engine.evaluate_each(&facts, &queries, mode);
     match args.format {
         Format::Json => println!("{}", evaluation.to_json()),

@@ -7,10 +7,12 @@ pub mod completions;
 pub mod diff;
 pub mod doc;
 pub mod eval;
+pub mod flip;
 pub mod fmt;
 pub mod generate;
 pub mod lsp;
 pub mod man;
+pub mod inputs;
 pub mod outline;
 pub mod repl;
 pub mod test;
@@ -62,6 +64,8 @@ pub enum Command {
   cba test --coverage
   cba test tests/cases/                  case files (facts + expected answers)")]
     Test(test::Args),
+    /// The facts queries can read (with `--facts`: which a case's answers read, and which it gives in vain)
+    Inputs(inputs::Args),
     /// Answer queries for many cases: JSON Lines, CSV, or a directory of fact files
     #[command(after_help = "Examples:
   cba batch --input cases.jsonl --output answers.jsonl
@@ -263,6 +267,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(a) => check::run(&a),
         Command::Eval(a) => eval::run(&a),
         Command::Test(a) => test::run(&a),
+        Command::Inputs(a) => inputs::run(&a),
         Command::Batch(a) => batch::run(&a),
         Command::Generate(a) => generate::run(&a),
         Command::Outline(a) => outline::run(&a),

@@ -186,6 +186,12 @@ impl<'p> Case<'p> {
         self.closures = None;
     }
 
+    /// Whether the case's closures were read (workdays counted) since the memo
+    /// was last reset.
+    pub fn closures_read(&self) -> bool {
+        self.closures.is_some()
+    }
+
     /// The answer of a rule (memoized).
     pub fn rule(&mut self, id: RuleId) -> Result<Value> {
         match &self.memo[id as usize] {

@@ -25,6 +25,10 @@ pub enum Command {
     Diff,
     /// `:why RULE`
     Why(String),
+    /// `:flip RULE`
+    Flip(String),
+    /// `:inputs RULE`
+    Inputs(String),
     /// `:rules [MODULE]`
     Rules(Option<String>),
     /// `:help`
@@ -96,6 +100,18 @@ pub const COMMANDS: &[Spec] = &[
         usage: "RULE",
         arg: Arg::Rule,
         about: "a rule's answer with its citation and what it reads",
+    },
+    Spec {
+        name: ":flip",
+        usage: "RULE",
+        arg: Arg::Rule,
+        about: "for each fact the answer read, the nearest values that change it, and to what",
+    },
+    Spec {
+        name: ":inputs",
+        usage: "RULE",
+        arg: Arg::Rule,
+        about: "the facts a rule can read, and which of them this case gives and reads",
     },
     Spec {
         name: ":rules",
@@ -197,6 +213,8 @@ pub fn parse(input: &str) -> Result<Command, String> {
         }
         ":unset" => one_word("fact path").map(Command::Unset),
         ":why" => one_word("rule name").map(Command::Why),
+        ":flip" => one_word("rule name").map(Command::Flip),
+        ":inputs" => one_word("rule name").map(Command::Inputs),
         ":load" => {
             if rest.is_empty() {
                 return Err(need("a file"));

@@ -362,7 +362,9 @@ mod tests {
     #[test]
     fn commands_complete_with_a_space_when_they_take_arguments() {
         assert_eq!(names(complete(&words(), ":s")), (0, vec![":set ".to_string()]));
-        assert_eq!(names(complete(&words(), ":f")), (0, vec![":facts".to_string()]));
+        assert_eq!(names(complete(&words(), ":fa")), (0, vec![":facts".to_string()]));
+        assert_eq!(names(complete(&words(), ":f")).1, vec![":facts", ":flip "]);
+        assert_eq!(names(complete(&words(), ":i")).1, vec![":inputs "]);
         assert_eq!(names(complete(&words(), ":r")).1, vec![":reset", ":rules "]);
         assert_eq!(complete(&words(), ":load ex"), Completion::File);
     }

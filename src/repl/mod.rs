@@ -196,6 +196,8 @@ impl Session {
             Command::Reset => self.reset(),
             Command::Diff => self.diff(),
             Command::Why(name) => self.why(&name),
+            Command::Flip(name) => self.flip(&name),
+            Command::Inputs(name) => self.inputs(&name),
             Command::Rules(module) => self.rules(module.as_deref()),
             Command::Help => Reply::answer(command::help()),
             Command::Quit => Reply {
@@ -537,6 +539,36 @@ help: nothing was set",
         }
         let mut case = self.case();
         Reply::answer(crate::explain::why_text(&mut case, id))
+    }
+
+    /// A query named by `:flip` or `:inputs` (a rule, not a function).
+    fn query_named(&self, name: &str, cmd: &str) -> Result<RuleId, Reply> {
+        let prog = &*self.prog;
+        let id = find_rule(prog, name).map_err(|e| Reply::error(format!("error: {e}")))?;
+        if prog.rules[id as usize].params.is_some() {
+            return Err(Reply::error(format!(
+                "error: `{name}` is a function: `{cmd}` takes a rule\nhelp: ask about a rule that calls it"
+            )));
+        }
+        Ok(id)
+    }
+
+    fn flip(&self, name: &str) -> Reply {
+        let id = match self.query_named(name, ":flip") {
+            Ok(id) => id,
+            Err(r) => return r,
+        };
+        let case = self.case();
+        Reply::answer(crate::flip::flips(&case, id, crate::flip::Options::default()).to_text())
+    }
+
+    fn inputs(&self, name: &str) -> Reply {
+        let id = match self.query_named(name, ":inputs") {
+            Ok(id) => id,
+            Err(r) => return r,
+        };
+        let case = self.case();
+        Reply::answer(crate::flip::lineage(&self.prog, &[id], Some(&case)).to_text())
     }
 
     fn rules(&self, module: Option<&str>) -> Reply {

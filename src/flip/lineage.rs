@@ -1,0 +1,93 @@
+//! Lineage: which facts a query can read (statically, through every rule,
+//! function and table it can reach) and which it did read for one case.
+
+use std::collections::VecDeque;
+
+use crate::eval::Case;
+use crate::explain::trace::{Event, Trace};
+use crate::ir::{Builtin, Expr, ExprKind, FactId, Op, Program, RuleId};
+
+/// A fact a query can read, with the rule (or function) nearest the query
+/// that reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Input {
+    pub fact: FactId,
+    pub first_read_by: RuleId,
+}
+
+/// Every fact the queries can read, in the order a breadth-first walk from the
+/// queries meets them (each rule's body in source order). Counting workdays
+/// reads the case's closures (`calendar.closures`), so a rule that counts them
+/// reads that fact too.
+pub fn inputs(prog: &Program, queries: &[RuleId]) -> Vec<Input> {
+    let mut seen_rule = vec![false; prog.rules.len()];
+    let mut seen_fact = vec![false; prog.facts.len()];
+    let mut out = Vec::new();
+    let mut queue: VecDeque<RuleId> = VecDeque::new();
+    for &q in queries {
+        if !std::mem::replace(&mut seen_rule[q as usize], true) {
+            queue.push_back(q);
+        }
+    }
+    let closures = prog.calendar.as_ref().and_then(|c| c.closures);
+    while let Some(r) = queue.pop_front() {
+        let mut reads = Vec::new();
+        let mut uses = Vec::new();
+        walk(&prog.rules[r as usize].body, &mut |e| match &e.kind {
+            ExprKind::Fact(f) => reads.push(*f),
+            ExprKind::Rule(x) | ExprKind::Call(x, _) => uses.push(*x),
+            ExprKind::Builtin(Builtin::WorkdaysBetween, _)
+            | ExprKind::Bin(Op::DateAddWorkdays(_) | Op::DateTimeAddWorkdays(_), _, _) => reads.extend(closures),
+            _ => {}
+        });
+        for f in reads {
+            if !std::mem::replace(&mut seen_fact[f as usize], true) {
+                out.push(Input {
+                    fact: f,
+                    first_read_by: r,
+                });
+            }
+        }
+        for x in uses {
+            if !std::mem::replace(&mut seen_rule[x as usize], true) {
+                queue.push_back(x);
+            }
+        }
+    }
+    out
+}
+
+/// Pre-order, children in source order.
+fn walk<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
+    f(e);
+    e.for_each_child(|c| walk(c, f));
+}
+
+/// The facts answering `rule` read in this case (the closures when it counted
+/// workdays), in the order first read. The case's memo is reset first and its
+/// answers are kept.
+pub fn read_in_case(case: &mut Case, rule: RuleId) -> Vec<FactId> {
+    let saved = case.trace.take();
+    case.reset_memo();
+    let mut t = Trace::full(case.prog);
+    t.root();
+    case.trace = Some(Box::new(t));
+    let _ = case.rule(rule);
+    let t = std::mem::replace(&mut case.trace, saved).unwrap_or_default();
+    let mut seen = vec![false; case.prog.facts.len()];
+    let mut out = Vec::new();
+    let closures = case
+        .closures_read()
+        .then(|| case.prog.calendar.as_ref().and_then(|c| c.closures))
+        .flatten();
+    let traced = t.nodes.iter().filter_map(|n| match &n.event {
+        Event::Fact { fact, .. } => Some(*fact),
+        _ => None,
+    });
+    for f in traced.chain(closures) {
+        if !std::mem::replace(&mut seen[f as usize], true) {
+            out.push(f);
+        }
+    }
+    out
+}
