@@ -90,7 +90,7 @@ fn transcripts() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     files.sort();
-    assert!(!files.is_empty());
+    assert!(files.len() >= 2, "only {} transcripts under tests/repl/", files.len());
     files
 }
 
