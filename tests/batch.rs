@@ -54,7 +54,10 @@ fn batch_cases() {
         if one != three {
             failures.push(format!("{name}: --jobs 1 and --jobs 3 disagree:\n{one:#?}\n{three:#?}"));
         }
-        snapshots.push((name, format!("--- stdout\n{}--- stderr\n{}--- status\n{}", one.0, one.1, one.2)));
+        snapshots.push((
+            name,
+            format!("--- stdout\n{}--- stderr\n{}--- status\n{}", one.0, one.1, one.2),
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     for (name, snap) in snapshots {
