@@ -202,7 +202,8 @@ fn every_interface_query_is_explained() {
             assert!(r.citation.is_some(), "{} has no citation", r.qualified);
             let text = cba::explain::text::render(&prog, d, Options::default());
             assert!(text.starts_with(&r.qualified), "{text}");
-            let json = cba::explain::json::derivation(&prog, d, Options::default());
+            let json =
+                serde_json::to_value(cba::explain::json::derivation(&prog, d, Options::default())).expect("JSON");
             assert_eq!(json["rule"], r.qualified.as_str());
             if let Ok(v) = res {
                 answered[i] = true;

@@ -241,7 +241,7 @@ impl Serialize for Evaluation {
                 .filter(|a| a.explanation.is_some())
                 .map(|a| (a.query.as_str(), a))
                 .collect();
-            let explain: Vec<(&str, serde_json::Value)> = explained
+            let explain: Vec<(&str, crate::explain::json::Json)> = explained
                 .into_iter()
                 .filter_map(|(q, a)| {
                     a.explanation

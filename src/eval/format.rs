@@ -48,71 +48,97 @@ pub fn json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Appends a value as JSON.
+/// A value as JSON, typed by the program: the one way values are written as
+/// JSON (answers, explanations, batch records, diffs). Money keeps its cents
+/// (`1500.00`), percents read as written (`4.7`), enums by their external
+/// spelling, records by field name in declared order. Serialize it with any
+/// serde_json formatter: [`write_json`] writes it on one line.
+#[derive(Clone, Copy)]
+pub struct JsonValue<'a> {
+    prog: &'a Program,
+    value: &'a Value,
+    ty: &'a Type,
+}
+
+impl<'a> JsonValue<'a> {
+    pub fn new(prog: &'a Program, value: &'a Value, ty: &'a Type) -> JsonValue<'a> {
+        JsonValue { prog, value, ty }
+    }
+}
+
+impl serde::Serialize for JsonValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap, SerializeSeq};
+        let prog = self.prog;
+        let inner = self.ty.strip_optional();
+        match self.value {
+            Value::None => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            // The exact decimal text, never through a float.
+            Value::Num(n) => serde_json::value::RawValue::from_string(number(*n, inner))
+                .map_err(S::Error::custom)?
+                .serialize(s),
+            Value::Date(d) => s.serialize_str(&dates::format_date(*d)),
+            Value::Time(t) => s.serialize_str(&dates::format_time(*t)),
+            Value::DateTime(t) => s.serialize_str(&dates::format_datetime(*t)),
+            Value::YearMonth(ym) => s.serialize_str(&dates::format_year_month(*ym)),
+            Value::Str(x) => s.serialize_str(x),
+            Value::Enum(i) => match inner {
+                Type::Enum(e) => s.serialize_str(&prog.enums[*e as usize].external[*i as usize]),
+                _ => s.serialize_str(&i.to_string()),
+            },
+            Value::List(xs) => {
+                let elem = match inner {
+                    Type::List(t) => &**t,
+                    _ => &Type::Error,
+                };
+                let mut seq = s.serialize_seq(Some(xs.len()))?;
+                for x in xs.iter() {
+                    seq.serialize_element(&JsonValue::new(prog, x, elem))?;
+                }
+                seq.end()
+            }
+            Value::Record(fs) => {
+                let fields: &[(String, Type, crate::ir::Default)] = match inner {
+                    Type::Record(r) => &prog.records[*r as usize].fields,
+                    _ => &[],
+                };
+                let mut map = s.serialize_map(Some(fs.len()))?;
+                for (i, x) in fs.iter().enumerate() {
+                    match fields.get(i) {
+                        Some((name, t, _)) => map.serialize_entry(name, &JsonValue::new(prog, x, t))?,
+                        None => map.serialize_entry(&i.to_string(), &JsonValue::new(prog, x, &Type::Error))?,
+                    }
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// One line, with a space after each `,` and `:` (`["a", "b"]`, `{"x": 1}`):
+/// how answers are written.
+struct OneLine;
+
+impl serde_json::ser::Formatter for OneLine {
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if first { Ok(()) } else { w.write_all(b", ") }
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if first { Ok(()) } else { w.write_all(b", ") }
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+}
+
+/// Appends a value as JSON, on one line ([`JsonValue`]).
 pub fn write_json(out: &mut String, prog: &Program, v: &Value, ty: &Type) {
-    let inner = ty.strip_optional();
-    match v {
-        Value::None => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Num(n) => out.push_str(&number(*n, inner)),
-        Value::Date(d) => {
-            out.push('"');
-            let _ = dates::write_date(out, *d);
-            out.push('"');
-        }
-        Value::Time(t) => {
-            out.push('"');
-            let _ = dates::write_time(out, *t);
-            out.push('"');
-        }
-        Value::DateTime(t) => {
-            out.push('"');
-            let _ = dates::write_datetime(out, *t);
-            out.push('"');
-        }
-        Value::YearMonth(ym) => {
-            out.push('"');
-            let _ = dates::write_year_month(out, *ym);
-            out.push('"');
-        }
-        Value::Str(s) => json_string(out, s),
-        Value::Enum(i) => match inner {
-            Type::Enum(e) => json_string(out, &prog.enums[*e as usize].external[*i as usize]),
-            _ => json_string(out, &i.to_string()),
-        },
-        Value::List(xs) => {
-            let elem = match inner {
-                Type::List(t) => (**t).clone(),
-                _ => Type::Error,
-            };
-            out.push('[');
-            for (i, x) in xs.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_json(out, prog, x, &elem);
-            }
-            out.push(']');
-        }
-        Value::Record(fs) => {
-            let fields = match inner {
-                Type::Record(r) => prog.records[*r as usize].fields.clone(),
-                _ => Vec::new(),
-            };
-            out.push('{');
-            for (i, x) in fs.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                let (name, t) = fields
-                    .get(i)
-                    .map_or((i.to_string(), Type::Error), |f| (f.0.clone(), f.1.clone()));
-                json_string(out, &name);
-                out.push_str(": ");
-                write_json(out, prog, x, &t);
-            }
-            out.push('}');
-        }
+    use serde::Serialize;
+    let mut buf = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, OneLine);
+    if JsonValue::new(prog, v, ty).serialize(&mut ser).is_ok() {
+        out.push_str(&String::from_utf8_lossy(&buf));
     }
 }
 
