@@ -139,17 +139,6 @@ fn typed(t: Ty, depth: u32) -> BoxedStrategy<String> {
             sub(Ty::Int),
         ]
         .boxed(),
-        Ty::Num => prop_oneof![
-            (
-                same(),
-                prop_oneof![Just("+"), Just("-"), Just("*"), Just("/"), Just("mod")]
-            )
-                .prop_map(|((a, b), o)| format!("({a} {o} {b})")),
-            same().prop_map(|(a, b)| format!("min({a}, {b})")),
-            sub(Ty::Num).prop_map(|a| format!("-{a}")),
-            sub(Ty::Int),
-        ]
-        .boxed(),
         Ty::Money => prop_oneof![
             (same(), prop_oneof![Just("+"), Just("-")]).prop_map(|((a, b), o)| format!("({a} {o} {b})")),
             (sub(Ty::Money), sub(Ty::Num)).prop_map(|(a, n)| format!("({a} * {n})")),
