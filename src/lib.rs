@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod diff;
+pub mod doc;
 pub mod eval;
 pub mod explain;
 pub mod facts;

@@ -126,3 +126,49 @@ fn readme_rule_examples_check_and_pass() {
         }
     }
 }
+
+/// Every link of README.md and docs/*.md is relative, stays inside the repository
+/// and names a file or directory that exists; no document points at `../shared`.
+#[test]
+fn links_point_inside_the_repository() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut docs = vec![root.join("README.md")];
+    for e in std::fs::read_dir(root.join("docs")).expect("docs/") {
+        let p = e.expect("entry").path();
+        if p.extension().is_some_and(|x| x == "md") {
+            docs.push(p);
+        }
+    }
+    let mut bad = Vec::new();
+    let mut links = 0;
+    for doc in &docs {
+        let text = std::fs::read_to_string(doc).expect("readable");
+        let dir = doc.parent().expect("in a directory");
+        assert!(
+            !text.contains("shared/"),
+            "{} refers outside the repository",
+            doc.display()
+        );
+        for (i, _) in text.match_indices("](") {
+            let rest = &text[i + 2..];
+            let Some(end) = rest.find(')') else { continue };
+            let target = rest[..end].split('#').next().unwrap_or("");
+            if target.is_empty() || target.starts_with("http") {
+                continue;
+            }
+            links += 1;
+            let path = dir.join(target);
+            let inside = path
+                .canonicalize()
+                .is_ok_and(|p| p.starts_with(root.canonicalize().expect("root")));
+            if !inside {
+                bad.push(format!("{}: {target}", doc.display()));
+            }
+        }
+    }
+    assert!(links >= 3, "only {links} links");
+    assert!(
+        bad.is_empty(),
+        "links outside the repository or to missing files: {bad:?}"
+    );
+}

@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod check;
 pub mod diff;
+pub mod doc;
 pub mod eval;
 pub mod fmt;
 pub mod generate;
@@ -45,6 +46,8 @@ pub enum Command {
     Outline(outline::Args),
     /// Rewrite rule files in the canonical layout
     Fmt(fmt::Args),
+    /// Write the reference generated from the rules: every public query, or every reading
+    Doc(doc::Args),
     /// What a proposal changes: rules by meaning, answers over cases
     Diff(diff::Args),
     /// Ask questions and what-ifs interactively (or from a script on standard input)
@@ -128,6 +131,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Generate(a) => generate::run(&a),
         Command::Outline(a) => outline::run(&a),
         Command::Fmt(a) => fmt::run(&a),
+        Command::Doc(a) => doc::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Repl(a) => repl::run(&a),
     }

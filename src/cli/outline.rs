@@ -6,9 +6,13 @@ use std::path::PathBuf;
 
 use crate::lint::outline::generate;
 
+/// Where the repository carries the Agreement's text.
+pub const DEFAULT_TEXT: &str = "contracts/text/national-agreement-2013.txt";
+
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct Args {
-    /// The Agreement's text (e.g. `national-agreement-2013.txt`)
+    /// The Agreement's text (default: `contracts/text/national-agreement-2013.txt`)
+    #[arg(default_value = DEFAULT_TEXT)]
     pub text: PathBuf,
 }
 

@@ -268,8 +268,9 @@ fn variants(new: &Program, base: &CaseInput, f: u32, t: &Threshold) -> Vec<CaseI
     out
 }
 
-/// A list of `len` elements: dates two days apart (never two workdays in a row)
-/// from the given list's first date, or the given elements repeated.
+/// A list of `len` elements: every other weekday (Monday to Friday, so each date
+/// counts wherever weekend days do not, and no two are weekdays in a row) from the
+/// given list's first date, or the given elements repeated.
 fn list_of(prog: &Program, given: Option<&FactNode>, elem: &Type, len: i64) -> Option<(Value, String)> {
     let items: Vec<FactNode> = match given.map(|g| &g.value) {
         Some(FactValue::Array(xs)) => xs.clone(),
@@ -284,9 +285,10 @@ fn list_of(prog: &Program, given: Option<&FactNode>, elem: &Type, len: i64) -> O
                 _ => None,
             })
             .unwrap_or(crate::eval::dates::parse_date("2025-06-02")?);
-        let dates = (0..n).map(|i| Value::Date(start + 2 * i as i32)).collect::<Vec<_>>();
+        let weekdays = (start..).filter(|&d| crate::eval::dates::weekday(d) < 5);
+        let dates = weekdays.step_by(2).take(n).map(Value::Date).collect::<Vec<_>>();
         let label = format!(
-            "{n} dates, every other day from {}",
+            "{n} dates, every other weekday from {}",
             crate::eval::dates::format_date(start)
         );
         return Some((Value::List(dates.into()), label));
