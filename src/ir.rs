@@ -4,6 +4,7 @@
 //! every operator is specialised to its operand types, so evaluation does no
 //! string lookups and no type dispatch beyond the value itself.
 
+pub mod ids;
 pub mod symbols;
 
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use crate::eval::workdays::WorkdayTable;
 use crate::source::SourceMap;
 use crate::syntax::span::Span;
 pub use crate::types::{QUnit, Type};
+pub use ids::{BranchId, BranchKey, CasesId, CasesInfo};
 pub use symbols::{ItemRef, SymbolRef, Symbols, UseIndex};
 
 pub type FactId = u32;
@@ -38,6 +40,8 @@ pub struct Program {
     pub enums: Vec<EnumInfo>,
     pub records: Vec<RecordInfo>,
     pub tests: Vec<TestInfo>,
+    /// Every `when … otherwise` group of every rule body, by [`CasesId`].
+    pub cases: Vec<CasesInfo>,
     pub calendar: Option<CalendarInfo>,
     /// Fact paths, for reading fact files (edges only, never in evaluation).
     pub fact_tree: FactTree,
@@ -248,7 +252,9 @@ pub enum ExprKind {
     Or(Box<Expr>, Box<Expr>),
     Coalesce(Box<Expr>, Box<Expr>),
     If(Box<Expr>, Box<Expr>, Box<Expr>),
-    Cases(Vec<(Expr, Expr)>, Box<Expr>),
+    /// `when c => v … otherwise => o`: the group's id (see [`ids`]), the
+    /// branches and the `otherwise`.
+    Cases(CasesId, Vec<(Expr, Expr)>, Box<Expr>),
     Let(u32, Box<Expr>, Box<Expr>),
     List(Vec<Expr>),
     /// Map/filter over a list: `[element for var in list if filter]`.
@@ -380,7 +386,7 @@ impl Expr {
                 f(b);
                 f(c)
             }
-            Cases(bs, o) => {
+            Cases(_, bs, o) => {
                 for (c, v) in bs {
                     f(c);
                     f(v);
@@ -399,6 +405,50 @@ impl Expr {
             Sort { list, keys, .. } => {
                 f(list);
                 keys.iter().for_each(|(k, _)| f(k))
+            }
+            Fold { init, list, body, .. } => {
+                f(init);
+                f(list);
+                f(body)
+            }
+        }
+    }
+
+    /// Calls `f` on each direct subexpression, mutably.
+    pub fn for_each_child_mut(&mut self, mut f: impl FnMut(&mut Expr)) {
+        use ExprKind::*;
+        match &mut self.kind {
+            Const(_) | Fact(_) | Rule(_) | Local(_) => {}
+            Call(_, xs) | Builtin(_, xs) | Table(_, xs) | List(xs) | Record(xs) => xs.iter_mut().for_each(f),
+            Field(x, _) | Not(x) | Neg(x) | Error(x) => f(x),
+            ListIndex(a, b) | And(a, b) | Or(a, b) | Coalesce(a, b) | Let(_, a, b) | Bin(_, a, b) => {
+                f(a);
+                f(b)
+            }
+            If(a, b, c) => {
+                f(a);
+                f(b);
+                f(c)
+            }
+            Cases(_, bs, o) => {
+                for (c, v) in bs {
+                    f(c);
+                    f(v);
+                }
+                f(o)
+            }
+            Comp {
+                list, element, filter, ..
+            } => {
+                f(list);
+                f(element);
+                if let Some(x) = filter {
+                    f(x)
+                }
+            }
+            Sort { list, keys, .. } => {
+                f(list);
+                keys.iter_mut().for_each(|(k, _)| f(k))
             }
             Fold { init, list, body, .. } => {
                 f(init);

@@ -1,8 +1,9 @@
 //! `cba batch` end to end, file-driven: each folder of `tests/fixtures/batch/cases/`
-//! holds an input, the `args` (one a line, run from inside the folder), and the
-//! expected `stdout`, `stderr` and `status`. Every case runs with one job and
-//! with three, which must agree byte for byte. `UPDATE_EXPECT=1` rewrites the
-//! expectations.
+//! holds an input and the `args` (one a line, run from inside the folder); its
+//! standard output, standard error and exit status are snapshot-tested
+//! (`tests/snapshots/batch__case_<folder>.snap`, reviewed with `cargo insta`,
+//! see docs/testing.md). Every case runs with one job and with three, which
+//! must agree byte for byte.
 
 use std::path::{Path, PathBuf};
 
@@ -41,8 +42,8 @@ fn batch_cases() {
         .collect();
     dirs.sort();
     assert!(dirs.len() >= 8, "only {} cases", dirs.len());
-    let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut failures = Vec::new();
+    let mut snapshots = Vec::new();
     for dir in &dirs {
         let name = dir
             .file_name()
@@ -53,19 +54,15 @@ fn batch_cases() {
         if one != three {
             failures.push(format!("{name}: --jobs 1 and --jobs 3 disagree:\n{one:#?}\n{three:#?}"));
         }
-        for (file, got) in [("stdout", &one.0), ("stderr", &one.1), ("status", &one.2)] {
-            let path = dir.join(file);
-            if update {
-                std::fs::write(&path, got).expect("write expectation");
-                continue;
-            }
-            let want = std::fs::read_to_string(&path).unwrap_or_default();
-            if &want != got {
-                failures.push(format!("{name}/{file}:\n--- want\n{want}\n--- got\n{got}"));
-            }
-        }
+        snapshots.push((
+            name,
+            format!("--- stdout\n{}--- stderr\n{}--- status\n{}", one.0, one.1, one.2),
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    for (name, snap) in snapshots {
+        insta::assert_snapshot!(format!("case_{name}"), snap);
+    }
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod program;
 
 use assert_cmd::Command;
 use cba::eval::Case;
+use cba::explain::coverage::Coverage;
 use cba::explain::{Options, explain_queries, why_text};
 
 fn cba() -> Command {
@@ -115,13 +116,29 @@ fn a_failing_query_is_explained_up_to_the_failure() {
 }
 
 #[test]
-fn plain_evaluation_records_no_trace() {
+fn an_explanation_puts_back_the_observer_it_found() {
+    // A case observed for coverage asks for an explanation: the explanation
+    // records its own trace, then the coverage observer is back in place and
+    // keeps counting.
     let prog = program::program();
     let mut case = Case::new(&prog);
-    assert!(case.trace.is_none());
-    let id = prog.rule_index["grievance.step1_method_allowed"];
-    let _ = case.rule(id);
-    assert!(case.trace.is_none());
+    case.observe(Box::new(Coverage::new(&prog)));
+    let grievable = prog.rule_index["grievance.grievable"];
+    let why = why_text(&mut case, grievable);
+    assert!(why.starts_with("grievance.grievable"), "{why}");
+    let allowed = prog.rule_index["grievance.step1_method_allowed"];
+    let _ = case.rule(allowed);
+    let cov = case
+        .take_observer::<Coverage>()
+        .expect("the coverage observer survives the explanation");
+    assert!(
+        cov.rules_hit[allowed as usize],
+        "events after the explanation still reach it"
+    );
+    assert!(
+        !cov.rules_hit[grievable as usize],
+        "the explanation's own evaluation is not counted as coverage"
+    );
 }
 
 #[test]
@@ -139,7 +156,7 @@ fn why_text_for_the_repl() {
         "{why}"
     );
     // The case still answers afterwards, with no trace left behind.
-    assert!(case.trace.is_none());
+    assert!(case.observer.is_none());
     assert!(case.rule(prog.rule_index["grievance.grievable"]).is_ok());
     let f = why_text(&mut case, prog.rule_index["grievance.receipt_extension"]);
     assert!(f.contains("is a function"), "{f}");

@@ -17,6 +17,7 @@ fn expression_examples() {
         .map(|e| e.path())
         .collect();
     files.sort();
+    assert!(files.len() >= 2, "only {} files under tests/expr/", files.len());
     for path in files {
         let text = std::fs::read_to_string(&path).expect("readable");
         for (n, line) in text.lines().enumerate() {
@@ -45,6 +46,7 @@ fn expression_examples() {
             }
         }
     }
+    assert!(count >= 60, "only {count} examples under tests/expr/");
     assert!(
         failures.is_empty(),
         "{} of {count} examples failed:\n{}",

@@ -6,7 +6,9 @@ use cba::load::{Contracts, load};
 
 #[test]
 fn lint_files() {
+    let mut files = 0;
     insta::glob!("lint/*.cba", |path| {
+        files += 1;
         let source = Contracts::Paths(vec![path.to_path_buf()]);
         let loaded = load(&source).expect("file loads");
         let prog = loaded.program.as_ref().expect("the file checks without errors");
@@ -31,6 +33,8 @@ fn lint_files() {
         out = out.replace(&full, &format!("tests/lint/{name}"));
         insta::assert_snapshot!(out);
     });
+    // A test that finds no input fails: one file per lint.
+    assert!(files >= 6, "only {files} files under tests/lint/");
 }
 
 /// The built-in Agreement has no lint errors of its own kind W0601–W0603

@@ -1,8 +1,11 @@
-//! `cba repl` with a script on standard input: every `tests/repl/*.txt`
-//! transcript is piped into the real binary, and its standard output and error
-//! must be the transcript's answers and messages.
+//! `cba repl` with a script on standard input: every `tests/repl/*.txt` script
+//! (a command line and entries) is answered by an in-process session, entry by
+//! entry, into a transcript that is snapshot-tested
+//! (`tests/snapshots/repl__<name>.snap`, reviewed with `cargo insta`, see
+//! docs/testing.md); then the script is piped into the real binary, whose
+//! standard output and error must be the transcript's answers and messages.
 //!
-//! A transcript reads like a session:
+//! A script holds the `$` and `>`/`|` lines; its transcript reads like a session:
 //!
 //! ```text
 //! $ repl --contracts tests/fixtures/repl/contracts     the command line
@@ -13,9 +16,6 @@
 //! = 1                                                  the exit status (last line)
 //! ```
 //!
-//! `CBA_BLESS=1 cargo test --test repl` rewrites the transcripts' answers and
-//! messages from an in-process session (entry by entry, so each answer stays
-//! under its entry); review the diff before committing it.
 
 use std::path::{Path, PathBuf};
 
@@ -31,7 +31,10 @@ struct Transcript {
 }
 
 fn read(path: &Path) -> Transcript {
-    let text = std::fs::read_to_string(path).expect("transcript");
+    parse(&std::fs::read_to_string(path).expect("script"))
+}
+
+fn parse(text: &str) -> Transcript {
     let mut t = Transcript {
         args: Vec::new(),
         entries: Vec::new(),
@@ -90,17 +93,21 @@ fn transcripts() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     files.sort();
-    assert!(!files.is_empty());
+    assert!(files.len() >= 2, "only {} transcripts under tests/repl/", files.len());
     files
 }
 
 #[test]
 fn transcripts_replay_through_the_binary() {
-    if std::env::var_os("CBA_BLESS").is_some() {
-        transcripts().iter().for_each(|p| bless(p));
-    }
     for path in transcripts() {
-        let t = read(&path);
+        let script = read(&path);
+        let name = path
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let transcript = render(&script);
+        insta::assert_snapshot!(name, transcript);
+        let t = parse(&transcript);
         let out = Command::cargo_bin("cba")
             .expect("binary builds")
             .args(&t.args)
@@ -123,9 +130,8 @@ fn transcripts_replay_through_the_binary() {
     }
 }
 
-/// Rewrites a transcript from an in-process session, entry by entry.
-fn bless(path: &Path) {
-    let t = read(path);
+/// The transcript of a script answered by an in-process session, entry by entry.
+fn render(t: &Transcript) -> String {
     let arg = |name: &str| {
         t.args
             .iter()
@@ -165,7 +171,7 @@ fn bless(path: &Path) {
         quit = r.quit;
     }
     out.push_str(&format!("= {}\n", i32::from(failed)));
-    std::fs::write(path, out).expect("writes the transcript");
+    out
 }
 
 #[test]

@@ -9,7 +9,6 @@ use super::Engine;
 use crate::eval::value::Value;
 use crate::eval::{Case, Slot};
 use crate::explain::coverage::{self, Coverage, Report};
-use crate::explain::trace::Trace;
 use crate::facts::cases::{CaseExpect, TestCase};
 use crate::ir::{Program, RuleId, TestInfo};
 
@@ -115,16 +114,22 @@ fn check_expects<'a>(
     failures
 }
 
-/// Runs one test block with an optional trace (for coverage), returned after:
-/// the test's name and its failures.
-pub fn run_test_traced(prog: &Program, t: &TestInfo, trace: Option<Trace>) -> (String, Vec<String>, Option<Trace>) {
+/// Runs one test block, with the coverage so far if it is measured (returned
+/// after): the test's name and its failures.
+pub fn run_test_traced(
+    prog: &Program,
+    t: &TestInfo,
+    trace: Option<Box<Coverage>>,
+) -> (String, Vec<String>, Option<Box<Coverage>>) {
     let mut case = Case::new(prog);
     for (fact, v, _) in &t.givens {
         case.facts[*fact as usize] = Slot::Value(v.clone());
         case.provided[*fact as usize] = true;
     }
     case.reset_memo();
-    case.trace = trace.map(Box::new);
+    if let Some(c) = trace {
+        case.observe(c);
+    }
     let failures = check_expects(
         &mut case,
         t.expects
@@ -133,7 +138,7 @@ pub fn run_test_traced(prog: &Program, t: &TestInfo, trace: Option<Trace>) -> (S
     );
     let module = &prog.modules[t.module as usize].name;
     let name = format!("{module}: {} ({})", t.name, location(prog, t.span));
-    (name, failures, case.trace.take().map(|b| *b))
+    (name, failures, case.take_observer::<Coverage>())
 }
 
 /// Runs one test block.
@@ -153,8 +158,8 @@ fn run_case(
     file: &str,
     text: &str,
     c: &TestCase,
-    trace: Option<Trace>,
-) -> (String, Vec<String>, Option<Trace>) {
+    trace: Option<Box<Coverage>>,
+) -> (String, Vec<String>, Option<Box<Coverage>>) {
     let name = format!("{}: {} ({})", file, c.name, c.at);
     if !c.problems.is_empty() {
         return (name, c.problems.clone(), trace);
@@ -166,14 +171,16 @@ fn run_case(
             return (name, vec![e], trace);
         }
     }
-    case.trace = trace.map(Box::new);
+    if let Some(c) = trace {
+        case.observe(c);
+    }
     let failures = check_expects(
         &mut case,
         c.expects
             .iter()
             .map(|x: &CaseExpect| (x.rule, x.value.as_ref(), x.at.clone())),
     );
-    (name, failures, case.trace.take().map(|b| *b))
+    (name, failures, case.take_observer::<Coverage>())
 }
 
 /// Every `.json` and `.toml` file under `dir`, sorted (none when it cannot be read).
@@ -194,8 +201,7 @@ impl Engine {
     /// Runs the inline tests and the case files, in order.
     pub fn run_tests(&self, opts: &TestOptions) -> TestReport {
         let prog = self.program();
-        let mut cov = Coverage::new(prog);
-        let new_trace = || opts.coverage.then(|| Trace::coverage(prog));
+        let mut cov = opts.coverage.then(|| Box::new(Coverage::new(prog)));
         let keep = |text: &str| opts.filter.as_ref().is_none_or(|f| text.contains(f.as_str()));
         let mut rep = TestReport {
             outcomes: Vec::new(),
@@ -210,10 +216,8 @@ impl Engine {
             if !keep(&t.name) && !keep(&m.name) {
                 continue;
             }
-            let (name, failures, trace) = run_test_traced(prog, t, new_trace());
-            if let Some(tr) = &trace {
-                cov.add(tr);
-            }
+            let (name, failures, back) = run_test_traced(prog, t, cov.take());
+            cov = back;
             rep.record(name, failures);
         }
         for path in &opts.case_files {
@@ -247,15 +251,13 @@ impl Engine {
                     });
                     continue;
                 }
-                let (name, failures, trace) = run_case(prog, &file, &text, c, new_trace());
-                if let Some(tr) = &trace {
-                    cov.add(tr);
-                }
+                let (name, failures, back) = run_case(prog, &file, &text, c, cov.take());
+                cov = back;
                 rep.record(name, failures);
             }
         }
-        if opts.coverage {
-            let c = coverage::report(prog, &cov, |m| opts.stdlib || !prog.modules[m as usize].is_stdlib);
+        if let Some(cov) = &cov {
+            let c = coverage::report(prog, cov, |m| opts.stdlib || !prog.modules[m as usize].is_stdlib);
             rep.branch_percent = Some(c.total.branch_percent());
             rep.coverage = Some(c);
         }

@@ -457,7 +457,10 @@ impl Checker<'_> {
         };
         s.narrowed.truncate(n);
         (
-            mk(ExprKind::Cases(branches, boxed(otherwise)), c.span),
+            mk(
+                ExprKind::Cases(ir::CasesId::DETACHED, branches, boxed(otherwise)),
+                c.span,
+            ),
             ty.unwrap_or(Type::Error),
         )
     }

@@ -118,7 +118,7 @@ impl Checker<'_> {
                 if first.is_empty() {
                     ir
                 } else {
-                    mk(ExprKind::Cases(first, Box::new(ir)), e.span)
+                    mk(ExprKind::Cases(CasesId::DETACHED, first, Box::new(ir)), e.span)
                 }
             }
             ast::Body::Cases(c) => {

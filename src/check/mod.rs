@@ -374,13 +374,16 @@ impl<'p> Checker<'p> {
         };
         let mut uses = self.index.unwrap_or_default();
         uses.finish();
+        let mut rules = self.rules.into_owned();
+        let cases = crate::ir::ids::number_cases(&mut rules);
         Program {
             symbols,
             uses,
             sources: self.sources,
             modules: self.modules.into_owned(),
             facts: self.facts.into_owned(),
-            rules: self.rules.into_owned(),
+            rules,
+            cases,
             tables: self.tables.into_owned(),
             enums: self.enums.into_owned(),
             records: self.records.into_owned(),

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod dates;
 mod error;
 pub mod format;
+pub mod observe;
 pub mod value;
 pub mod workdays;
 
@@ -19,6 +20,7 @@ use rust_decimal::Decimal;
 use crate::ir::*;
 use crate::syntax::span::Span;
 pub use error::RuntimeError;
+use observe::Observer;
 use value::Value;
 
 /// A fact's state in one case.
@@ -103,8 +105,9 @@ pub struct Case<'p> {
     pub provided: Vec<bool>,
     /// How deeply rules and functions are nested right now.
     depth: u32,
-    /// The opt-in record of the evaluation, for explanations and coverage.
-    pub trace: Option<Box<crate::explain::trace::Trace>>,
+    /// Who watches the evaluation (explanations, coverage), if anyone: see
+    /// [`observe`]. `None` costs one check per event.
+    pub observer: Option<Box<dyn Observer>>,
 }
 
 /// A fact's slot before any file gives it.
@@ -136,7 +139,7 @@ impl<'p> Case<'p> {
             today,
             provided: vec![false; prog.facts.len()],
             depth: 0,
-            trace: None,
+            observer: None,
         }
     }
 
@@ -196,14 +199,14 @@ impl<'p> Case<'p> {
     pub fn rule(&mut self, id: RuleId) -> Result<Value> {
         match &self.memo[id as usize] {
             Memo::Done(v) => {
-                if let Some(t) = &mut self.trace {
-                    t.memo(id, Ok(v));
+                if let Some(o) = &mut self.observer {
+                    o.memo_hit(id, Ok(v));
                 }
                 return Ok(v.clone());
             }
             Memo::Failed(e) => {
-                if let Some(t) = &mut self.trace {
-                    t.memo(id, Err(e));
+                if let Some(o) = &mut self.observer {
+                    o.memo_hit(id, Err(e));
                 }
                 return Err(e.clone());
             }
@@ -213,12 +216,12 @@ impl<'p> Case<'p> {
         let r = &prog.rules[id as usize];
         let frame = self.stack.len();
         self.stack.resize(frame + r.locals as usize, Value::None);
-        if let Some(t) = &mut self.trace {
-            t.enter(id, None);
+        if let Some(o) = &mut self.observer {
+            o.rule_enter(id, None);
         }
         let res = self.nested(id, |c| c.eval(&r.body, frame));
-        if let Some(t) = &mut self.trace {
-            t.exit(&res);
+        if let Some(o) = &mut self.observer {
+            o.rule_exit(id, &res);
         }
         self.stack.truncate(frame);
         self.memo[id as usize] = match &res {
@@ -234,15 +237,15 @@ impl<'p> Case<'p> {
         let prog = self.prog;
         let r = &prog.rules[id as usize];
         let frame = self.stack.len();
-        if let Some(t) = &mut self.trace {
-            t.enter(id, Some(&args));
+        if let Some(o) = &mut self.observer {
+            o.rule_enter(id, Some(&args));
         }
         self.stack.extend(args);
         self.stack
             .resize(frame + (r.locals as usize).max(self.stack.len() - frame), Value::None);
         let res = self.nested(id, |c| c.eval(&r.body, frame));
-        if let Some(t) = &mut self.trace {
-            t.exit(&res);
+        if let Some(o) = &mut self.observer {
+            o.rule_exit(id, &res);
         }
         self.stack.truncate(frame);
         res
@@ -323,8 +326,8 @@ impl<'p> Case<'p> {
             ExprKind::Const(v) => Ok(v.clone()),
             ExprKind::Fact(f) => {
                 let res = self.fact(*f, e.span);
-                if let Some(t) = &mut self.trace {
-                    t.fact(*f, &res);
+                if let Some(o) = &mut self.observer {
+                    o.fact_read(*f, &res);
                 }
                 res
             }
@@ -349,8 +352,8 @@ impl<'p> Case<'p> {
                     ks.push(self.eval(k, frame)?);
                 }
                 let v = lookup(&self.prog.tables[*t as usize].rows, &ks).unwrap_or(Value::None);
-                if let Some(tr) = &mut self.trace {
-                    tr.table(*t, &ks, &v);
+                if let Some(o) = &mut self.observer {
+                    o.table_row(*t, &ks, &v);
                 }
                 Ok(v)
             }
@@ -394,17 +397,7 @@ impl<'p> Case<'p> {
                     self.eval(b, frame)
                 }
             }
-            ExprKind::Cases(branches, otherwise) => {
-                if self.trace.is_some() {
-                    return self.cases_traced(e, branches, otherwise, frame);
-                }
-                for (c, v) in branches {
-                    if self.bool(c, frame)? {
-                        return self.eval(v, frame);
-                    }
-                }
-                self.eval(otherwise, frame)
-            }
+            ExprKind::Cases(id, branches, otherwise) => self.cases(*id, branches, otherwise, frame),
             ExprKind::Let(slot, v, body) => {
                 let v = self.eval(v, frame)?;
                 self.stack[frame + *slot as usize] = v;
@@ -502,6 +495,57 @@ impl<'p> Case<'p> {
                 self.binary(*op, x, y, e.span)
             }
         }
+    }
+
+    /// `when c => v … otherwise => o`: the value of the first branch whose
+    /// condition holds, else the `otherwise`; an observer sees each condition
+    /// tried and the branch taken. This is the one meaning of `when`.
+    fn cases(&mut self, id: CasesId, branches: &[(Expr, Expr)], otherwise: &Expr, frame: usize) -> Result<Value> {
+        for (i, (c, v)) in branches.iter().enumerate() {
+            let b = BranchId {
+                cases: id,
+                index: i as u32,
+            };
+            if let Some(o) = &mut self.observer {
+                o.cond_enter(b, c.span);
+            }
+            let holds = self.bool(c, frame);
+            if let Some(o) = &mut self.observer {
+                o.cond_tested(b, &holds);
+            }
+            if holds? {
+                return self.branch(b, v, frame);
+            }
+        }
+        let b = BranchId {
+            cases: id,
+            index: branches.len() as u32,
+        };
+        self.branch(b, otherwise, frame)
+    }
+
+    /// The value of the branch taken.
+    fn branch(&mut self, b: BranchId, v: &Expr, frame: usize) -> Result<Value> {
+        let Some(o) = &mut self.observer else {
+            return self.eval(v, frame);
+        };
+        o.branch_taken(b, v.span);
+        let res = self.eval(v, frame);
+        if let Some(o) = &mut self.observer {
+            o.branch_exit(b);
+        }
+        res
+    }
+
+    /// Starts observing the evaluation with `o` (replacing any observer).
+    pub fn observe(&mut self, o: Box<dyn Observer>) {
+        self.observer = Some(o);
+    }
+
+    /// Stops observing and returns the observer if it is a `T` (any other
+    /// observer is dropped).
+    pub fn take_observer<T: Observer>(&mut self) -> Option<Box<T>> {
+        self.observer.take()?.downcast::<T>().ok()
     }
 
     pub(crate) fn bool(&mut self, e: &Expr, frame: usize) -> Result<bool> {

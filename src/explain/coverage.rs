@@ -1,18 +1,19 @@
 //! Coverage: which rules and which `when` branches a set of evaluations
-//! (the tests) exercised, per module and in total.
+//! (the tests) exercised, per module and in total. [`Coverage`] is an
+//! [`Observer`] of evaluation: a case carries it while the tests run.
 
 use std::collections::HashSet;
 
-use super::trace::{Trace, cases_key};
-use crate::ir::{Expr, ExprKind, ModuleId, Program, RuleId};
+use crate::eval::observe::Observer;
+use crate::eval::value::Value;
+use crate::ir::{BranchId, Expr, ExprKind, ModuleId, Program, RuleId};
 use crate::syntax::span::Span;
 
 /// One branch of a `when … otherwise` in a rule body.
 #[derive(Debug, Clone)]
 pub struct Branch {
     pub rule: RuleId,
-    pub cases: usize,
-    pub index: u32,
+    pub id: BranchId,
     /// The condition (`None` for `otherwise` or a rule's own `=` body after its exceptions).
     pub cond: Option<Span>,
     pub value: Span,
@@ -22,7 +23,7 @@ pub struct Branch {
 #[derive(Debug, Clone, Default)]
 pub struct Coverage {
     pub rules_hit: Vec<bool>,
-    pub branches_hit: HashSet<(usize, u32)>,
+    pub branches_hit: HashSet<BranchId>,
 }
 
 /// Counts for one module (or the total).
@@ -60,21 +61,24 @@ fn percent(hit: usize, all: usize) -> f64 {
 /// Every branch of every `Cases` in a rule body (nested ones too), in source order.
 pub fn branches_of(prog: &Program, rule: RuleId) -> Vec<Branch> {
     fn walk(e: &Expr, rule: RuleId, out: &mut Vec<Branch>) {
-        if let ExprKind::Cases(bs, otherwise) = &e.kind {
-            let key = cases_key(e);
+        if let ExprKind::Cases(cases, bs, otherwise) = &e.kind {
             for (i, (c, v)) in bs.iter().enumerate() {
                 out.push(Branch {
                     rule,
-                    cases: key,
-                    index: i as u32,
+                    id: BranchId {
+                        cases: *cases,
+                        index: i as u32,
+                    },
                     cond: Some(c.span),
                     value: v.span,
                 });
             }
             out.push(Branch {
                 rule,
-                cases: key,
-                index: bs.len() as u32,
+                id: BranchId {
+                    cases: *cases,
+                    index: bs.len() as u32,
+                },
                 cond: None,
                 value: otherwise.span,
             });
@@ -94,18 +98,20 @@ impl Coverage {
         }
     }
 
-    /// Adds what one trace exercised.
-    pub fn add(&mut self, t: &Trace) {
-        for (i, h) in t.rules_hit.iter().enumerate() {
-            if *h && let Some(x) = self.rules_hit.get_mut(i) {
-                *x = true;
-            }
+    pub fn branch_hit(&self, b: &Branch) -> bool {
+        self.branches_hit.contains(&b.id)
+    }
+}
+
+impl Observer for Coverage {
+    fn rule_enter(&mut self, rule: RuleId, _args: Option<&[Value]>) {
+        if let Some(h) = self.rules_hit.get_mut(rule as usize) {
+            *h = true;
         }
-        self.branches_hit.extend(t.branches_hit.iter().copied());
     }
 
-    pub fn branch_hit(&self, b: &Branch) -> bool {
-        self.branches_hit.contains(&(b.cases, b.index))
+    fn branch_taken(&mut self, branch: BranchId, _span: Span) {
+        self.branches_hit.insert(branch);
     }
 }
 

@@ -5,10 +5,10 @@
 use std::collections::HashSet;
 
 use super::Options;
-use super::trace::{Event, NodeId, Trace, cases_key};
+use super::trace::{Event, NodeId, Trace};
 use crate::eval::value::Value;
 use crate::eval::{Case, Result};
-use crate::ir::{ExprKind, FactId, Program, RuleId, TableId};
+use crate::ir::{BranchId, CasesId, ExprKind, FactId, Program, RuleId, TableId};
 use crate::syntax::span::Span;
 
 /// Calls of one function shown in full before the rest are only counted.
@@ -154,11 +154,12 @@ struct Builder<'a> {
 }
 
 /// Where one branch of a `Cases` came from.
-fn branch_origin(prog: &Program, rule: RuleId, cases: usize, index: u32) -> Option<usize> {
+fn branch_origin(prog: &Program, rule: RuleId, b: BranchId) -> Option<usize> {
     let r = &prog.rules[rule as usize];
-    if r.exceptions.is_empty() || cases != cases_key(&r.body) {
+    if r.exceptions.is_empty() || !is_body_cases(r, b.cases) {
         return None;
     }
+    let index = b.index;
     let mut start = 0;
     for (i, x) in r.exceptions.iter().enumerate() {
         if index < start + x.branches {
@@ -170,13 +171,18 @@ fn branch_origin(prog: &Program, rule: RuleId, cases: usize, index: u32) -> Opti
 }
 
 /// Whether the rule is written `= …` with exceptions (its `otherwise` is the body).
-fn plain_body_with_exceptions(prog: &Program, rule: RuleId, cases: usize) -> bool {
+fn plain_body_with_exceptions(prog: &Program, rule: RuleId, cases: CasesId) -> bool {
     let r = &prog.rules[rule as usize];
     let excepted: u32 = r.exceptions.iter().map(|x| x.branches).sum();
     match &r.body.kind {
-        ExprKind::Cases(bs, _) => cases == cases_key(&r.body) && bs.len() as u32 == excepted && excepted > 0,
+        ExprKind::Cases(id, bs, _) => *id == cases && bs.len() as u32 == excepted && excepted > 0,
         _ => false,
     }
+}
+
+/// Whether `cases` is the rule body's own group (the one its exceptions open).
+fn is_body_cases(r: &crate::ir::RuleInfo, cases: CasesId) -> bool {
+    matches!(&r.body.kind, ExprKind::Cases(id, ..) if *id == cases && cases != CasesId::DETACHED)
 }
 
 /// The derivations of the rules asked at the root `root` (one per question).
@@ -267,10 +273,10 @@ impl Builder<'_> {
         children: &[NodeId],
         reads: &mut Reads,
         steps: &mut Vec<Step>,
-        pending: &mut Vec<(usize, NotTaken)>,
+        pending: &mut Vec<(CasesId, NotTaken)>,
     ) {
         // The condition that held, per `Cases`, until its branch is entered.
-        let mut held: Vec<(usize, Span)> = Vec::new();
+        let mut held: Vec<(CasesId, Span)> = Vec::new();
         for &c in children {
             let node = self.trace.node(c);
             match &node.event {
@@ -290,44 +296,39 @@ impl Builder<'_> {
                     keys: keys.clone(),
                     value: value.clone(),
                 }),
-                Event::Cond {
-                    cases,
-                    index,
-                    span,
-                    holds,
-                } => {
+                Event::Cond { branch, span, holds } => {
                     let kids = node.children.clone();
                     match holds {
                         Some(false) => {
                             if self.opts.why_not {
                                 let mut nt = NotTaken {
                                     cond: *span,
-                                    exception: branch_origin(self.prog, rule, *cases, *index),
+                                    exception: branch_origin(self.prog, rule, *branch),
                                     holds: *holds,
                                     reads: Reads::default(),
                                 };
                                 let mut ignored = Vec::new();
                                 let mut inner = Vec::new();
                                 self.walk(rule, &kids, &mut nt.reads, &mut ignored, &mut inner);
-                                pending.push((*cases, nt));
+                                pending.push((branch.cases, nt));
                             }
                         }
                         Some(true) => {
-                            held.push((*cases, *span));
+                            held.push((branch.cases, *span));
                             self.walk(rule, &kids, reads, steps, pending);
                         }
                         None => self.walk(rule, &kids, reads, steps, pending),
                     }
                 }
-                Event::Then { cases, index, span } => {
-                    let kind = match held.iter().rposition(|(k, _)| k == cases) {
+                Event::Then { branch, span } => {
+                    let kind = match held.iter().rposition(|(k, _)| *k == branch.cases) {
                         Some(i) => StepKind::When(held.remove(i).1),
-                        None if plain_body_with_exceptions(self.prog, rule, *cases) => StepKind::Body,
+                        None if plain_body_with_exceptions(self.prog, rule, branch.cases) => StepKind::Body,
                         None => StepKind::Otherwise,
                     };
                     let mut not_taken = Vec::new();
                     pending.retain_mut(|(k, nt)| {
-                        if k == cases {
+                        if *k == branch.cases {
                             not_taken.push(nt.clone());
                             false
                         } else {
@@ -336,7 +337,7 @@ impl Builder<'_> {
                     });
                     steps.push(Step {
                         kind,
-                        exception: branch_origin(self.prog, rule, *cases, *index),
+                        exception: branch_origin(self.prog, rule, *branch),
                         value: *span,
                         not_taken,
                     });

@@ -1,15 +1,13 @@
-//! The evaluator's opt-in record of what it did: which rules and functions it
-//! entered, which `when` branch each choice took, which facts and table rows it
-//! read. A [`Case`](crate::eval::Case) carries `Option<Box<Trace>>`; when it is
-//! `None` (plain evaluation) every hook is skipped by one `None` check.
-//!
-//! Two depths: [`Trace::coverage`] keeps only the rules entered and the branches
-//! taken (for `cba test --coverage`); [`Trace::full`] also keeps a tree of every
-//! event with its values (for explanations).
+//! The record of an evaluation that explanations are built from: which rules
+//! and functions were entered, which `when` branch each choice took, which facts
+//! and table rows were read, as a tree of events. A [`Trace`] is an
+//! [`Observer`] of evaluation (see [`crate::eval::observe`] for the events); a
+//! case carries it only while an explanation is asked for.
 
+use crate::eval::observe::Observer;
 use crate::eval::value::Value;
 use crate::eval::{EvalError, Result};
-use crate::ir::{Expr, FactId, Program, RuleId, TableId};
+use crate::ir::{BranchId, FactId, Program, RuleId, TableId};
 use crate::syntax::span::Span;
 
 pub type NodeId = u32;
@@ -49,54 +47,32 @@ pub enum Event {
     },
     /// A `when` condition evaluated: `holds` is `None` when it failed with an error.
     Cond {
-        cases: usize,
-        index: u32,
+        branch: BranchId,
         span: Span,
         holds: Option<bool>,
     },
-    /// The value of the branch taken (`index` = number of `when`s for `otherwise`).
+    /// The value of the branch taken (its index is the number of `when`s for `otherwise`).
     Then {
-        cases: usize,
-        index: u32,
+        branch: BranchId,
         span: Span,
     },
 }
 
-/// What a trace records.
+/// The tree of events of some evaluations, one root per question.
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
-    /// Keep the tree of events (explanations), not only coverage.
-    pub full: bool,
     pub nodes: Vec<Node>,
     open: Vec<NodeId>,
     /// The node where each rule was computed while tracing.
     pub rule_node: Vec<Option<NodeId>>,
-    /// Rules and functions entered at least once.
-    pub rules_hit: Vec<bool>,
-    /// Branches taken: (address of the `Cases` expression, branch index).
-    pub branches_hit: std::collections::HashSet<(usize, u32)>,
-}
-
-/// The identity of a `Cases` expression within one program: its address.
-pub fn cases_key(e: &Expr) -> usize {
-    e as *const Expr as usize
 }
 
 impl Trace {
-    /// A trace that keeps only coverage.
-    pub fn coverage(prog: &Program) -> Trace {
-        Trace {
-            rules_hit: vec![false; prog.rules.len()],
-            ..Trace::default()
-        }
-    }
-
-    /// A trace that keeps the whole tree of events.
+    /// An empty trace for evaluating `prog`.
     pub fn full(prog: &Program) -> Trace {
         Trace {
-            full: true,
             rule_node: vec![None; prog.rules.len()],
-            ..Trace::coverage(prog)
+            ..Trace::default()
         }
     }
 
@@ -123,30 +99,24 @@ impl Trace {
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id as usize]
     }
+}
 
-    pub(crate) fn enter(&mut self, rule: RuleId, args: Option<&[Value]>) {
-        if let Some(h) = self.rules_hit.get_mut(rule as usize) {
-            *h = true;
+impl Observer for Trace {
+    fn rule_enter(&mut self, rule: RuleId, args: Option<&[Value]>) {
+        let id = self.push(Event::Rule {
+            rule,
+            args: args.map(<[Value]>::to_vec),
+            result: None,
+        });
+        if args.is_none()
+            && let Some(slot) = self.rule_node.get_mut(rule as usize)
+        {
+            *slot = Some(id);
         }
-        if self.full {
-            let id = self.push(Event::Rule {
-                rule,
-                args: args.map(<[Value]>::to_vec),
-                result: None,
-            });
-            if args.is_none()
-                && let Some(slot) = self.rule_node.get_mut(rule as usize)
-            {
-                *slot = Some(id);
-            }
-            self.open.push(id);
-        }
+        self.open.push(id);
     }
 
-    pub(crate) fn exit(&mut self, res: &Result<Value>) {
-        if !self.full {
-            return;
-        }
+    fn rule_exit(&mut self, _rule: RuleId, res: &Result<Value>) {
         if let Some(id) = self.open.pop()
             && let Event::Rule { result, .. } = &mut self.nodes[id as usize].event
         {
@@ -154,52 +124,40 @@ impl Trace {
         }
     }
 
-    pub(crate) fn memo(&mut self, rule: RuleId, res: std::result::Result<&Value, &EvalError>) {
-        if self.full {
-            let node = self.rule_node.get(rule as usize).copied().flatten();
-            self.push(Event::Memo {
-                rule,
-                node,
-                result: res.cloned().map_err(Clone::clone),
-            });
-        }
+    fn memo_hit(&mut self, rule: RuleId, res: std::result::Result<&Value, &EvalError>) {
+        let node = self.rule_node.get(rule as usize).copied().flatten();
+        self.push(Event::Memo {
+            rule,
+            node,
+            result: res.cloned().map_err(Clone::clone),
+        });
     }
 
-    pub(crate) fn fact(&mut self, fact: FactId, res: &Result<Value>) {
-        if self.full {
-            self.push(Event::Fact {
-                fact,
-                result: res.clone(),
-            });
-        }
+    fn fact_read(&mut self, fact: FactId, res: &Result<Value>) {
+        self.push(Event::Fact {
+            fact,
+            result: res.clone(),
+        });
     }
 
-    pub(crate) fn table(&mut self, table: TableId, keys: &[Value], value: &Value) {
-        if self.full {
-            self.push(Event::Table {
-                table,
-                keys: keys.to_vec(),
-                value: value.clone(),
-            });
-        }
+    fn table_row(&mut self, table: TableId, keys: &[Value], value: &Value) {
+        self.push(Event::Table {
+            table,
+            keys: keys.to_vec(),
+            value: value.clone(),
+        });
     }
 
-    pub(crate) fn open_cond(&mut self, cases: usize, index: u32, span: Span) {
-        if self.full {
-            let id = self.push(Event::Cond {
-                cases,
-                index,
-                span,
-                holds: None,
-            });
-            self.open.push(id);
-        }
+    fn cond_enter(&mut self, branch: BranchId, span: Span) {
+        let id = self.push(Event::Cond {
+            branch,
+            span,
+            holds: None,
+        });
+        self.open.push(id);
     }
 
-    pub(crate) fn close_cond(&mut self, res: &Result<bool>) {
-        if !self.full {
-            return;
-        }
+    fn cond_tested(&mut self, _branch: BranchId, res: &Result<bool>) {
         if let Some(id) = self.open.pop()
             && let Event::Cond { holds, .. } = &mut self.nodes[id as usize].event
         {
@@ -207,17 +165,12 @@ impl Trace {
         }
     }
 
-    pub(crate) fn open_then(&mut self, cases: usize, index: u32, span: Span) {
-        self.branches_hit.insert((cases, index));
-        if self.full {
-            let id = self.push(Event::Then { cases, index, span });
-            self.open.push(id);
-        }
+    fn branch_taken(&mut self, branch: BranchId, span: Span) {
+        let id = self.push(Event::Then { branch, span });
+        self.open.push(id);
     }
 
-    pub(crate) fn close_then(&mut self) {
-        if self.full {
-            self.open.pop();
-        }
+    fn branch_exit(&mut self, _branch: BranchId) {
+        self.open.pop();
     }
 }

@@ -4,7 +4,8 @@
 use std::collections::VecDeque;
 
 use crate::eval::Case;
-use crate::explain::trace::{Event, Trace};
+use crate::eval::observe::Observer;
+use crate::eval::value::Value;
 use crate::ir::{Builtin, Expr, ExprKind, FactId, Op, Program, RuleId};
 
 /// A fact a query can read, with the rule (or function) nearest the query
@@ -67,27 +68,32 @@ fn walk<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
 /// workdays), in the order first read. The case's memo is reset first and its
 /// answers are kept.
 pub fn read_in_case(case: &mut Case, rule: RuleId) -> Vec<FactId> {
-    let saved = case.trace.take();
+    let saved = case.observer.take();
     case.reset_memo();
-    let mut t = Trace::full(case.prog);
-    t.root();
-    case.trace = Some(Box::new(t));
+    case.observe(Box::new(FactsRead::default()));
     let _ = case.rule(rule);
-    let t = std::mem::replace(&mut case.trace, saved).unwrap_or_default();
+    let read = case.take_observer::<FactsRead>().map(|o| o.0).unwrap_or_default();
+    case.observer = saved;
     let mut seen = vec![false; case.prog.facts.len()];
     let mut out = Vec::new();
     let closures = case
         .closures_read()
         .then(|| case.prog.calendar.as_ref().and_then(|c| c.closures))
         .flatten();
-    let traced = t.nodes.iter().filter_map(|n| match &n.event {
-        Event::Fact { fact, .. } => Some(*fact),
-        _ => None,
-    });
-    for f in traced.chain(closures) {
+    for f in read.into_iter().chain(closures) {
         if !std::mem::replace(&mut seen[f as usize], true) {
             out.push(f);
         }
     }
     out
+}
+
+/// Records the facts an evaluation reads, in order.
+#[derive(Default)]
+struct FactsRead(Vec<FactId>);
+
+impl Observer for FactsRead {
+    fn fact_read(&mut self, fact: FactId, _: &crate::eval::Result<Value>) {
+        self.0.push(fact);
+    }
 }

@@ -133,7 +133,7 @@ pub fn implies(b: &Expr, a: &Expr) -> bool {
 /// W0602: branches after one that always fires first, in every `Cases` of the rule.
 pub fn dead_branches(prog: &Program, rule: RuleId, out: &mut Vec<Diagnostic>) {
     fn walk(prog: &Program, e: &Expr, rule: RuleId, out: &mut Vec<Diagnostic>) {
-        if let ExprKind::Cases(bs, otherwise) = &e.kind {
+        if let ExprKind::Cases(_, bs, otherwise) = &e.kind {
             let name = &prog.rules[rule as usize].qualified;
             for (j, (cj, _)) in bs.iter().enumerate() {
                 if let Some((ci, _)) = bs[..j].iter().find(|(ci, _)| implies(cj, ci)) {

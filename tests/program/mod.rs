@@ -56,7 +56,14 @@ pub fn example_files() -> Vec<std::path::PathBuf> {
         .expect("examples/facts")
         .flatten()
         .map(|e| e.path())
+        .filter(|p: &std::path::PathBuf| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
+    // A test that finds no input fails: one worked example per module at least.
+    assert!(
+        files.len() >= 20,
+        "only {} fact files under examples/facts/",
+        files.len()
+    );
     files
 }

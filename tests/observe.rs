@@ -1,0 +1,220 @@
+//! Stable ids of `when` groups and branches, and the evaluation's observer:
+//! every group of every rule body is numbered, a branch's key finds the same
+//! branch in another version of the program, ids serialise, and observers see
+//! the events in the documented order without changing any answer.
+
+mod program;
+
+use cba::eval::Case;
+use cba::eval::observe::{NoObserver, Observer};
+use cba::eval::value::Value;
+use cba::explain::trace::Trace;
+use cba::ir::{BranchId, BranchKey, CasesId, Expr, ExprKind, Program, RuleId};
+use cba::load::{Contracts, load};
+use cba::syntax::span::Span;
+
+fn checked(c: Contracts) -> Program {
+    let loaded = load(&c).expect("sources load");
+    match loaded.program {
+        Ok(p) => p,
+        Err(sources) => panic!("{}", cba::report::render_text(&sources, &loaded.diags)),
+    }
+}
+
+/// A copy of the fixture contract with a new rule (and its `when` group) added
+/// before the others, in a fresh directory.
+fn fixture_with_new_rule_first(dir: &std::path::Path) -> Program {
+    let text = std::fs::read_to_string("tests/fixtures/contracts/steps.cba").expect("fixture");
+    let at = text.find("/// Step One").expect("the fixture's first rule");
+    let new = "rule early: bool  §1\n  when steps.continuing => true\n  otherwise => false\n\n";
+    std::fs::write(dir.join("steps.cba"), format!("{}{new}{}", &text[..at], &text[at..])).expect("write");
+    checked(Contracts::Paths(vec![dir.to_path_buf()]))
+}
+
+fn groups(e: &Expr, out: &mut Vec<CasesId>) {
+    if let ExprKind::Cases(id, ..) = &e.kind {
+        out.push(*id);
+    }
+    e.for_each_child(|c| groups(c, out));
+}
+
+#[test]
+fn every_group_of_every_rule_has_its_own_id_in_the_table() {
+    let prog = program::program();
+    let mut seen = Vec::new();
+    for (rid, r) in prog.rules.iter().enumerate() {
+        let mut ids = Vec::new();
+        groups(&r.body, &mut ids);
+        for (ordinal, id) in ids.iter().enumerate() {
+            assert_ne!(*id, CasesId::DETACHED, "a group of `{}` was not numbered", r.qualified);
+            let info = prog.cases_info(*id).expect("in the table");
+            assert_eq!(info.rule, rid as RuleId);
+            assert_eq!(
+                info.ordinal as usize, ordinal,
+                "groups of `{}` in source order",
+                r.qualified
+            );
+        }
+        seen.extend(ids);
+    }
+    assert_eq!(seen.len(), prog.cases.len(), "one table entry per group");
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), prog.cases.len(), "no id given twice");
+    assert!(
+        prog.cases.len() > 100,
+        "the Agreement has many `when` groups: {}",
+        prog.cases.len()
+    );
+}
+
+#[test]
+fn a_branch_key_finds_the_same_branch_in_another_version() {
+    let before = checked(Contracts::Paths(vec!["tests/fixtures/contracts".into()]));
+    let dir = std::env::temp_dir().join(format!("cba-observe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let after = fixture_with_new_rule_first(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    let deadline = before.rule_index["steps.step2_deadline"];
+    let branches: Vec<BranchId> = before.branches_of(deadline).map(|(b, _)| b).collect();
+    assert_eq!(branches.len(), 2, "one `when` and the `otherwise`");
+    for b in branches {
+        let key = before.branch_key(b).expect("a key");
+        assert_eq!(key.rule, "steps.step2_deadline");
+        let moved = after.branch_by_key(&key).expect("the branch is still there");
+        assert_ne!(moved, b, "the new rule's group comes first, so the id moved");
+        assert_eq!(after.branch_key(moved), Some(key), "and the key names it");
+    }
+    let gone = BranchKey {
+        rule: "steps.step2_deadline".into(),
+        ordinal: 0,
+        index: 2,
+    };
+    assert_eq!(after.branch_by_key(&gone), None, "no third branch");
+    let unknown = BranchKey {
+        rule: "steps.nope".into(),
+        ..gone
+    };
+    assert_eq!(after.branch_by_key(&unknown), None);
+}
+
+#[test]
+fn ids_and_keys_serialise() {
+    let b = BranchId {
+        cases: CasesId(7),
+        index: 2,
+    };
+    let json = serde_json::to_string(&b).expect("serialises");
+    assert_eq!(json, r#"{"cases":7,"index":2}"#);
+    assert_eq!(serde_json::from_str::<BranchId>(&json).expect("reads back"), b);
+    let k = BranchKey {
+        rule: "steps.step2_deadline".into(),
+        ordinal: 0,
+        index: 1,
+    };
+    let json = serde_json::to_string(&k).expect("serialises");
+    assert_eq!(serde_json::from_str::<BranchKey>(&json).expect("reads back"), k);
+}
+
+/// Records the events as text, to check their order.
+#[derive(Default)]
+struct Log(Vec<String>);
+
+impl Observer for Log {
+    fn rule_enter(&mut self, rule: RuleId, args: Option<&[Value]>) {
+        self.0.push(format!("enter {rule} {}", args.is_some()));
+    }
+    fn rule_exit(&mut self, rule: RuleId, result: &cba::eval::Result<Value>) {
+        self.0.push(format!("exit {rule} {}", result.is_ok()));
+    }
+    fn memo_hit(&mut self, rule: RuleId, _: Result<&Value, &cba::eval::EvalError>) {
+        self.0.push(format!("memo {rule}"));
+    }
+    fn fact_read(&mut self, fact: u32, _: &cba::eval::Result<Value>) {
+        self.0.push(format!("fact {fact}"));
+    }
+    fn cond_enter(&mut self, b: BranchId, _: Span) {
+        self.0.push(format!("cond {} {}", b.cases.0, b.index));
+    }
+    fn cond_tested(&mut self, b: BranchId, holds: &cba::eval::Result<bool>) {
+        self.0
+            .push(format!("tested {} {} {:?}", b.cases.0, b.index, holds.as_ref().ok()));
+    }
+    fn branch_taken(&mut self, b: BranchId, _: Span) {
+        self.0.push(format!("taken {} {}", b.cases.0, b.index));
+    }
+    fn branch_exit(&mut self, b: BranchId) {
+        self.0.push(format!("left {} {}", b.cases.0, b.index));
+    }
+}
+
+#[test]
+fn the_observer_sees_conditions_then_the_branch_taken() {
+    let prog = checked(Contracts::Paths(vec!["tests/fixtures/contracts".into()]));
+    let mut case = Case::new(&prog);
+    let fact = |name: &str| prog.symbols.fact_index[name];
+    case.set_fact(
+        fact("steps.knew_on"),
+        cba::eval::Slot::Value(Value::Date(cba::eval::dates::from_ymd(2025, 2, 14).expect("a date"))),
+    );
+    case.observe(Box::new(Log::default()));
+    let r = prog.rule_index["steps.step1_deadline"];
+    let first = case.rule(r);
+    assert!(first.is_ok(), "{first:?}");
+    assert_eq!(case.rule(r), first);
+    let log = case.take_observer::<Log>().expect("a Log");
+    let g = prog.branches_of(r).next().expect("a group").0.cases.0;
+    let continuing = fact("steps.continuing");
+    let knew = fact("steps.knew_on");
+    assert_eq!(
+        log.0,
+        [
+            format!("enter {r} false"),
+            format!("cond {g} 0"),
+            format!("fact {continuing}"),
+            format!("tested {g} 0 Some(false)"),
+            format!("taken {g} 1"),
+            format!("fact {knew}"),
+            format!("left {g} 1"),
+            format!("exit {r} true"),
+            format!("memo {r}"),
+        ]
+    );
+    assert!(case.observer.is_none(), "taken back");
+}
+
+#[test]
+fn taking_back_an_observer_of_another_type_gives_none() {
+    let prog = checked(Contracts::Paths(vec!["tests/fixtures/contracts".into()]));
+    let mut case = Case::new(&prog);
+    case.observe(Box::new(NoObserver));
+    assert!(case.take_observer::<Trace>().is_none());
+    let mut o: Box<dyn Observer> = Box::new(Log::default());
+    assert!(o.downcast_mut::<Log>().is_some());
+    assert!(o.downcast::<NoObserver>().is_err());
+}
+
+#[test]
+fn observing_changes_no_answer() {
+    // Every query of the Agreement on each example: the same answers with no
+    // observer, with one that ignores everything, and with a full trace.
+    let prog = program::program();
+    let queries: Vec<RuleId> = (0..prog.rules.len() as RuleId)
+        .filter(|&r| prog.rules[r as usize].params.is_none())
+        .collect();
+    let files = program::example_files();
+    assert!(files.len() >= 3, "the examples are found: {}", files.len());
+    for path in files {
+        let answers = |observer: Option<Box<dyn Observer>>| {
+            let mut case = program::case_from_file(&prog, &path);
+            case.observer = observer;
+            queries
+                .iter()
+                .map(|&q| format!("{:?}", case.rule(q)))
+                .collect::<Vec<_>>()
+        };
+        let plain = answers(None);
+        assert_eq!(plain, answers(Some(Box::new(NoObserver))), "{}", path.display());
+        assert_eq!(plain, answers(Some(Box::new(Trace::full(&prog)))), "{}", path.display());
+    }
+}
