@@ -9,6 +9,7 @@ pub mod fmt;
 pub mod generate;
 pub mod outline;
 pub mod repl;
+pub mod serve;
 pub mod test;
 
 use std::path::PathBuf;
@@ -48,6 +49,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Ask questions and what-ifs interactively (or from a script on standard input)
     Repl(repl::Args),
+    /// Serve the Agreement on the web: the literate text, rules, what-if, proposals, and a JSON API
+    Serve(serve::Args),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -101,5 +104,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Fmt(a) => fmt::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Repl(a) => repl::run(&a),
+        Command::Serve(a) => serve::run(&a),
     }
 }
