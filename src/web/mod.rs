@@ -75,6 +75,13 @@ impl State {
     }
 }
 
+impl State {
+    /// The built-in Agreement with no proposals and the default limits.
+    pub fn for_tests(prog: Program) -> State {
+        State::new(Arc::new(prog), Vec::new(), Limits::default())
+    }
+}
+
 /// The application: every page and API route, with the body limit and time limit.
 pub fn router(state: AppState) -> Router {
     let limits = state.limits;
