@@ -125,7 +125,10 @@ fn the_workbench_in_a_real_browser() {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start `{}`: {e}", driver.display())),
     );
-    assert!(wait_for_port(port, Duration::from_secs(20)), "chromedriver did not start");
+    assert!(
+        wait_for_port(port, Duration::from_secs(20)),
+        "chromedriver did not start"
+    );
     let server = start_server();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -159,7 +162,9 @@ async fn scenario(c: &Client, server: SocketAddr) {
     assert!(toc.contains("Article 10 — Grievance Procedure"), "{toc}");
     screenshot(c, "agreement").await;
     // A rule page, and its citation back to the section with the quoted words marked.
-    c.goto(&format!("{base}/rules/grievance.step2_deadline")).await.expect("a rule page");
+    c.goto(&format!("{base}/rules/grievance.step2_deadline"))
+        .await
+        .expect("a rule page");
     let h1 = text_of(c, "h1").await;
     assert_eq!(h1, "grievance.step2_deadline");
     screenshot(c, "rule").await;
