@@ -6,7 +6,9 @@
 pub mod api;
 pub mod cites;
 pub mod error;
+pub mod form;
 pub mod html;
+pub mod impact;
 pub mod pages;
 pub mod text;
 
