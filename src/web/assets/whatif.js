@@ -12,3 +12,20 @@ document.addEventListener("click", function (e) {
     t.closest(".item").remove();
   }
 });
+
+// Upload a fact file: the case goes into the URL (`case=`), so the page stays shareable.
+var upload = document.getElementById("upload");
+if (upload) {
+  upload.addEventListener("change", function () {
+    var file = upload.files[0];
+    if (!file) return;
+    file.text().then(function (text) {
+      var params = new URLSearchParams();
+      upload.closest("form").querySelectorAll("input[type=hidden]").forEach(function (h) {
+        params.append(h.name, h.value);
+      });
+      params.set("case", text);
+      location.href = "/whatif?" + params.toString();
+    });
+  });
+}
