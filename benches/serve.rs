@@ -22,11 +22,7 @@ fn env_num(name: &str, default: u64) -> u64 {
 }
 
 fn start_server() -> SocketAddr {
-    let prog = cba::load::load(&cba::load::Contracts::Embedded)
-        .expect("the Agreement loads")
-        .program
-        .expect("the Agreement checks");
-    let state = Arc::new(cba::web::State::for_tests(prog));
+    let state = Arc::new(cba::web::State::builtin().expect("the Agreement loads"));
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let addr: SocketAddr = "127.0.0.1:0".parse().expect("an address");

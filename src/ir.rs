@@ -4,6 +4,8 @@
 //! every operator is specialised to its operand types, so evaluation does no
 //! string lookups and no type dispatch beyond the value itself.
 
+pub mod symbols;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -12,6 +14,7 @@ use crate::eval::workdays::WorkdayTable;
 use crate::source::SourceMap;
 use crate::syntax::span::Span;
 pub use crate::types::{QUnit, Type};
+pub use symbols::{ItemRef, SymbolRef, Symbols, UseIndex};
 
 pub type FactId = u32;
 pub type RuleId = u32;
@@ -25,7 +28,9 @@ pub type ModuleId = u32;
 pub struct Program {
     pub sources: SourceMap,
     /// Name tables, for checking expressions against the program later.
-    pub names: crate::check::Names,
+    pub symbols: Symbols,
+    /// Where each name is used and declared, for editors and cross-references.
+    pub uses: UseIndex,
     pub modules: Vec<ModuleInfo>,
     pub facts: Vec<FactInfo>,
     pub rules: Vec<RuleInfo>,

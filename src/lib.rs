@@ -4,6 +4,7 @@
 //! [`check`] (name resolution and types → [`ir`]), [`eval`] (evaluation of the
 //! slot-resolved IR against facts), with the CLI a thin layer in `cli/`.
 
+pub mod api;
 pub mod batch;
 pub mod check;
 pub mod cli;

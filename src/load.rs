@@ -45,25 +45,29 @@ fn stdlib_inputs() -> Vec<Input> {
         .collect()
 }
 
-fn read_path(p: &Path, out: &mut Vec<Input>) -> Result<(), String> {
+/// Reads a `.cba` file, or every `.cba` file under a directory, as (name, text).
+pub(crate) fn read_path(p: &Path, out: &mut Vec<(String, String)>) -> Result<(), String> {
     if p.is_dir() {
         let files = read_dir_cba(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
         if files.is_empty() {
             return Err(format!("`{}` holds no `.cba` files", p.display()));
         }
-        out.extend(files.into_iter().map(|(name, text)| Input {
-            name,
-            text,
-            is_stdlib: false,
-        }));
+        out.extend(files);
     } else {
         let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
-        out.push(Input {
-            name: p.display().to_string(),
-            text,
-            is_stdlib: false,
-        });
+        out.push((p.display().to_string(), text));
     }
+    Ok(())
+}
+
+fn read_inputs(p: &Path, out: &mut Vec<Input>) -> Result<(), String> {
+    let mut files = Vec::new();
+    read_path(p, &mut files)?;
+    out.extend(files.into_iter().map(|(name, text)| Input {
+        name,
+        text,
+        is_stdlib: false,
+    }));
     Ok(())
 }
 
@@ -80,11 +84,11 @@ pub fn load(contracts: &Contracts) -> Result<Loaded, String> {
             if !d.is_dir() {
                 return Err(format!("`{}` is not a directory", d.display()));
             }
-            read_path(d, &mut inputs)?;
+            read_inputs(d, &mut inputs)?;
         }
         Contracts::Paths(ps) => {
             for p in ps {
-                read_path(p, &mut inputs)?;
+                read_inputs(p, &mut inputs)?;
             }
         }
     }

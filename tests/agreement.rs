@@ -8,7 +8,7 @@ fn agreement_inline_tests_pass() {
     let prog = program::program();
     let mut failures = Vec::new();
     for t in &prog.tests {
-        let o = cba::cli::test::run_test(&prog, t);
+        let o = cba::api::run_test(&prog, t);
         if !o.failures.is_empty() {
             failures.push(format!("{}:\n  {}", o.name, o.failures.join("\n  ")));
         }
@@ -54,7 +54,7 @@ fn worked_examples_answer() {
     for path in files {
         let mut case = program::case_from_file(&prog, &path);
         let name = path.display().to_string();
-        let queries = cba::cli::eval::default_queries(&prog, &case);
+        let queries = cba::batch::queries::DefaultQueries::new(&prog).for_case(&case);
         assert!(!queries.is_empty(), "{name} answers nothing");
         for q in queries {
             if let Err(e) = case.rule(q) {

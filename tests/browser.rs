@@ -64,11 +64,11 @@ impl Drop for Driver {
 
 /// Starts the server on a free loopback port, in its own thread; returns its address.
 fn start_server() -> SocketAddr {
-    let prog = cba::load::load(&cba::load::Contracts::Embedded)
-        .expect("the Agreement loads")
-        .program
-        .expect("the Agreement checks");
-    let state = Arc::new(cba::web::State::for_tests(prog));
+    let mut state = cba::web::State::builtin().expect("the Agreement loads");
+    let files =
+        cba::web::proposals::read_dir(Path::new("examples/proposals/2026-union")).expect("the example proposal");
+    state.add_proposal("union-2026", files).expect("the proposal checks");
+    let state = Arc::new(state);
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .stack_size(64 * 1024 * 1024)
@@ -178,4 +178,90 @@ async fn scenario(c: &Client, server: SocketAddr) {
     assert_eq!(url.fragment(), Some("art10-6.A"), "{url}");
     let marked = text_of(c, "mark").await;
     assert!(marked.contains("received by the Regional Chief"), "{marked}");
+
+    // What if: a grievance typed into the form.
+    c.goto(&format!("{base}/whatif?module=grievance"))
+        .await
+        .expect("the what-if page");
+    set(c, "f.as_of", "2025-03-31").await;
+    set(c, "f.grievance.knew_on", "2024-10-01").await;
+    set(c, "f.grievance.step1.received_on", "2024-10-28").await;
+    set(c, "f.grievance.step1.answered_on", "2024-11-25").await;
+    set(c, "f.grievance.step2.received_on", "2025-01-08").await;
+    choose(c, "f.grievance.filed_by", "judge").await;
+    choose(c, "f.grievance.step2.method", "mail").await;
+    // Two closures, added with the list's button (and a third added and removed).
+    for day in ["2024-12-24", "2025-01-09", "2025-07-04"] {
+        click(c, "[data-fact=\"calendar.closures\"] button.add-item").await;
+        c.execute(
+            "const xs = document.querySelectorAll('[data-fact=\"calendar.closures\"] .item input'); xs[xs.length - 1].value = arguments[0];",
+            vec![serde_json::json!(day)],
+        )
+        .await
+        .expect("a closure typed");
+    }
+    click(
+        c,
+        "[data-fact=\"calendar.closures\"] .item:last-of-type button.remove-item",
+    )
+    .await;
+    click(c, "button#ask").await;
+    let answer = "[data-query=\"grievance.step2_deadline\"]";
+    let value = text_of(c, &format!("{answer} .value")).await;
+    assert_eq!(
+        value, "2025-01-13",
+        "Step Two's deadline, with the mail extension and both closures"
+    );
+    let cite = text_of(c, &format!("{answer} a.citation")).await;
+    assert_eq!(cite, "Art. 10 §6.A");
+    let url = c.current_url().await.expect("a url");
+    assert!(
+        url.as_str().contains("f.grievance.knew_on=2024-10-01"),
+        "the case is in the URL: {url}"
+    );
+    assert!(
+        !url.as_str().contains("2025-07-04"),
+        "the removed closure is gone: {url}"
+    );
+    screenshot(c, "whatif").await;
+    click(c, &format!("{answer} a.citation")).await;
+    let url = c.current_url().await.expect("a url");
+    assert_eq!(url.fragment(), Some("art10-6.A"), "{url}");
+    let section = text_of(c, "[id=\"art10-6.A\"]").await;
+    assert!(section.starts_with("A. The grievance procedure"), "{section}");
+
+    // Proposals: the changed rule count.
+    c.goto(&format!("{base}/proposals")).await.expect("the proposals page");
+    let count = text_of(c, "[data-proposal=\"union-2026\"] td.changed-count").await;
+    assert_eq!(count, "3");
+    screenshot(c, "proposals").await;
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
+}
+
+/// Types a value into an input (dates through script: their typed form depends on the locale).
+async fn set(c: &Client, name: &str, value: &str) {
+    c.execute(
+        "const e = document.querySelector(`[name=\"${arguments[0]}\"]`); if (!e) throw new Error('no input ' + arguments[0]); e.value = arguments[1];",
+        vec![serde_json::json!(name), serde_json::json!(value)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("cannot set `{name}`: {e}"));
+}
+
+/// Chooses an option of a select, as a person would.
+async fn choose(c: &Client, name: &str, value: &str) {
+    c.find(Locator::Css(&format!("select[name=\"{name}\"]")))
+        .await
+        .unwrap_or_else(|e| panic!("no select `{name}`: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("cannot choose `{value}` in `{name}`: {e}"));
 }

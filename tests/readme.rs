@@ -121,7 +121,7 @@ fn readme_rule_examples_check_and_pass() {
             Err(s) => panic!("{}", cba::report::render_text(&s, &loaded.diags)),
         };
         for t in &prog.tests {
-            let o = cba::cli::test::run_test(&prog, t);
+            let o = cba::api::run_test(&prog, t);
             assert!(o.failures.is_empty(), "{}: {:?}", o.name, o.failures);
         }
     }

@@ -77,9 +77,19 @@ impl DefaultQueries {
 
     /// The rules to answer for this case, in the order they are written.
     pub fn for_case(&self, case: &Case) -> Vec<RuleId> {
+        self.for_provided(&case.provided)
+    }
+
+    /// The rules to answer when the facts marked in `provided` (by fact id)
+    /// are given, in the order they are written.
+    pub fn for_provided(&self, provided: &[bool]) -> Vec<RuleId> {
         self.candidates
             .iter()
-            .filter(|(_, facts)| facts.iter().any(|f| case.provided[*f as usize]))
+            .filter(|(_, facts)| {
+                facts
+                    .iter()
+                    .any(|f| provided.get(*f as usize).copied().unwrap_or(false))
+            })
             .map(|(r, _)| *r)
             .collect()
     }

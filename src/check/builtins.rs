@@ -58,7 +58,7 @@ fn is_summable(t: &Type) -> bool {
     t.is_numeric() || matches!(t, Type::Qty(_) | Type::Percent | Type::Never | Type::Error)
 }
 
-impl Checker {
+impl Checker<'_> {
     pub(super) fn builtin_call(
         &mut self,
         name: &str,

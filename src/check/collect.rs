@@ -10,7 +10,7 @@ use crate::syntax::ast;
 use crate::syntax::span::{FileId, Span};
 use crate::types::{BUILTIN_TYPE_NAMES, builtin_type};
 
-impl Checker {
+impl Checker<'_> {
     pub(super) fn collect(&mut self, parsed: &[(FileId, ast::Module, bool)]) {
         // Modules.
         for (file, m, is_stdlib) in parsed {
@@ -28,8 +28,9 @@ impl Checker {
                 );
             }
             let id = self.modules.len() as ModuleId;
-            self.module_index.insert(m.name.node.clone(), id);
-            self.modules.push(ModuleInfo {
+            self.declared(SymbolRef::Module(id), m.name.span);
+            self.module_index.to_mut().insert(m.name.node.clone(), id);
+            self.modules.to_mut().push(ModuleInfo {
                 name: m.name.node.clone(),
                 doc: m.doc.clone(),
                 article: m.article.as_ref().map(|a| a.number.node),
@@ -40,8 +41,8 @@ impl Checker {
                 file: *file,
                 is_stdlib: *is_stdlib,
             });
-            self.module_items.push(HashMap::new());
-            self.imports.push(HashMap::new());
+            self.module_items.to_mut().push(HashMap::new());
+            self.imports.to_mut().push(HashMap::new());
         }
         // Item names.
         for (mid, (_, m, is_stdlib)) in parsed.iter().enumerate() {
@@ -50,7 +51,7 @@ impl Checker {
                 let (name, r) = match item {
                     ast::Item::Enum(e) => {
                         let id = self.enums.len() as EnumId;
-                        self.enums.push(EnumInfo {
+                        self.enums.to_mut().push(EnumInfo {
                             name: e.name.node.clone(),
                             variants: Vec::new(),
                             external: Vec::new(),
@@ -60,7 +61,7 @@ impl Checker {
                     }
                     ast::Item::Record(r) => {
                         let id = self.records.len() as RecordId;
-                        self.records.push(RecordInfo {
+                        self.records.to_mut().push(RecordInfo {
                             name: r.name.node.clone(),
                             fields: Vec::new(),
                             span: r.name.span,
@@ -69,7 +70,7 @@ impl Checker {
                     }
                     ast::Item::Rule(r) => {
                         let id = self.rules.len() as RuleId;
-                        self.rules.push(RuleInfo {
+                        self.rules.to_mut().push(RuleInfo {
                             module: mid,
                             name: r.name.node.clone(),
                             qualified: format!("{}.{}", m.name.node, r.name.node),
@@ -91,7 +92,7 @@ impl Checker {
                     }
                     ast::Item::Table(t) => {
                         let id = self.tables.len() as TableId;
-                        self.tables.push(TableInfo {
+                        self.tables.to_mut().push(TableInfo {
                             module: mid,
                             name: t.name.node.clone(),
                             qualified: format!("{}.{}", m.name.node, t.name.node),
@@ -120,9 +121,10 @@ impl Checker {
                     );
                     continue;
                 }
-                self.module_items[mid as usize].insert(name.node.clone(), (r, name.span));
+                self.declared(r, name.span);
+                self.module_items.to_mut()[mid as usize].insert(name.node.clone(), (r, name.span));
                 if *is_stdlib {
-                    self.prelude.insert(name.node.clone(), r);
+                    self.prelude.to_mut().insert(name.node.clone(), r);
                 }
             }
         }
@@ -143,10 +145,12 @@ impl Checker {
                     self.error(d);
                     continue;
                 };
+                self.used(u.module.span, SymbolRef::Module(target));
                 for n in &u.names {
-                    match self.module_items[target as usize].get(&n.node) {
+                    match self.module_items[target as usize].get(&n.node).copied() {
                         Some((r, _)) => {
-                            self.imports[mid].insert(n.node.clone(), *r);
+                            self.used(n.span, r);
+                            self.imports.to_mut()[mid].insert(n.node.clone(), r);
                         }
                         None => {
                             let names: Vec<&str> =
@@ -189,7 +193,7 @@ impl Checker {
             }
         }
         // A fact path must not name a rule.
-        for r in &self.rules {
+        for r in self.rules.iter() {
             if let Some(&f) = self.fact_index.get(&r.qualified) {
                 let d = Diagnostic::error(
                     "E0105",
@@ -204,11 +208,14 @@ impl Checker {
         }
     }
 
+    /// The item `name` means in `module` (an expression's module, past the
+    /// tables, sees the standard library only).
     fn lookup_item(&self, module: ModuleId, name: &str) -> Option<ItemRef> {
-        self.module_items[module as usize]
-            .get(name)
+        self.module_items
+            .get(module as usize)
+            .and_then(|m| m.get(name))
             .map(|(r, _)| *r)
-            .or_else(|| self.imports[module as usize].get(name).copied())
+            .or_else(|| self.imports.get(module as usize).and_then(|m| m.get(name)).copied())
             .or_else(|| self.prelude.get(name).copied())
     }
 
@@ -245,8 +252,14 @@ impl Checker {
                     return t;
                 }
                 match self.lookup_item(module, n) {
-                    Some(ItemRef::Enum(id)) => Type::Enum(id),
-                    Some(ItemRef::Record(id)) => Type::Record(id),
+                    Some(ItemRef::Enum(id)) => {
+                        self.used(t.span, ItemRef::Enum(id));
+                        Type::Enum(id)
+                    }
+                    Some(ItemRef::Record(id)) => {
+                        self.used(t.span, ItemRef::Record(id));
+                        Type::Record(id)
+                    }
                     _ => {
                         let mut names: Vec<String> = BUILTIN_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
                         names.extend(self.enums.iter().map(|e| e.name.clone()));
@@ -284,7 +297,9 @@ impl Checker {
                 continue;
             }
             seen.insert(&v.name.node, v.name.span);
-            let info = &mut self.enums[id as usize];
+            let ix = self.enums[id as usize].variants.len() as u32;
+            self.declared(SymbolRef::Variant(id, ix), v.name.span);
+            let info = &mut self.enums.to_mut()[id as usize];
             info.variants.push(v.name.node.clone());
             info.external.push(
                 v.external
@@ -317,9 +332,10 @@ impl Checker {
             }
             let ty = self.resolve_type(module, &f.ty);
             let default = self.fact_default(module, f, &ty);
+            self.declared(SymbolRef::Field(id, fields.len() as u32), f.name.span);
             fields.push((f.name.node.clone(), ty, default));
         }
-        self.records[id as usize].fields = fields;
+        self.records.to_mut()[id as usize].fields = fields;
     }
 
     fn fact_default(&mut self, module: ModuleId, f: &ast::FactDecl, ty: &Type) -> Default {
@@ -348,7 +364,10 @@ impl Checker {
         prefix.extend(block.prefix.iter().map(|i| i.node.clone()));
         if !prefix.is_empty() {
             for n in 1..=prefix.len() {
-                self.fact_groups.entry(prefix[..n].join(".")).or_insert(block.span);
+                self.fact_groups
+                    .to_mut()
+                    .entry(prefix[..n].join("."))
+                    .or_insert(block.span);
             }
         }
         for entry in &block.entries {
@@ -361,7 +380,7 @@ impl Checker {
                     if let Type::Record(rid) = ty {
                         // A record-typed fact: its fields become facts.
                         let group = path.join(".");
-                        self.fact_groups.entry(group.clone()).or_insert(f.span);
+                        self.fact_groups.to_mut().entry(group.clone()).or_insert(f.span);
                         let fields = self.records[rid as usize].fields.clone();
                         for (name, fty, default) in fields {
                             let info = FactInfo {
@@ -406,8 +425,10 @@ impl Checker {
             }
             return;
         }
-        self.fact_index.insert(info.path.clone(), self.facts.len() as FactId);
-        self.facts.push(info);
+        let id = self.facts.len() as FactId;
+        self.declared(SymbolRef::Fact(id), info.span);
+        self.fact_index.to_mut().insert(info.path.clone(), id);
+        self.facts.to_mut().push(info);
     }
 
     fn declare_rule(&mut self, module: ModuleId, r: &ast::RuleDecl) {
@@ -439,7 +460,7 @@ impl Checker {
             }
         };
         let citation = r.citation.as_ref().map(|c| self.citation(module, c));
-        let info = &mut self.rules[id as usize];
+        let info = &mut self.rules.to_mut()[id as usize];
         info.ty = ty;
         info.params = params;
         info.citation = citation;
@@ -498,7 +519,7 @@ impl Checker {
         let ty = self.resolve_type(module, &t.ty);
         let keys: Vec<Type> = t.keys.iter().map(|k| self.resolve_type(module, k)).collect();
         let citation = t.citation.as_ref().map(|c| self.citation(module, c));
-        let info = &mut self.tables[id as usize];
+        let info = &mut self.tables.to_mut()[id as usize];
         info.ty = ty;
         info.keys = keys;
         info.citation = citation;

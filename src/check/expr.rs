@@ -24,7 +24,7 @@ pub(super) fn poison(span: Span) -> (Expr, Type) {
     (mk(ExprKind::Const(Value::None), span), Type::Error)
 }
 
-impl Checker {
+impl Checker<'_> {
     /// Checks an expression against an expected type (reported on mismatch).
     pub(super) fn expect(&mut self, s: &mut Scope, e: &ast::Expr, want: &Type, what: &str) -> Expr {
         let (ir, got) = self.expr(s, e, Some(want));
@@ -555,11 +555,13 @@ impl Checker {
             self.error(d);
             return poison(span);
         };
+        self.used(name.span, ItemRef::Record(rid));
         let decl = self.records[rid as usize].fields.clone();
         let mut vals: Vec<Option<Expr>> = vec![None; decl.len()];
         for (f, e) in fields {
             match decl.iter().position(|(n, _, _)| *n == f.node) {
                 Some(ix) => {
+                    self.used(f.span, crate::ir::SymbolRef::Field(rid, ix as u32));
                     let ir = self.expect(s, e, &decl[ix].1, &format!("field `{}`", f.node));
                     vals[ix] = Some(ir);
                 }
@@ -606,6 +608,7 @@ impl Checker {
         if let ast::ExprKind::Path(segs) = &base.node
             && let Some(tid) = self.table_ref(s, segs)
         {
+            self.used_item(segs, ItemRef::Table(tid));
             let info = self.tables[tid as usize].clone();
             if keys.len() != info.keys.len() {
                 self.error(
@@ -706,6 +709,7 @@ impl Checker {
                 if let Some(cur) = s.rule {
                     self.deps[cur as usize].push((id, name[0].span));
                 }
+                self.used_item(name, ItemRef::Rule(id));
                 (mk(ExprKind::Call(id, irs), span), info.ty.clone())
             }
             Some(ItemRef::Table(_)) => {

@@ -11,7 +11,7 @@ use crate::ir::*;
 use crate::syntax::ast;
 use crate::syntax::span::FileId;
 
-impl Checker {
+impl Checker<'_> {
     pub(super) fn check_bodies(&mut self, parsed: &[(FileId, ast::Module, bool)]) {
         // Exceptions, grouped by their target rule.
         let mut exceptions: HashMap<RuleId, Vec<(ModuleId, &ast::ExceptionDecl)>> = HashMap::new();
@@ -48,7 +48,10 @@ impl Checker {
 
     fn exception_target(&mut self, module: ModuleId, x: &ast::ExceptionDecl) -> Option<RuleId> {
         match self.query_at(module, &x.target) {
-            Some(id) => Some(id),
+            Some(id) => {
+                self.used_item(&x.target, ItemRef::Rule(id));
+                Some(id)
+            }
             None => {
                 let name = super::expr::join_path(&x.target);
                 let sp = x.target[0].span.to(x.target[x.target.len() - 1].span);
@@ -135,7 +138,7 @@ impl Checker {
                 ir
             }
         };
-        let info = &mut self.rules[id as usize];
+        let info = &mut self.rules.to_mut()[id as usize];
         info.body = body;
         info.locals = s.max_local;
         info.exceptions = infos;
@@ -168,13 +171,13 @@ impl Checker {
             return;
         }
         let rows = self.rows(module, &info, 0, &t.rows);
-        self.tables[id as usize].rows = rows;
+        self.tables.to_mut()[id as usize].rows = rows;
     }
 
     fn rows(&mut self, module: ModuleId, info: &TableInfo, level: usize, rows: &[ast::TableRow]) -> TableRows {
         let key_ty = info.keys[level].clone();
         let last = level + 1 == info.keys.len();
-        let cell = |c: &mut Checker, r: &ast::TableRow| -> Option<TableCell> {
+        let cell = |c: &mut Checker<'_>, r: &ast::TableRow| -> Option<TableCell> {
             match (&r.value, last) {
                 (ast::TableValue::Value(e), true) => c.const_expr(module, e, &info.ty).map(TableCell::Value),
                 (ast::TableValue::Nested(rs), false) => Some(TableCell::Nested(c.rows(module, info, level + 1, rs))),
@@ -268,7 +271,7 @@ impl Checker {
 
     /// Whether every lookup finds a row (enum keys, all variants present).
     pub(super) fn table_total(&self, info: &TableInfo) -> bool {
-        fn total(c: &Checker, keys: &[crate::types::Type], rows: &TableRows) -> bool {
+        fn total(c: &Checker<'_>, keys: &[crate::types::Type], rows: &TableRows) -> bool {
             match (keys.first(), rows) {
                 (Some(crate::types::Type::Enum(e)), TableRows::Keyed(rs)) => {
                     rs.len() == c.enums[*e as usize].variants.len()
@@ -296,6 +299,9 @@ impl Checker {
                 self.error(d);
                 continue;
             };
+            if let (Some(a), Some(b)) = (g.path.first(), g.path.last()) {
+                self.used(a.span.to(b.span), SymbolRef::Fact(fid));
+            }
             let ty = self.facts[fid as usize].ty.clone();
             // A given is a fact value: a plain number stands for a quantity, as in a fact file.
             let v = match (strip_qty(&ty), &g.value.node) {
@@ -324,6 +330,7 @@ impl Checker {
                 );
                 continue;
             };
+            self.used_item(&x.rule, ItemRef::Rule(rid));
             let value = match &x.value {
                 None => None,
                 Some(e) => {
@@ -380,6 +387,7 @@ impl Checker {
                     .is_some_and(|p| p.len() == 1 && p[0].1 == crate::types::Type::Int)
                     && self.rules[id as usize].ty == crate::types::Type::List(Box::new(crate::types::Type::Date)) =>
             {
+                self.used_item(&c.holidays, ItemRef::Rule(id));
                 id
             }
             _ => {
@@ -404,6 +412,9 @@ impl Checker {
                         if self.facts[f as usize].ty
                             == crate::types::Type::List(Box::new(crate::types::Type::Date)) =>
                     {
+                        if let (Some(a), Some(b)) = (p.first(), p.last()) {
+                            self.used(a.span.to(b.span), SymbolRef::Fact(f));
+                        }
                         Some(f)
                     }
                     _ => {

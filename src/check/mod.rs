@@ -8,6 +8,7 @@ mod items;
 mod names;
 mod ops;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::diag::Diagnostic;
@@ -24,9 +25,42 @@ pub struct Input {
     pub is_stdlib: bool,
 }
 
-/// Parses and checks a set of files into a program. Returns the program when
-/// there are no errors (warnings may be present).
-pub fn check_files(inputs: Vec<Input>) -> (Result<Program, SourceMap>, Vec<Diagnostic>) {
+/// What checking a set of files found: the program as far as it checked,
+/// and the diagnostics.
+pub struct Analysis {
+    /// Every declaration that checked — modules, rules and functions, facts,
+    /// tables, enums, records, with their spans, types, docs and citations —
+    /// the symbol tables ([`Program::symbols`]) and the use-site index
+    /// ([`Program::uses`]), also when there are errors: an editor can hover,
+    /// complete and go to definitions in a file with errors. Where an error
+    /// was, a body or type is a placeholder: evaluate only [`Analysis::program`].
+    /// A file that does not parse contributes nothing but its diagnostics.
+    pub checked: Program,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    /// The program, when there are no errors (warnings may be present).
+    pub fn program(&self) -> Option<&Program> {
+        (!self.has_errors()).then_some(&self.checked)
+    }
+
+    /// The program when there are no errors, or the sources to render the
+    /// errors against; with the diagnostics.
+    pub fn into_result(self) -> (Result<Program, SourceMap>, Vec<Diagnostic>) {
+        if self.has_errors() {
+            return (Err(self.checked.sources), self.diags);
+        }
+        (Ok(self.checked), self.diags)
+    }
+}
+
+/// Parses and checks a set of files, keeping what checked when there are errors.
+pub fn analyze(inputs: Vec<Input>) -> Analysis {
     let mut sources = SourceMap::default();
     let mut diags = Vec::new();
     let mut parsed = Vec::new();
@@ -42,10 +76,16 @@ pub fn check_files(inputs: Vec<Input>) -> (Result<Program, SourceMap>, Vec<Diagn
     checker.diags = diags;
     checker.run(&parsed);
     let diags = std::mem::take(&mut checker.diags);
-    if diags.iter().any(Diagnostic::is_error) {
-        return (Err(checker.sources), diags);
+    Analysis {
+        checked: checker.finish(),
+        diags,
     }
-    (Ok(checker.finish()), diags)
+}
+
+/// Parses and checks a set of files into a program. Returns the program when
+/// there are no errors (warnings may be present).
+pub fn check_files(inputs: Vec<Input>) -> (Result<Program, SourceMap>, Vec<Diagnostic>) {
+    analyze(inputs).into_result()
 }
 
 /// A checked expression, for `--expr` and the REPL.
@@ -56,8 +96,9 @@ pub struct CheckedExpr {
 }
 
 /// Checks an expression in the context of the whole program: qualified rule
-/// names, facts, and the standard library. The text is added to `sources` of a
-/// copy, so diagnostics point into it; they are returned with that source map.
+/// names, facts, and the standard library. The checker borrows the program's
+/// symbol tables; nothing of the program is copied. On errors, the
+/// diagnostics come with the sources they point into (see [`expr_sources`]).
 pub fn check_expr(prog: &Program, name: &str, text: &str) -> Result<CheckedExpr, (SourceMap, Vec<Diagnostic>)> {
     check_expr_as(prog, name, text, None)
 }
@@ -71,21 +112,19 @@ pub fn check_expr_as(
     text: &str,
     expected: Option<&Type>,
 ) -> Result<CheckedExpr, (SourceMap, Vec<Diagnostic>)> {
-    let mut sources = prog.sources.clone();
-    let file = sources.add(name, text);
-    let parsed = crate::syntax::parse_expr(text, file);
-    let e = match parsed {
+    // The expression's file comes after the program's.
+    let file = FileId(prog.sources.files.len() as u32);
+    let e = match crate::syntax::parse_expr(text, file) {
         Ok(e) => e,
-        Err(d) => return Err((sources, d)),
+        Err(d) => return Err((expr_sources(prog, name, text, &d), d)),
     };
-    let mut c = Checker::from_program(prog, sources);
+    let mut c = Checker::from_program(prog);
+    // A module of its own, with no items: it sees the standard library.
     let module = c.modules.len() as ModuleId;
-    c.module_items.push(HashMap::new());
-    c.imports.push(HashMap::new());
     let mut s = Scope::new(module, None);
     let (expr, ty) = c.expr(&mut s, &e, expected);
     if c.diags.iter().any(Diagnostic::is_error) {
-        return Err((c.sources, c.diags));
+        return Err((expr_sources(prog, name, text, &c.diags), c.diags));
     }
     Ok(CheckedExpr {
         expr,
@@ -94,24 +133,31 @@ pub fn check_expr_as(
     })
 }
 
-/// Name tables kept with the program so expressions can be checked later.
-#[derive(Debug, Clone, Default)]
-pub struct Names {
-    pub(crate) module_index: HashMap<String, ModuleId>,
-    pub(crate) module_items: Vec<HashMap<String, (ItemRef, Span)>>,
-    pub(crate) imports: Vec<HashMap<String, ItemRef>>,
-    pub(crate) prelude: HashMap<String, ItemRef>,
-    pub(crate) fact_index: HashMap<String, FactId>,
-    pub(crate) fact_groups: HashMap<String, Span>,
+/// The sources to render an expression's diagnostics against: the program's
+/// files that the diagnostics name (others are left empty, keeping every file
+/// id), then the expression. Only the named files are copied.
+pub fn expr_sources(prog: &Program, name: &str, text: &str, diags: &[Diagnostic]) -> SourceMap {
+    let mut named = vec![false; prog.sources.files.len()];
+    for d in diags {
+        for sp in std::iter::once(d.primary.span).chain(d.secondary.iter().map(|l| l.span)) {
+            if let Some(n) = named.get_mut(sp.file.0 as usize) {
+                *n = true;
+            }
+        }
+    }
+    let mut sources = SourceMap::default();
+    for (f, named) in prog.sources.files.iter().zip(named) {
+        if named {
+            sources.add(f.name.clone(), f.text.clone());
+        } else {
+            sources.add(String::new(), String::new());
+        }
+    }
+    sources.add(name, text);
+    sources
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ItemRef {
-    Rule(RuleId),
-    Table(TableId),
-    Enum(EnumId),
-    Record(RecordId),
-}
+pub(crate) use crate::ir::ItemRef;
 
 /// What a narrowing refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,26 +167,31 @@ pub(crate) enum Entity {
     Local(u32),
 }
 
-pub(crate) struct Checker {
+/// The checker's state. Checking a whole program owns its tables; checking an
+/// expression against a program borrows the program's (`Cow::Borrowed`), so
+/// nothing of the program is copied.
+pub(crate) struct Checker<'p> {
     pub sources: SourceMap,
     pub diags: Vec<Diagnostic>,
-    pub modules: Vec<ModuleInfo>,
-    pub module_index: HashMap<String, ModuleId>,
-    pub module_items: Vec<HashMap<String, (ItemRef, Span)>>,
-    pub imports: Vec<HashMap<String, ItemRef>>,
-    pub prelude: HashMap<String, ItemRef>,
-    pub enums: Vec<EnumInfo>,
-    pub records: Vec<RecordInfo>,
-    pub facts: Vec<FactInfo>,
-    pub fact_index: HashMap<String, FactId>,
+    pub modules: Cow<'p, [ModuleInfo]>,
+    pub module_index: Cow<'p, HashMap<String, ModuleId>>,
+    pub module_items: Cow<'p, [HashMap<String, (ItemRef, Span)>]>,
+    pub imports: Cow<'p, [HashMap<String, ItemRef>]>,
+    pub prelude: Cow<'p, HashMap<String, ItemRef>>,
+    pub enums: Cow<'p, [EnumInfo]>,
+    pub records: Cow<'p, [RecordInfo]>,
+    pub facts: Cow<'p, [FactInfo]>,
+    pub fact_index: Cow<'p, HashMap<String, FactId>>,
     /// Paths that are groups of facts (`grievance`, `grievance.step1`).
-    pub fact_groups: HashMap<String, Span>,
-    pub rules: Vec<RuleInfo>,
-    pub tables: Vec<TableInfo>,
+    pub fact_groups: Cow<'p, HashMap<String, Span>>,
+    pub rules: Cow<'p, [RuleInfo]>,
+    pub tables: Cow<'p, [TableInfo]>,
     pub tests: Vec<TestInfo>,
     pub calendar: Option<CalendarInfo>,
     /// Rules and functions each rule refers to, with the reference's span.
     pub deps: Vec<Vec<(RuleId, Span)>>,
+    /// Where names are used and declared; recorded for a whole program only.
+    pub index: Option<UseIndex>,
 }
 
 /// Per-body state: locals in scope and narrowed optional values.
@@ -193,7 +244,7 @@ impl Scope {
     }
 }
 
-impl TypeNames for Checker {
+impl TypeNames for Checker<'_> {
     fn enum_name(&self, id: u32) -> &str {
         &self.enums[id as usize].name
     }
@@ -202,34 +253,35 @@ impl TypeNames for Checker {
     }
 }
 
-impl Checker {
-    fn new(sources: SourceMap) -> Checker {
+impl Checker<'_> {
+    fn new(sources: SourceMap) -> Checker<'static> {
         let mut c = Checker {
             sources,
             diags: Vec::new(),
-            modules: Vec::new(),
-            module_index: HashMap::new(),
-            module_items: Vec::new(),
-            imports: Vec::new(),
-            prelude: HashMap::new(),
-            enums: Vec::new(),
-            records: Vec::new(),
-            facts: Vec::new(),
-            fact_index: HashMap::new(),
-            fact_groups: HashMap::new(),
-            rules: Vec::new(),
-            tables: Vec::new(),
+            modules: Cow::Owned(Vec::new()),
+            module_index: Cow::Owned(HashMap::new()),
+            module_items: Cow::Owned(Vec::new()),
+            imports: Cow::Owned(Vec::new()),
+            prelude: Cow::Owned(HashMap::new()),
+            enums: Cow::Owned(Vec::new()),
+            records: Cow::Owned(Vec::new()),
+            facts: Cow::Owned(Vec::new()),
+            fact_index: Cow::Owned(HashMap::new()),
+            fact_groups: Cow::Owned(HashMap::new()),
+            rules: Cow::Owned(Vec::new()),
+            tables: Cow::Owned(Vec::new()),
             tests: Vec::new(),
             calendar: None,
             deps: Vec::new(),
+            index: Some(UseIndex::default()),
         };
-        c.enums.push(EnumInfo {
+        c.enums.to_mut().push(EnumInfo {
             name: "Weekday".into(),
             variants: WEEKDAYS.iter().map(|s| s.to_string()).collect(),
             external: WEEKDAYS.iter().map(|s| s.to_string()).collect(),
             span: Span::default(),
         });
-        c.prelude.insert("Weekday".into(), ItemRef::Enum(WEEKDAY_ENUM));
+        c.prelude.to_mut().insert("Weekday".into(), ItemRef::Enum(WEEKDAY_ENUM));
         c
     }
 
@@ -248,36 +300,44 @@ impl Checker {
         self.diags.push(d);
     }
 
-    fn from_program(prog: &Program, sources: SourceMap) -> Checker {
-        let n = prog.names.clone();
+    /// Records that the name at `span` means `sym` (a whole program only).
+    pub fn used(&mut self, span: Span, sym: impl Into<SymbolRef>) {
+        if let Some(ix) = &mut self.index {
+            ix.add_use(span, sym.into());
+        }
+    }
+
+    /// Records where `sym` is declared (a whole program only).
+    pub fn declared(&mut self, sym: impl Into<SymbolRef>, span: Span) {
+        if let Some(ix) = &mut self.index {
+            ix.add_def(sym.into(), span);
+        }
+    }
+}
+
+impl<'p> Checker<'p> {
+    /// A checker over a checked program's tables, borrowed: for one expression.
+    fn from_program(prog: &'p Program) -> Checker<'p> {
+        let n = &prog.symbols;
         Checker {
-            sources,
+            sources: SourceMap::default(),
             diags: Vec::new(),
-            modules: prog.modules.clone(),
-            module_index: n.module_index,
-            module_items: n.module_items,
-            imports: n.imports,
-            prelude: n.prelude,
-            enums: prog.enums.clone(),
-            records: prog.records.clone(),
-            facts: prog.facts.clone(),
-            fact_index: n.fact_index,
-            fact_groups: n.fact_groups,
-            rules: prog
-                .rules
-                .iter()
-                .map(|r| RuleInfo {
-                    body: Expr {
-                        kind: ExprKind::Const(crate::eval::value::Value::None),
-                        span: r.span,
-                    },
-                    ..r.clone()
-                })
-                .collect(),
-            tables: prog.tables.clone(),
+            modules: Cow::Borrowed(&prog.modules),
+            module_index: Cow::Borrowed(&n.module_index),
+            module_items: Cow::Borrowed(&n.module_items),
+            imports: Cow::Borrowed(&n.imports),
+            prelude: Cow::Borrowed(&n.prelude),
+            enums: Cow::Borrowed(&prog.enums),
+            records: Cow::Borrowed(&prog.records),
+            facts: Cow::Borrowed(&prog.facts),
+            fact_index: Cow::Borrowed(&n.fact_index),
+            fact_groups: Cow::Borrowed(&n.fact_groups),
+            rules: Cow::Borrowed(&prog.rules),
+            tables: Cow::Borrowed(&prog.tables),
             tests: Vec::new(),
             calendar: None,
-            deps: vec![Vec::new(); prog.rules.len()],
+            deps: Vec::new(),
+            index: None,
         }
     }
 
@@ -294,23 +354,26 @@ impl Checker {
             .collect();
         let closures_fact = self.fact_index.get("calendar.closures").copied();
         let as_of_fact = self.fact_index.get("as_of").copied();
-        let names = Names {
-            module_index: self.module_index,
-            module_items: self.module_items,
-            imports: self.imports,
-            prelude: self.prelude,
-            fact_index: self.fact_index,
-            fact_groups: self.fact_groups,
+        let symbols = Symbols {
+            module_index: self.module_index.into_owned(),
+            module_items: self.module_items.into_owned(),
+            imports: self.imports.into_owned(),
+            prelude: self.prelude.into_owned(),
+            fact_index: self.fact_index.into_owned(),
+            fact_groups: self.fact_groups.into_owned(),
         };
+        let mut uses = self.index.unwrap_or_default();
+        uses.finish();
         Program {
-            names,
+            symbols,
+            uses,
             sources: self.sources,
-            modules: self.modules,
-            facts: self.facts,
-            rules: self.rules,
-            tables: self.tables,
-            enums: self.enums,
-            records: self.records,
+            modules: self.modules.into_owned(),
+            facts: self.facts.into_owned(),
+            rules: self.rules.into_owned(),
+            tables: self.tables.into_owned(),
+            enums: self.enums.into_owned(),
+            records: self.records.into_owned(),
             tests: self.tests,
             calendar: self.calendar,
             fact_tree,

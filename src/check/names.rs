@@ -5,12 +5,12 @@ use super::expr::{boxed, join_path, list_names, mk, poison};
 use super::{Checker, Entity, ItemRef, Scope};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::eval::value::Value;
-use crate::ir::{Expr, ExprKind};
+use crate::ir::{Expr, ExprKind, SymbolRef};
 use crate::syntax::ast::{self, BinOp, Ident, Literal, UnOp};
 use crate::syntax::span::Span;
 use crate::types::Type;
 
-impl Checker {
+impl Checker<'_> {
     pub(super) fn variant(&mut self, id: u32, name: &str, span: Span) -> (Expr, Type) {
         let info = &self.enums[id as usize];
         let ix = info
@@ -19,7 +19,10 @@ impl Checker {
             .position(|v| v == name)
             .or_else(|| info.external.iter().position(|v| v == name));
         match ix {
-            Some(ix) => (mk(ExprKind::Const(Value::Enum(ix as u32)), span), Type::Enum(id)),
+            Some(ix) => {
+                self.used(span, SymbolRef::Variant(id, ix as u32));
+                (mk(ExprKind::Const(Value::Enum(ix as u32)), span), Type::Enum(id))
+            }
             None => {
                 let mut d = Diagnostic::error(
                     "E0205",
@@ -53,6 +56,7 @@ impl Checker {
         if segs.len() >= 2
             && let Some(ItemRef::Enum(id)) = self.item(s.module, first)
         {
+            self.used(segs[0].span, ItemRef::Enum(id));
             let (ir, t) = self.variant(id, &segs[1].node, segs[1].span.to(segs[0].span));
             return self.fields(ir, t, &segs[2..]);
         }
@@ -68,6 +72,7 @@ impl Checker {
                     .narrowed(Entity::Fact(fid))
                     .unwrap_or_else(|| self.facts[fid as usize].ty.clone());
                 let sp = segs[0].span.to(segs[n - 1].span);
+                self.used(sp, SymbolRef::Fact(fid));
                 return self.fields(mk(ExprKind::Fact(fid), sp), ty, &segs[n..]);
             }
         }
@@ -78,6 +83,7 @@ impl Checker {
             match self.module_items[mid as usize].get(name).map(|x| x.0) {
                 Some(r) => {
                     let sp = segs[0].span.to(segs[1].span);
+                    self.used(segs[0].span, SymbolRef::Module(mid));
                     let (ir, t) = self.item_value(s, r, name, sp);
                     return self.fields(ir, t, &segs[2..]);
                 }
@@ -139,8 +145,18 @@ impl Checker {
         let full = join_path(segs);
         if segs.len() == 1 {
             let mut names: Vec<String> = s.locals.iter().map(|l| l.0.clone()).collect();
-            names.extend(self.module_items[s.module as usize].keys().cloned());
-            names.extend(self.imports[s.module as usize].keys().cloned());
+            names.extend(
+                self.module_items
+                    .get(s.module as usize)
+                    .into_iter()
+                    .flat_map(|m| m.keys().cloned()),
+            );
+            names.extend(
+                self.imports
+                    .get(s.module as usize)
+                    .into_iter()
+                    .flat_map(|m| m.keys().cloned()),
+            );
             names.extend(self.prelude.keys().cloned());
             names.extend(
                 self.facts
@@ -196,6 +212,8 @@ impl Checker {
                 if let Some(cur) = s.rule {
                     self.deps[cur as usize].push((id, span));
                 }
+                self.used(span, SymbolRef::Rule(id));
+                let info = &self.rules[id as usize];
                 let ty = s.narrowed(Entity::Rule(id)).unwrap_or_else(|| info.ty.clone());
                 (mk(ExprKind::Rule(id), span), ty)
             }
@@ -236,6 +254,7 @@ impl Checker {
                     match info.fields.iter().position(|(n, _, _)| *n == f.node) {
                         Some(ix) => {
                             let fty = info.fields[ix].1.clone();
+                            self.used(f.span, SymbolRef::Field(*rid, ix as u32));
                             let span = ir.span.to(f.span);
                             ir = mk(ExprKind::Field(boxed(ir), ix as u32), span);
                             ty = fty;
@@ -348,5 +367,18 @@ impl Checker {
             ItemRef::Table(t) => Some(t),
             _ => None,
         }
+    }
+
+    /// Records the use of the item a written name means (`name`, `module.name`).
+    pub(super) fn used_item(&mut self, segs: &[Ident], r: ItemRef) {
+        let (Some(first), Some(last)) = (segs.first(), segs.last()) else {
+            return;
+        };
+        if let [m, _] = segs
+            && let Some(&mid) = self.module_index.get(&m.node)
+        {
+            self.used(m.span, SymbolRef::Module(mid));
+        }
+        self.used(first.span.to(last.span), r);
     }
 }

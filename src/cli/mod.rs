@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::api::{Engine, LoadError, Source};
 use crate::load::{Contracts, Loaded, load};
 
 #[derive(Parser, Debug)]
@@ -73,6 +74,34 @@ impl ContractsArg {
         match &self.contracts {
             Some(d) => Contracts::Dir(d.clone()),
             None => Contracts::Embedded,
+        }
+    }
+
+    pub fn api_source(&self) -> Source {
+        match &self.contracts {
+            Some(d) => Source::Dir(d.clone()),
+            None => Source::Builtin,
+        }
+    }
+}
+
+/// Loads an engine, printing its diagnostics (warnings too); `None` when it
+/// does not load.
+pub fn load_engine(source: &Source) -> Option<Engine> {
+    match Engine::load_with_warnings(source) {
+        Ok((engine, warnings)) => {
+            if !warnings.is_empty() {
+                eprint!("{}", crate::report::render_text(&engine.program().sources, &warnings));
+            }
+            Some(engine)
+        }
+        Err(LoadError::Read(e)) => {
+            eprintln!("{:?}", miette::miette!("{e}"));
+            None
+        }
+        Err(e) => {
+            eprint!("{}", e.render_text());
+            None
         }
     }
 }

@@ -1,12 +1,14 @@
-//! `cba serve`: the Agreement on the web (see `src/web/`).
+//! `cba serve`: the Agreement on the web (see `src/web/`): the literate text, a
+//! page per rule, what-if, proposals, and a JSON API.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{ContractsArg, load_or_report};
-use crate::load::Contracts;
-use crate::web::{Limits, Proposal, State, serve};
+use super::ContractsArg;
+use crate::api::{Engine, Source};
+use crate::diff::Version;
+use crate::web::{Limits, Population, State, serve};
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
@@ -16,47 +18,71 @@ pub struct Args {
     /// replace the Agreement's modules of the same name (repeatable)
     #[arg(long = "proposal", value_name = "NAME=DIR")]
     pub proposals: Vec<String>,
-    /// Cases (JSON Lines) over which proposals are compared; default: the built-in test cases
+    /// Cases (JSON Lines, a fact file or a directory of them) over which proposals are
+    /// compared; default: the test cases of the Agreement and the proposal
     #[arg(long, value_name = "FILE")]
     pub population: Option<PathBuf>,
     /// The address to listen on
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub bind: SocketAddr,
 }
 
+fn fail(message: String, help: &str) -> i32 {
+    eprintln!("{:?}", miette::miette!(help = help.to_string(), "{message}"));
+    1
+}
+
 pub fn run(args: &Args) -> i32 {
-    let Some(prog) = load_or_report(&args.contracts.source()) else {
-        return 1;
+    let (source, spec) = match &args.contracts.contracts {
+        Some(d) => (Source::Dir(d.clone()), d.display().to_string()),
+        None => (Source::Builtin, "embedded".to_string()),
     };
-    let mut proposals = Vec::new();
+    let engine = match Engine::load(&source) {
+        Ok(e) => e,
+        Err(e) => {
+            eprint!("{}", e.render_text());
+            return 1;
+        }
+    };
+    let base_files = match Version::read(&spec, None) {
+        Ok(v) => v,
+        Err(e) => return fail(e, "give a directory of `.cba` files"),
+    };
+    let population = match &args.population {
+        None => Population::Tests,
+        Some(p) => match crate::diff::outcomes::read_corpus(p) {
+            Ok(cases) => Population::Cases {
+                label: p.display().to_string(),
+                cases,
+            },
+            Err(e) => return fail(e, "give a JSON Lines file of cases (one fact object a line)"),
+        },
+    };
+    let mut state = State::new(engine, base_files, population, Limits::default());
     for p in &args.proposals {
-        let Some((name, dir)) = p.split_once('=') else {
-            eprintln!(
-                "{:?}",
-                miette::miette!(
-                    help = "write it as NAME=DIR, like `union=examples/proposals/2026-union`",
-                    "`{p}` is not a proposal"
-                )
+        let Some((name, dir)) = p.split_once('=').filter(|(n, d)| !n.is_empty() && !d.is_empty()) else {
+            return fail(
+                format!("`{p}` is not a proposal"),
+                "write it as NAME=DIR, like `union=examples/proposals/2026-union`",
             );
-            return 1;
         };
-        let Some(prog) = load_or_report(&Contracts::Dir(PathBuf::from(dir))) else {
-            return 1;
+        let files = match crate::web::proposals::read_dir(std::path::Path::new(dir)) {
+            Ok(f) => f,
+            Err(e) => return fail(e, "give a directory of `.cba` modules"),
         };
-        proposals.push(Proposal {
-            name: name.to_string(),
-            prog: Arc::new(prog),
-        });
+        if let Err(e) = state.add_proposal(name, files) {
+            eprintln!("{e}");
+            return 1;
+        }
     }
-    let state = Arc::new(State::new(Arc::new(prog), proposals, Limits::default()));
-    let res = serve(state, args.bind, |addr| {
+    let res = serve(Arc::new(state), args.bind, |addr| {
         eprintln!("cba serve: listening on http://{addr}/ (Ctrl-C to stop)");
     });
     match res {
         Ok(()) => 0,
-        Err(e) => {
-            eprintln!("{:?}", miette::miette!("cannot serve on `{}`: {e}", args.bind));
-            1
-        }
+        Err(e) => fail(
+            format!("cannot serve on `{}`: {e}", args.bind),
+            "is another server using that address? choose another with `--bind`",
+        ),
     }
 }

@@ -1,4 +1,5 @@
-//! `cba test [PATHS…]`: run the inline `test` blocks of the standard library and
+//! `cba test [PATHS…]`: arguments and rendering over [`crate::api::Engine::run_tests`],
+//! which runs the inline `test` blocks of the standard library and
 //! the contracts, and the case files (`tests/cases/*.json`, `*.toml`); report
 //! failures with the explanation of the actual value, and, with `--coverage`,
 //! the rules and `when` branches no test exercised.
@@ -6,12 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use super::ContractsArg;
-use crate::eval::{Case, Slot};
-use crate::explain::coverage::{self, Coverage, Report};
-use crate::explain::trace::Trace;
-use crate::facts::cases::{CaseExpect, TestCase};
-use crate::ir::{Program, RuleId, TestInfo};
-use crate::load::Contracts;
+use crate::api::{Source, TestOptions, TestStatus, case_files_in};
+use crate::explain::coverage::{self, Report};
+use crate::ir::Program;
 
 /// Where case files are looked for when no path names any.
 pub const CASES_DIR: &str = "tests/cases";
@@ -37,120 +35,9 @@ pub struct Args {
     pub stdlib: bool,
 }
 
-/// The outcome of one test.
-pub struct Outcome {
-    pub name: String,
-    pub failures: Vec<String>,
-}
-
 fn location(prog: &Program, span: crate::syntax::span::Span) -> String {
     let (line, col) = prog.sources.line_col(span.file, span.start);
     format!("{}:{line}:{col}", prog.sources.get(span.file).name)
-}
-
-/// Indents every line of `text` by `n` spaces.
-fn indent(text: &str, n: usize) -> String {
-    let pad = " ".repeat(n);
-    text.lines().map(|l| format!("{pad}{l}\n")).collect()
-}
-
-/// Checks each expectation against the case; a failure shows expected and
-/// actual, and the explanation of the actual answer.
-fn check_expects<'a>(
-    case: &mut Case,
-    expects: impl Iterator<Item = (RuleId, Option<&'a crate::eval::value::Value>, String)>,
-) -> Vec<String> {
-    let prog = case.prog;
-    let mut failures = Vec::new();
-    for (rule_id, want, at) in expects {
-        let rule = &prog.rules[rule_id as usize];
-        let text = |v: &crate::eval::value::Value| crate::eval::format::text(prog, v, &rule.ty);
-        let got = case.rule(rule_id);
-        let (expected, actual) = match (want, &got) {
-            (Some(w), Ok(v)) if w == v => continue,
-            (None, Err(_)) => continue,
-            (Some(w), Ok(v)) => (text(w), text(v)),
-            (Some(w), Err(e)) => (text(w), format!("error: {}", e.message(prog))),
-            (None, Ok(v)) => ("an error".to_string(), text(v)),
-        };
-        let why = crate::explain::explain_rule(case, rule_id);
-        let why = crate::explain::text::render(prog, &why, crate::explain::Options::default());
-        failures.push(format!(
-            "{at}: `{}`\n      expected {expected}\n      actual   {actual}\n    because\n{}",
-            rule.qualified,
-            indent(&why, 6).trim_end()
-        ));
-    }
-    failures
-}
-
-/// Runs one test block: sets its facts on a fresh case and checks each `expect`.
-pub fn run_test(prog: &Program, t: &TestInfo) -> Outcome {
-    run_test_traced(prog, t, None).0
-}
-
-/// Runs one test block with an optional trace (for coverage), returned after.
-pub fn run_test_traced(prog: &Program, t: &TestInfo, trace: Option<Trace>) -> (Outcome, Option<Trace>) {
-    let mut case = Case::new(prog);
-    for (fact, v, _) in &t.givens {
-        case.facts[*fact as usize] = Slot::Value(v.clone());
-        case.provided[*fact as usize] = true;
-    }
-    case.reset_memo();
-    case.trace = trace.map(Box::new);
-    let failures = check_expects(
-        &mut case,
-        t.expects
-            .iter()
-            .map(|x| (x.rule, x.value.as_ref(), location(prog, x.span))),
-    );
-    let module = &prog.modules[t.module as usize].name;
-    let outcome = Outcome {
-        name: format!("{module}: {} ({})", t.name, location(prog, t.span)),
-        failures,
-    };
-    (outcome, case.trace.take().map(|b| *b))
-}
-
-/// Runs one case of a case file.
-pub fn run_case(
-    prog: &Program,
-    file: &str,
-    text: &str,
-    c: &TestCase,
-    trace: Option<Trace>,
-) -> (Outcome, Option<Trace>) {
-    let name = format!("{}: {} ({})", file, c.name, c.at);
-    if !c.problems.is_empty() {
-        return (
-            Outcome {
-                name,
-                failures: c.problems.clone(),
-            },
-            trace,
-        );
-    }
-    let mut case = Case::new(prog);
-    if let Some(facts) = &c.facts {
-        let origin = crate::facts::load::Origin { name: file, text };
-        if let Err(e) = crate::facts::load::fill_case(&mut case, facts, &origin) {
-            return (
-                Outcome {
-                    name,
-                    failures: vec![e],
-                },
-                trace,
-            );
-        }
-    }
-    case.trace = trace.map(Box::new);
-    let failures = check_expects(
-        &mut case,
-        c.expects
-            .iter()
-            .map(|x: &CaseExpect| (x.rule, x.value.as_ref(), x.at.clone())),
-    );
-    (Outcome { name, failures }, case.trace.take().map(|b| *b))
 }
 
 /// Case files among the paths; the rest are rule files and directories.
@@ -159,112 +46,35 @@ fn split_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
     paths.iter().cloned().partition(|p| !is_case(p))
 }
 
-/// Every `.json` and `.toml` file under `dir`, sorted.
-fn case_files_in(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            case_files_in(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json" || e == "toml") {
-            out.push(p);
-        }
-    }
-}
-
-#[derive(Default)]
-struct Tally {
-    passed: usize,
-    failed: usize,
-    skipped: usize,
-}
-
-impl Tally {
-    fn record(&mut self, o: &Outcome) {
-        if o.failures.is_empty() {
-            self.passed += 1;
-        } else {
-            self.failed += 1;
-            println!("FAIL {}", o.name);
-            for f in &o.failures {
-                println!("  {f}");
-            }
-        }
-    }
-}
-
 pub fn run(args: &Args) -> i32 {
-    let (rule_paths, mut case_paths) = split_paths(&args.paths);
+    let (rule_paths, mut case_files) = split_paths(&args.paths);
     let source = if rule_paths.is_empty() {
-        args.contracts.source()
+        args.contracts.api_source()
     } else {
-        Contracts::Paths(rule_paths.clone())
+        Source::Files(rule_paths.clone())
     };
     if args.paths.is_empty() && args.contracts.contracts.is_none() {
-        case_files_in(Path::new(CASES_DIR), &mut case_paths);
+        case_files_in(Path::new(CASES_DIR), &mut case_files);
     }
-    let Some(prog) = super::load_or_report(&source) else {
+    let Some(engine) = super::load_engine(&source) else {
         return 1;
     };
-    let want_coverage = args.coverage || args.fail_under.is_some();
-    let mut cov = Coverage::new(&prog);
-    let new_trace = || want_coverage.then(|| Trace::coverage(&prog));
-    let keep = |text: &str| args.filter.as_ref().is_none_or(|f| text.contains(f.as_str()));
-    let mut tally = Tally::default();
-    for t in &prog.tests {
-        let m = &prog.modules[t.module as usize];
-        if !keep(&t.name) && !keep(&m.name) {
-            continue;
-        }
-        let (o, trace) = run_test_traced(&prog, t, new_trace());
-        if let Some(tr) = &trace {
-            cov.add(tr);
-        }
-        tally.record(&o);
-    }
-    for path in &case_paths {
-        let file = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) => {
-                tally.record(&Outcome {
-                    name: file.clone(),
-                    failures: vec![format!("cannot read `{file}`: {e}")],
-                });
-                continue;
-            }
-        };
-        let is_toml = path.extension().is_some_and(|e| e == "toml");
-        let cases = match crate::facts::cases::read(&prog, &file, &text, is_toml) {
-            Ok(c) => c,
-            Err(e) => {
-                tally.record(&Outcome {
-                    name: file.clone(),
-                    failures: vec![e],
-                });
-                continue;
-            }
-        };
-        for c in &cases {
-            if !keep(&c.name) && !keep(&file) {
-                continue;
-            }
-            if c.skip.is_some() {
-                tally.skipped += 1;
-                continue;
-            }
-            let (o, trace) = run_case(&prog, &file, &text, c, new_trace());
-            if let Some(tr) = &trace {
-                cov.add(tr);
-            }
-            tally.record(&o);
+    let prog = engine.program();
+    let report = engine.run_tests(&TestOptions {
+        case_files,
+        filter: args.filter.clone(),
+        coverage: args.coverage || args.fail_under.is_some(),
+        stdlib: args.stdlib,
+    });
+    for o in report.outcomes.iter().filter(|o| o.status == TestStatus::Failed) {
+        println!("FAIL {}", o.name);
+        for f in &o.failures {
+            println!("  {f}");
         }
     }
     let mut below = false;
-    if want_coverage {
-        let rep = coverage::report(&prog, &cov, |m| args.stdlib || !prog.modules[m as usize].is_stdlib);
-        print!("{}", coverage_text(&prog, &rep));
+    if let Some(rep) = &report.coverage {
+        print!("{}", coverage_text(prog, rep));
         if let Some(min) = args.fail_under {
             let got = rep.total.branch_percent();
             if got + 1e-9 < min {
@@ -273,13 +83,13 @@ pub fn run(args: &Args) -> i32 {
             }
         }
     }
-    let skipped = if tally.skipped > 0 {
-        format!(", {} skipped", tally.skipped)
+    let skipped = if report.skipped > 0 {
+        format!(", {} skipped", report.skipped)
     } else {
         String::new()
     };
-    println!("{} passed, {} failed{skipped}", tally.passed, tally.failed);
-    i32::from(tally.failed > 0 || below)
+    println!("{} passed, {} failed{skipped}", report.passed, report.failed);
+    i32::from(report.failed > 0 || below)
 }
 
 /// The coverage report: a table per module and in total, then what was missed.

@@ -13,6 +13,7 @@ pub mod rules;
 mod textdiff;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::check::{Input, check_files};
 use crate::ir::Program;
@@ -54,7 +55,7 @@ impl Version {
         }
         let files = match base {
             None => files,
-            Some(base) => overlay(&base.files, files),
+            Some(base) => crate::api::overlay(&base.files, files),
         };
         Ok(Version {
             label: spec.to_string(),
@@ -78,6 +79,7 @@ impl Version {
             is_stdlib: false,
         }));
         let (program, diags) = check_files(inputs);
+        let program = program.map(Arc::new);
         let program = program.map_err(|sources| {
             format!(
                 "{} does not check:\n{}",
@@ -94,32 +96,28 @@ impl Version {
     }
 }
 
-/// The module a file declares (`None` if its header does not parse).
-fn module_name(text: &str) -> Option<String> {
-    parse_module(text, FileId(0)).0.map(|m| m.name.node)
-}
-
-/// `base` with each module of `changed` replacing the base file of that module
-/// (or added).
-fn overlay(base: &[(String, String)], changed: Vec<(String, String)>) -> Vec<(String, String)> {
-    let changed_names: Vec<Option<String>> = changed.iter().map(|(_, t)| module_name(t)).collect();
-    let mut out: Vec<(String, String)> = base
-        .iter()
-        .filter(|(_, t)| {
-            let name = module_name(t);
-            name.is_none() || !changed_names.contains(&name)
-        })
-        .cloned()
-        .collect();
-    out.extend(changed);
-    out
-}
-
 /// A checked version: the program to evaluate and the syntax trees to compare.
 pub struct Loaded {
-    pub program: Program,
+    pub program: Arc<Program>,
     /// The contracts' modules (not the standard library).
     pub modules: Vec<Module>,
+}
+
+impl Loaded {
+    /// A program already checked, with its contracts' syntax trees parsed
+    /// again from its sources (as [`Version::load`] parses them).
+    pub fn of_program(program: Arc<Program>) -> Loaded {
+        let stdlib: Vec<FileId> = program.modules.iter().filter(|m| m.is_stdlib).map(|m| m.file).collect();
+        let modules = program
+            .sources
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !stdlib.contains(&FileId(*i as u32)))
+            .filter_map(|(_, f)| parse_module(&f.text, FileId(0)).0)
+            .collect();
+        Loaded { program, modules }
+    }
 }
 
 /// Everything `cba diff` found.

@@ -114,6 +114,11 @@ fn cases(out: &mut String, cases: &[CaseChange], indent: &str) {
 }
 
 pub fn json(d: &DiffResult) -> String {
+    serde_json::to_string_pretty(&value(d)).unwrap_or_default()
+}
+
+/// The report as a JSON value: `{old, new, changed, rules, outcomes, boundary}`.
+pub fn value(d: &DiffResult) -> serde_json::Value {
     let changes: Vec<serde_json::Value> = d
         .changes
         .iter()
@@ -127,13 +132,12 @@ pub fn json(d: &DiffResult) -> String {
             v
         })
         .collect();
-    let value = serde_json::json!({
+    serde_json::json!({
         "old": d.old_label,
         "new": d.new_label,
         "changed": d.has_changes(),
         "rules": changes,
         "outcomes": d.outcomes,
         "boundary": d.boundary,
-    });
-    serde_json::to_string_pretty(&value).unwrap_or_default()
+    })
 }

@@ -58,14 +58,14 @@ impl WebError {
             | WebError::Unprocessable { message, .. }
             | WebError::NotFound { message, .. } => message.clone(),
             WebError::TooLarge { limit } => format!("the request body is over the limit of {limit} bytes"),
-            WebError::Timeout { seconds } => format!("the request took longer than {seconds} s"),
+            WebError::Timeout { seconds } => format!("the request took longer than the limit of {seconds} s"),
         }
     }
 
     pub fn help(&self) -> Option<String> {
         match self {
             WebError::BadRequest { help, .. } | WebError::NotFound { help, .. } => help.clone(),
-            WebError::Unprocessable { .. } => Some("fix the facts named in `details` and send them again".into()),
+            WebError::Unprocessable { .. } => Some("fix what the message names and send it again".into()),
             WebError::TooLarge { .. } => Some("send fewer cases per request, or split the file".into()),
             WebError::Timeout { .. } => Some("ask fewer queries per request".into()),
         }
@@ -77,7 +77,9 @@ impl WebError {
         if let Some(h) = self.help() {
             v["help"] = json!(h);
         }
-        if let WebError::Unprocessable { details, .. } = self {
+        if let WebError::Unprocessable { details, .. } = self
+            && !details.is_null()
+        {
             v["details"] = details.clone();
         }
         v

@@ -2,7 +2,10 @@
 
 pub mod agreement;
 pub mod index;
+pub mod proposals;
 pub mod rule;
+pub mod tree;
+pub mod whatif;
 
 use axum::response::{IntoResponse, Response};
 

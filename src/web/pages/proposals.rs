@@ -76,7 +76,13 @@ fn change(st: &St, p: &Proposal, c: &ItemChange) -> Markup {
     let doc = c
         .rule
         .as_deref()
-        .and_then(|n| p.engine.program().rule_index.get(n).map(|&id| &p.engine.program().rules[id as usize]))
+        .and_then(|n| {
+            p.engine
+                .program()
+                .rule_index
+                .get(n)
+                .map(|&id| &p.engine.program().rules[id as usize])
+        })
         .and_then(|r| r.doc.clone());
     let rule = c.rule.as_deref().unwrap_or(&c.name);
     html! {

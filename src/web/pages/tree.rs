@@ -34,7 +34,7 @@ pub fn citation(st: &State, rule: &str, text: &str) -> Markup {
     }
 }
 
-/// One node of the tree; `open` for the top.
+/// One node of the tree, folded, its summary the rule and its value.
 pub fn node(st: &State, d: &Value, open: bool) -> Markup {
     let rule = d.get("rule").and_then(Value::as_str).unwrap_or("");
     let args: Vec<String> = d
@@ -42,8 +42,6 @@ pub fn node(st: &State, d: &Value, open: bool) -> Markup {
         .and_then(Value::as_array)
         .map(|xs| xs.iter().map(plain).collect())
         .unwrap_or_default();
-    let empty = Vec::new();
-    let list = |k: &str| d.get(k).and_then(Value::as_array).unwrap_or(&empty).clone();
     html! {
         details.tree open[open] {
             summary {
@@ -52,6 +50,18 @@ pub fn node(st: &State, d: &Value, open: bool) -> Markup {
                 @if let Some(e) = d.get("error") { " " span.error { (plain(e)) } }
                 @if let Some(c) = d.get("citation").and_then(Value::as_str) { " — " (citation(st, rule, c)) }
             }
+            (body(st, d))
+        }
+    }
+}
+
+/// What a node says under its summary: the quote, the reading, the branch, the
+/// facts, the tables and, folded, the rules it used.
+pub fn body(st: &State, d: &Value) -> Markup {
+    let empty = Vec::new();
+    let list = |k: &str| d.get(k).and_then(Value::as_array).unwrap_or(&empty).clone();
+    html! {
+        div.tree-body {
             @if let Some(q) = d.get("quote").and_then(Value::as_str) { blockquote { "“" (q) "”" } }
             @if let Some(doc) = d.get("doc").and_then(Value::as_str) { p.muted { (doc) } }
             @let steps = list("steps");

@@ -15,7 +15,7 @@ use maud::{Markup, html};
 use serde_json::Value;
 
 use super::error_page;
-use super::tree::{citation, node};
+use super::tree::{body, citation};
 use crate::api::{AnswerErrorKind, ExplainMode, FactFormat};
 use crate::web::form::{self, Field, Values};
 use crate::web::html::{layout, url_encode};
@@ -221,9 +221,16 @@ pub async fn page(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Respon
                 label.inline { "upload a fact file " input type="file" id="upload" accept=".json,application/json"; }
             }
             @if let Some(e) = &top_error { p.error { (e) } }
-            @if !answers.is_empty() { (answer_list(&st, &answers)) }
-            (form::render(&fields, &values, &errors))
-            p { button type="submit" { "Answer" } }
+            div.whatif {
+                div.facts-column {
+                    (form::render(&fields, &values, &errors))
+                    p { button type="submit" { "Answer" } }
+                }
+                div.answers-column {
+                    @if answers.is_empty() { p.muted { "Fill in the case and press Answer." } }
+                    @else { (answer_list(&st, &answers)) }
+                }
+            }
         }
         (starts(&st, &ask))
         script src="/assets/whatif.js" {}
@@ -235,10 +242,12 @@ fn answer_list(st: &crate::web::State, answers: &[crate::api::Answer]) -> Markup
     html! {
         section.answers {
             h2 { "Answers" }
+            p.muted { "Open an answer for its derivation: the branch that fired, the facts read, the rules used." }
             @for a in answers {
                 @let rule = st.prog.rule_index.get(&a.query).map(|&id| &st.prog.rules[id as usize]);
-                div.answer data-query=(a.query) {
-                    p {
+                @let explanation = serde_json::to_value(a).ok().and_then(|v| v.get("explanation").cloned());
+                details.tree.answer data-query=(a.query) {
+                    summary {
                         a href={ "/rules/" (a.query) } { code { (a.query) } } " = "
                         @match (&a.value, a.value_text()) {
                             (Ok(_), Some(v)) => strong.value { (v) },
@@ -249,9 +258,7 @@ fn answer_list(st: &crate::web::State, answers: &[crate::api::Answer]) -> Markup
                             " — " (citation(st, &a.query, &c.to_string()))
                         }
                     }
-                    @if let Some(Value::Object(o)) = serde_json::to_value(a).ok() {
-                        @if let Some(x) = o.get("explanation") { (node(st, x, false)) }
-                    }
+                    @if let Some(x) = &explanation { (body(st, x)) }
                 }
             }
         }
