@@ -1,25 +1,26 @@
-//! Embeds `stdlib/**/*.cba` and `contracts/**/*.cba` into the binary.
+//! Embeds `stdlib/**/*.cba` and `contracts/**/*.cba` into the binary, and the
+//! example fact files `examples/facts/*.json` (the web server starts from them).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "cba") {
+            collect(&path, ext, out);
+        } else if path.extension().is_some_and(|e| e == ext) {
             out.push(path);
         }
     }
 }
 
-fn embed(dir: &str, out_name: &str) {
+fn embed(dir: &str, ext: &str, out_name: &str) {
     println!("cargo:rerun-if-changed={dir}");
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    collect(&root.join(dir), &mut files);
+    collect(&root.join(dir), ext, &mut files);
     files.sort();
     let mut code = String::from("[\n");
     for f in &files {
@@ -33,6 +34,7 @@ fn embed(dir: &str, out_name: &str) {
 }
 
 fn main() {
-    embed("stdlib", "stdlib.rs");
-    embed("contracts", "contracts.rs");
+    embed("stdlib", "cba", "stdlib.rs");
+    embed("contracts", "cba", "contracts.rs");
+    embed("examples/facts", "json", "example_facts.rs");
 }

@@ -15,6 +15,7 @@ pub mod man;
 pub mod inputs;
 pub mod outline;
 pub mod repl;
+pub mod serve;
 pub mod test;
 
 use std::path::PathBuf;
@@ -114,6 +115,8 @@ pub enum Command {
   cba man | man -l -
   cba man eval > cba-eval.1")]
     Man(man::Args),
+    /// Serve the Agreement on the web: the literate text, rules, what-if, proposals, and a JSON API
+    Serve(serve::Args),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -278,5 +281,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Lsp(a) => lsp::run(&a),
         Command::Completions(a) => completions::run(&a),
         Command::Man(a) => man::run(&a),
+        Command::Serve(a) => serve::run(&a),
     }
 }
