@@ -84,12 +84,21 @@ impl fmt::Display for RuntimeError {
             MonthOutOfRange => f.write_str("month out of range"),
             MonthOutOfYears => f.write_str("month out of range (years 1 to 9999)"),
             NoSuchDate { year, month, day } => {
-                let why = if (1..=9999).contains(year) { "" } else { " (years run from 1 to 9999)" };
+                let why = if (1..=9999).contains(year) {
+                    ""
+                } else {
+                    " (years run from 1 to 9999)"
+                };
                 write!(f, "there is no date {year}-{month:02}-{day:02}{why}")
             }
             PastMidnight => f.write_str("the time passes midnight: use a date-time"),
             RoundingStep => f.write_str("the rounding step must be more than zero"),
-            WholeTooLarge => write!(f, "number too large: whole numbers run from {} to {}", i64::MIN, i64::MAX),
+            WholeTooLarge => write!(
+                f,
+                "number too large: whole numbers run from {} to {}",
+                i64::MIN,
+                i64::MAX
+            ),
             Interrupted => f.write_str(super::INTERRUPTED),
             WithGiven(e, given) => write!(f, "{e} with {given}"),
             RangeTooLarge => write!(f, "range too large: more than {} numbers", super::builtins::MAX_RANGE),

@@ -7,8 +7,6 @@ pub mod normalize;
 pub mod parser;
 pub mod span;
 
-
-
 /// Gives every rule, exception, table and calendar without a citation of its own
 /// the module's `source "…"` default, as if written on the item: what the checker,
 /// the lints and `cba diff` see (the formatter keeps the file as written).
