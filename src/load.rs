@@ -39,7 +39,8 @@ impl Loaded {
     }
 }
 
-fn stdlib_inputs() -> Vec<Input> {
+/// The embedded standard library, as checker inputs.
+pub fn stdlib_inputs() -> Vec<Input> {
     STDLIB
         .iter()
         .map(|(n, t)| Input {

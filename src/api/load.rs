@@ -6,7 +6,7 @@ use super::Engine;
 use crate::check::{Input, check_files};
 use crate::diag::Diagnostic;
 use crate::load::read_path;
-use crate::source::{CONTRACTS, STDLIB, SourceMap};
+use crate::source::{CONTRACTS, SourceMap};
 use crate::syntax::parse_module;
 use crate::syntax::span::FileId;
 
@@ -103,14 +103,7 @@ impl Source {
 
 /// Checks the standard library with these contract files.
 pub(crate) fn check(files: &[(String, String)]) -> (Result<crate::ir::Program, SourceMap>, Vec<Diagnostic>) {
-    let mut inputs: Vec<Input> = STDLIB
-        .iter()
-        .map(|(n, t)| Input {
-            name: n.to_string(),
-            text: t.to_string(),
-            is_stdlib: true,
-        })
-        .collect();
+    let mut inputs: Vec<Input> = crate::load::stdlib_inputs();
     inputs.extend(files.iter().map(|(n, t)| Input {
         name: n.clone(),
         text: t.clone(),

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use crate::check::{Input, check_files};
 use crate::ir::Program;
-use crate::source::{CONTRACTS, STDLIB, read_dir_cba};
+use crate::source::{CONTRACTS, read_dir_cba};
 use crate::syntax::ast::Module;
 use crate::syntax::parse_module;
 use crate::syntax::span::FileId;
@@ -65,14 +65,7 @@ impl Version {
 
     /// Parses and checks the version with the standard library.
     pub fn load(&self) -> Result<Loaded, String> {
-        let mut inputs: Vec<Input> = STDLIB
-            .iter()
-            .map(|(n, t)| Input {
-                name: n.to_string(),
-                text: t.to_string(),
-                is_stdlib: true,
-            })
-            .collect();
+        let mut inputs: Vec<Input> = crate::load::stdlib_inputs();
         inputs.extend(self.files.iter().map(|(n, t)| Input {
             name: n.clone(),
             text: t.clone(),

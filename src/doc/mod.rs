@@ -5,7 +5,7 @@
 //! generated `docs/queries.md` and `docs/readings.md` cannot drift from the rules.
 
 use crate::ir::{Citation, Program};
-use crate::types::{DisplayType, Type, TypeNames};
+use crate::types::Type;
 
 /// One public query, as the reference lists it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -31,19 +31,8 @@ pub struct Reading {
     pub text: String,
 }
 
-struct Names<'a>(&'a Program);
-
-impl TypeNames for Names<'_> {
-    fn enum_name(&self, id: u32) -> &str {
-        &self.0.enums[id as usize].name
-    }
-    fn record_name(&self, id: u32) -> &str {
-        &self.0.records[id as usize].name
-    }
-}
-
 fn type_text(prog: &Program, t: &Type) -> String {
-    DisplayType(t, &Names(prog)).to_string()
+    crate::api::type_name(prog, t)
 }
 
 /// Modules of the contracts (not the standard library), by article, then name.

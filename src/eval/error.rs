@@ -122,7 +122,8 @@ mod tests {
     use super::RuntimeError::*;
     use rust_decimal::Decimal;
 
-    /// The messages are those the catch-all `Runtime(String)` carried before.
+    /// The messages are those the catch-all `Runtime(String)` carried before (with
+    /// issue 17's: the range limit said, years named, whole-number overflow, Ctrl-C).
     #[test]
     fn messages_are_unchanged() {
         let cases = [
@@ -150,7 +151,25 @@ mod tests {
             ),
             (PastMidnight, "the time passes midnight: use a date-time"),
             (RoundingStep, "the rounding step must be more than zero"),
-            (RangeTooLarge, "range too large"),
+            (RangeTooLarge, "range too large: more than 1000000 numbers"),
+            (
+                NoSuchDate {
+                    year: 99999,
+                    month: 1,
+                    day: 1,
+                },
+                "there is no date 99999-01-01 (years run from 1 to 9999)",
+            ),
+            (MonthOutOfYears, "month out of range (years 1 to 9999)"),
+            (
+                WholeTooLarge,
+                "number too large: whole numbers run from -9223372036854775808 to 9223372036854775807",
+            ),
+            (Interrupted, "interrupted"),
+            (
+                WithGiven(Box::new(DateOutOfRange), "`as_of` = 9999-12-31".into()),
+                "date out of range with `as_of` = 9999-12-31",
+            ),
             (
                 IndexOutside { index: 3, len: 2 },
                 "index 3 is outside the list of 2 items",

@@ -10,7 +10,6 @@ use super::workspace::Workspace;
 use crate::ir::symbols::SymbolRef;
 use crate::ir::{Citation, ModuleId, Program, Type};
 use crate::lint::outline::{cited_paths, section_text};
-use crate::types::{DisplayType, TypeNames};
 
 /// The Agreement's text, for the words of a citation.
 pub const AGREEMENT: &str = include_str!(concat!(
@@ -21,19 +20,8 @@ pub const AGREEMENT: &str = include_str!(concat!(
 /// Longest quotation of the Agreement a hover shows.
 const MAX_QUOTE: usize = 2400;
 
-struct Names<'a>(&'a Program);
-
-impl TypeNames for Names<'_> {
-    fn enum_name(&self, id: u32) -> &str {
-        &self.0.enums[id as usize].name
-    }
-    fn record_name(&self, id: u32) -> &str {
-        &self.0.records[id as usize].name
-    }
-}
-
 pub fn type_text(prog: &Program, t: &Type) -> String {
-    DisplayType(t, &Names(prog)).to_string()
+    crate::api::type_name(prog, t)
 }
 
 /// The words of the Agreement a citation points to, as a Markdown quotation:

@@ -17,7 +17,7 @@ use crate::check::{Input, analyze_parsed};
 use crate::diag::Diagnostic;
 use crate::ir::Program;
 use crate::lint::outline::Outline;
-use crate::source::{CONTRACTS, STDLIB, SourceMap};
+use crate::source::{CONTRACTS, SourceMap};
 use crate::syntax::span::FileId;
 
 /// One file of the contracts the workspace checks against.
@@ -379,14 +379,7 @@ impl Workspace {
 
     /// The files of a group, with the document (or file on disk) of each.
     fn inputs(&self, group: &Group) -> (Vec<Input>, Vec<Option<Uri>>) {
-        let mut inputs: Vec<Input> = STDLIB
-            .iter()
-            .map(|(n, t)| Input {
-                name: n.to_string(),
-                text: t.to_string(),
-                is_stdlib: true,
-            })
-            .collect();
+        let mut inputs: Vec<Input> = crate::load::stdlib_inputs();
         let mut uris: Vec<Option<Uri>> = vec![None; inputs.len()];
         let alone = match group {
             Group::Alone(u) => self.docs.get(u),
