@@ -88,7 +88,7 @@ fn literal(t: Ty) -> BoxedStrategy<String> {
         ]
         .boxed(),
         Ty::Money => prop_oneof![
-            Just("$1,500.00".to_string()),
+            Just("($1,500.00)".to_string()),
             Just("$0".to_string()),
             (0i64..1_000_000).prop_map(|c| format!("${}.{:02}", c / 100, c % 100)),
         ]

@@ -66,6 +66,9 @@ pub enum Command {
   cba test tests/cases/                  case files (facts + expected answers)")]
     Test(test::Args),
     /// The facts queries can read (with `--facts`: which a case's answers read, and which it gives in vain)
+    #[command(after_help = "Examples:
+  cba inputs grievance.step2_timely
+  cba inputs 'grievance.*' --facts examples/facts/grievance.json --format json")]
     Inputs(inputs::Args),
     /// Answer queries for many cases: JSON Lines, CSV, or a directory of fact files
     #[command(after_help = "Examples:
@@ -104,6 +107,8 @@ pub enum Command {
   printf 'grievance.step1_deadline\n' | cba repl --facts examples/facts/grievance.json")]
     Repl(repl::Args),
     /// Serve editors over the Language Server Protocol on standard input and output
+    #[command(after_help = "Example (an editor starts it; see editors/vscode/ and the README):
+  cba lsp")]
     Lsp(lsp::Args),
     /// Print a shell's completion script (bash, zsh, fish, elvish, powershell)
     #[command(after_help = "Examples:
@@ -116,6 +121,9 @@ pub enum Command {
   cba man eval > cba-eval.1")]
     Man(man::Args),
     /// Serve the Agreement on the web: the literate text, rules, what-if, proposals, and a JSON API
+    #[command(after_help = "Examples:
+  cba serve                                          then open http://127.0.0.1:8080/
+  cba serve --proposal union=examples/proposals/2026-union --bind 127.0.0.1:9000")]
     Serve(serve::Args),
 }
 
