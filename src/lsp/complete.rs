@@ -17,51 +17,10 @@ use super::workspace::Workspace;
 use crate::check::{BUILTINS, ItemRef};
 use crate::ir::Program;
 
-/// The reserved words of the language and the words special in one place.
-pub const KEYWORDS: &[&str] = &[
-    "module",
-    "article",
-    "use",
-    "facts",
-    "enum",
-    "record",
-    "rule",
-    "fn",
-    "exception",
-    "table",
-    "test",
-    "given",
-    "expect",
-    "error",
-    "when",
-    "otherwise",
-    "if",
-    "then",
-    "else",
-    "let",
-    "in",
-    "for",
-    "and",
-    "or",
-    "not",
-    "mod",
-    "true",
-    "false",
-    "none",
-    "list",
-    "of",
-    "to",
-    "by",
-    "from",
-    "desc",
-    "source",
-    "sub",
-    "sort",
-    "fold",
-    "calendar",
-    "weekend",
-    "holidays",
-    "closures",
+/// Words special in one place only (after `sort`, in a `calendar`, …), offered
+/// beside the parser's reserved words.
+const CONTEXTUAL: &[&str] = &[
+    "to", "by", "from", "desc", "source", "sub", "sort", "fold", "calendar", "weekend", "holidays", "closures",
 ];
 
 /// The unit words written after a number or an expression.
@@ -249,7 +208,7 @@ pub fn completion(ws: &mut Workspace, p: &TextDocumentPositionParams) -> Vec<Com
 }
 
 fn keywords_and_types(mut out: BTreeMap<String, CompletionItem>) -> Vec<CompletionItem> {
-    for k in KEYWORDS {
+    for k in crate::syntax::parser::KEYWORDS.iter().chain(CONTEXTUAL) {
         out.entry(k.to_string())
             .or_insert_with(|| item(k, CompletionItemKind::KEYWORD, None, None));
     }

@@ -219,7 +219,7 @@ impl Session {
         let checked = match check_expr(prog, name, &source) {
             Ok(c) => c,
             Err((sources, diags)) => {
-                if let Some(id) = short_rule_name(prog, input) {
+                if let Some(id) = crate::api::select::unqualified_query(prog, input) {
                     return self.eval(&prog.rules[id as usize].qualified.clone());
                 }
                 return Reply::error(render_text(&sources, &diags));
@@ -635,35 +635,16 @@ fn is_under(fact: &str, path: &str) -> bool {
         || path.strip_prefix(fact).is_some_and(|r| r.starts_with('.'))
 }
 
-/// A rule named without its module, when only one rule has that name.
-fn short_rule_name(prog: &Program, name: &str) -> Option<RuleId> {
-    if name.contains(|c: char| !(c.is_alphanumeric() || c == '_')) {
-        return None;
-    }
-    let mut found = prog
-        .rules
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.name == name && r.params.is_none());
-    match (found.next(), found.next()) {
-        (Some((i, _)), None) => Some(i as RuleId),
-        _ => None,
-    }
-}
-
-/// A rule by its qualified name, or by its own name when that is unique.
+/// A rule by its qualified name, or by its own name when that is unique (the
+/// API's lookup, worded for the REPL).
 pub fn find_rule(prog: &Program, name: &str) -> Result<RuleId, String> {
-    if let Some(&id) = prog.rule_index.get(name) {
-        return Ok(id);
-    }
-    let mut same_name = (0..prog.rules.len()).filter(|&r| prog.rules[r].name == name);
-    if let (Some(id), None) = (same_name.next(), same_name.next()) {
-        return Ok(id as RuleId);
-    }
-    let hint = did_you_mean(name, prog.rules.iter().map(|r| r.qualified.as_str()))
-        .map(|s| format!("did you mean `{s}`?"))
-        .unwrap_or_else(|| "`:rules` lists the rules; Tab completes their names".into());
-    Err(format!("there is no rule `{name}`\nhelp: {hint}"))
+    crate::api::select::find_rule(prog, name).map_err(|e| {
+        let hint = e
+            .suggestion
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| "`:rules` lists the rules; Tab completes their names".into());
+        format!("{}\nhelp: {hint}", e.message)
+    })
 }
 
 /// Every parameterless rule of the contracts with its answer as text.

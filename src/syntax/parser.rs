@@ -30,6 +30,8 @@ mod grammar {
 }
 use grammar::{CbaParser, Rule};
 
+pub use errors::KEYWORDS;
+
 type P<'i> = Pair<'i, Rule>;
 
 /// Deepest nesting of brackets and nesting keywords accepted (checked before pest).

@@ -121,7 +121,8 @@ fn string_closes(rest: &str) -> bool {
     false
 }
 
-const KEYWORDS: &[&str] = &[
+/// The reserved words: not names, and offered by the language server's completion.
+pub const KEYWORDS: &[&str] = &[
     "module",
     "article",
     "use",
