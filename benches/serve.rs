@@ -134,6 +134,45 @@ fn report(name: &str, mut o: Outcome) {
     );
 }
 
+/// Where one `/api/eval` request's time goes outside HTTP: each step of the
+/// handler alone, on this thread, averaged over many rounds.
+fn split(body: &str) {
+    use std::hint::black_box;
+    let st = cba::web::State::builtin().expect("the Agreement loads");
+    let rounds = env_num("CBA_BENCH_ROUNDS", 3000) as u32;
+    let time = |f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        for _ in 0..rounds {
+            f();
+        }
+        t.elapsed().as_secs_f64() * 1e6 / rounds as f64
+    };
+    let parse = time(&mut || {
+        black_box(serde_json::from_str::<cba::web::api::EvalRequest>(body).expect("a request"));
+    });
+    let req: cba::web::api::EvalRequest = serde_json::from_str(body).expect("a request");
+    let facts = time(&mut || {
+        black_box(st.engine.facts_from_json(&req.facts).expect("facts"));
+    });
+    let f = st.engine.facts_from_json(&req.facts).expect("facts");
+    let select = time(&mut || {
+        black_box(st.engine.select_each(&req.queries, &f).expect("queries"));
+    });
+    let queries = st.engine.select_each(&req.queries, &f).expect("queries");
+    let mode = cba::api::ExplainMode::Off;
+    let eval = time(&mut || {
+        black_box(st.engine.evaluate_each(&f, &queries, mode));
+    });
+    let ev = st.engine.evaluate_each(&f, &queries, mode);
+    let json = time(&mut || {
+        black_box(ev.to_json());
+    });
+    println!(
+        "one /api/eval request outside HTTP: parse {parse:.1} µs, facts {facts:.1} µs, queries {select:.1} µs, evaluation {eval:.1} µs, answer JSON {json:.1} µs ({} answers)",
+        ev.answers.len()
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` does not build us to run.
     let secs = env_num("CBA_BENCH_SECS", 5);
@@ -145,6 +184,7 @@ fn main() {
         "POST /api/eval HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
+    split(&body);
     let whatif_path = format!(
         "/whatif?module=grievance&case={}",
         cba::web::html::url_encode(&facts.to_string())

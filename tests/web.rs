@@ -17,10 +17,32 @@ fn state() -> AppState {
     STATE
         .get_or_init(|| {
             // A debug build on a busy machine compares proposals slowly: no time
-            // limit to speak of here (a_request_past_the_time_limit_is_a_408 tests it).
+            // limit to speak of here (a_request_past_the_time_limit_is_a_503 and
+            // tests/web_limits.rs test it).
             let mut st = State::builtin().expect("the Agreement loads");
             st.limits.timeout = std::time::Duration::from_secs(3600);
             Arc::new(st)
+        })
+        .clone()
+}
+
+/// The Agreement with `tests/fixtures/slow` added (a rule that counts to a
+/// billion) and a time limit of 100 ms.
+fn slow_state() -> AppState {
+    static STATE: OnceLock<AppState> = OnceLock::new();
+    STATE
+        .get_or_init(|| {
+            let engine = cba::api::Engine::load(&cba::api::Source::Overlay {
+                base: Box::new(cba::api::Source::Builtin),
+                over: vec!["tests/fixtures/slow".into()],
+            })
+            .expect("the slow module loads");
+            let base = cba::diff::Version::read("embedded", None).expect("the Agreement's files");
+            let limits = cba::web::Limits {
+                timeout: std::time::Duration::from_millis(100),
+                ..cba::web::Limits::default()
+            };
+            Arc::new(State::new(engine, base, cba::web::Population::Tests, limits))
         })
         .clone()
 }
@@ -274,12 +296,12 @@ async fn bodies_over_the_limit_are_refused_with_413() {
 }
 
 #[tokio::test]
-async fn a_request_past_the_time_limit_is_a_408() {
+async fn a_request_past_the_time_limit_is_a_503() {
     let mut st = State::builtin().expect("the Agreement loads");
     st.limits.timeout = std::time::Duration::ZERO;
     let r = post_to(Arc::new(st), "/api/diff", "application/json", diff_body()).await;
-    assert_eq!(r.status, StatusCode::REQUEST_TIMEOUT);
-    assert!(r.json()["error"].as_str().expect("a message").contains("limit"));
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.json()["error"], "the request took longer than the limit of 0 ms");
 }
 
 #[tokio::test]
@@ -593,6 +615,14 @@ async fn every_documented_response_is_what_the_route_answers() {
         ("post", "/api/eval", 400, "/api/eval", "{not json".into()),
         ("post", "/api/eval", 413, "/api/eval", big.clone()),
         ("post", "/api/eval", 422, "/api/eval", r#"{"facts": 3}"#.into()),
+        // On a server whose Agreement has a rule made slow on purpose (`slow_state`).
+        (
+            "post",
+            "/api/eval",
+            503,
+            "/api/eval",
+            serde_json::json!({ "facts": {}, "queries": ["slow.spin"] }).to_string(),
+        ),
         (
             "post",
             "/api/batch",
@@ -655,6 +685,8 @@ async fn every_documented_response_is_what_the_route_answers() {
     for (method, path, status, uri, body) in &requests {
         let r = if *method == "get" {
             get(uri).await
+        } else if *status == 503 {
+            post_to(slow_state(), uri, "application/json", body.clone()).await
         } else {
             post(uri, "application/json", body.clone()).await
         };

@@ -300,8 +300,22 @@ impl Engine {
         queries: &[Result<Query, SelectError>],
         mode: ExplainMode,
     ) -> Evaluation {
+        self.evaluate_each_until(facts, queries, mode, None)
+    }
+
+    /// [`Engine::evaluate_each`] that stops once `cancel` is set (a time
+    /// limit, say): the query under way and those after it fail with
+    /// "interrupted", at the next rule call or list step.
+    pub fn evaluate_each_until(
+        &self,
+        facts: &Facts,
+        queries: &[Result<Query, SelectError>],
+        mode: ExplainMode,
+        cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
+    ) -> Evaluation {
         let prog = self.program();
         let mut case = facts.case(prog);
+        case.cancel = cancel;
         let mut answers = Vec::with_capacity(queries.len());
         for q in queries {
             let q = match q {

@@ -152,7 +152,9 @@ fn read_lines(
     records: &mut u64,
     lines: &mut u64,
 ) -> io::Result<(Records, u64)> {
-    let mut text = Vec::with_capacity(CHUNK_BYTES + 4096);
+    // A chunk of a few records (a stream answered line by line) needs a few
+    // pages, not the whole chunk's worth.
+    let mut text = Vec::with_capacity(most.saturating_mul(2048).min(CHUNK_BYTES) + 4096);
     let mut items = Vec::with_capacity(most.min(CHUNK_RECORDS));
     let mut size = 0u64;
     while items.len() < most && text.len() < CHUNK_BYTES {

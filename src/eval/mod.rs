@@ -108,6 +108,9 @@ pub struct Case<'p> {
     /// Who watches the evaluation (explanations, coverage), if anyone: see
     /// [`observe`]. `None` costs one check per event.
     pub observer: Option<Box<dyn Observer>>,
+    /// Set (by a timer, say) to stop this case's evaluation as [`INTERRUPT`]
+    /// stops every one: at the next rule call or list step.
+    pub cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// A fact's slot before any file gives it.
@@ -140,6 +143,7 @@ impl<'p> Case<'p> {
             provided: vec![false; prog.facts.len()],
             depth: 0,
             observer: None,
+            cancel: None,
         }
     }
 
@@ -262,7 +266,7 @@ impl<'p> Case<'p> {
                 rule: Some(id),
             });
         }
-        check_interrupt(self.prog.rules[id as usize].span)?;
+        self.check_interrupt(self.prog.rules[id as usize].span)?;
         self.depth += 1;
         let res = f(self).map_err(|mut e| {
             self.name_given_facts(id, &mut e);
@@ -271,6 +275,17 @@ impl<'p> Case<'p> {
         });
         self.depth -= 1;
         res
+    }
+
+    /// An "interrupted" error once [`INTERRUPT`] or this case's `cancel` is set.
+    fn check_interrupt(&self, span: Span) -> Result<()> {
+        check_interrupt(span)?;
+        match &self.cancel {
+            Some(c) if c.load(std::sync::atomic::Ordering::Relaxed) => {
+                Err(EvalError::runtime(RuntimeError::Interrupted, span))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Evaluates a top-level expression (`--expr`, the REPL) with `locals` slots.
@@ -426,7 +441,7 @@ impl<'p> Case<'p> {
                 let xs = self.list(list, frame)?;
                 let mut out = Vec::with_capacity(xs.len());
                 for x in xs.iter() {
-                    check_interrupt(e.span)?;
+                    self.check_interrupt(e.span)?;
                     self.stack[frame + *var as usize] = x.clone();
                     if let Some(f) = filter
                         && !self.bool(f, frame)?
@@ -441,7 +456,7 @@ impl<'p> Case<'p> {
                 let xs = self.list(list, frame)?;
                 let mut keyed: Vec<(Vec<Value>, Value)> = Vec::with_capacity(xs.len());
                 for x in xs.iter() {
-                    check_interrupt(e.span)?;
+                    self.check_interrupt(e.span)?;
                     self.stack[frame + *var as usize] = x.clone();
                     let mut ks = Vec::with_capacity(keys.len());
                     for (k, _) in keys {
@@ -471,7 +486,7 @@ impl<'p> Case<'p> {
                 let mut a = self.eval(init, frame)?;
                 let xs = self.list(list, frame)?;
                 for x in xs.iter() {
-                    check_interrupt(e.span)?;
+                    self.check_interrupt(e.span)?;
                     self.stack[frame + *acc as usize] = a;
                     self.stack[frame + *var as usize] = x.clone();
                     a = self.eval(body, frame)?;

@@ -2,6 +2,9 @@
 //! `/api/openapi.json`, generated from these handlers by utoipa. Bad input is a
 //! 4xx with `{"error": …, "help": …}` carrying the message the CLI gives.
 
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -176,6 +179,7 @@ pub async fn openapi() -> Response {
         (status = 400, description = "not JSON, or an unknown module", body = ErrorBody),
         (status = 413, description = "the body is over the limit", body = ErrorBody),
         (status = 422, description = "the facts are not an object of facts", body = ErrorBody),
+        (status = 503, description = "the evaluation ran past the time limit and was stopped", body = ErrorBody),
     ))]
 pub async fn eval(State(st): State<AppState>, b: Result<Bytes, BytesRejection>) -> Result<Response, WebError> {
     let b = body(b).map_err(|e| limit(e, &st))?;
@@ -212,7 +216,17 @@ pub async fn eval(State(st): State<AppState>, b: Result<Bytes, BytesRejection>) 
             message: e.message.clone(),
             help: e.suggestion.as_ref().map(|s| format!("did you mean `{s}`?")),
         })?;
-    let ev = st.engine.evaluate_each(&facts, &queries, mode);
+    // Evaluated here, on the worker: an evaluation is short, and one that is
+    // not is stopped at the time limit by its flag (see `super::deadline`).
+    let cancel = st.timer.start(st.limits.timeout);
+    let ev = st
+        .engine
+        .evaluate_each_until(&facts, &queries, mode, Some(Arc::clone(&cancel)));
+    if cancel.load(Ordering::Relaxed) {
+        return Err(WebError::Timeout {
+            limit: st.limits.timeout,
+        });
+    }
     Ok(json_text(ev.to_json()))
 }
 
@@ -226,21 +240,29 @@ fn limit(e: WebError, st: &super::State) -> WebError {
 }
 
 /// Answers queries for many cases: JSON Lines in (one fact object a line),
-/// JSON Lines out, one line a case in input order, streamed — what `cba batch`
-/// writes. `?query=NAME` (repeatable; default each case's own queries).
+/// JSON Lines out, one line a case in input order — what `cba batch` writes.
+/// Both ways streamed: each line is answered as soon as it has arrived, while
+/// the rest of the body is still on its way. `?query=NAME` (repeatable;
+/// default each case's own queries). The body limit is on the body's total
+/// bytes, as for every route: a `Content-Length` over it is a 413 before any
+/// answer; a streamed body that passes it ends the answers with an error line.
 #[utoipa::path(post, path = "/api/batch", request_body(content = String, content_type = "application/x-ndjson"),
     params(("query" = Option<Vec<String>>, Query, description = "query names or `module.*`")),
     responses(
-        (status = 200, description = "one JSON line a case", content_type = "application/x-ndjson", body = String),
+        (status = 200, description = "one JSON line a case, then `{\"error\": …}` if the input could not be read to its end", content_type = "application/x-ndjson", body = String),
         (status = 400, description = "an unknown query", body = ErrorBody),
         (status = 413, description = "the body is over the limit", body = ErrorBody),
     ))]
 pub async fn batch(
     State(st): State<AppState>,
     RawQuery(raw): RawQuery,
-    b: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Response, WebError> {
-    let b = body(b).map_err(|e| limit(e, &st))?;
+    let limit = st.limits.body_bytes;
+    // A body of known length (`Content-Length`) is at least that long.
+    if axum::body::HttpBody::size_hint(&body).lower() > limit as u64 {
+        return Err(WebError::TooLarge { limit });
+    }
     let queries: Vec<String> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .filter(|(k, _)| k == "query")
         .map(|(_, v)| v.into_owned())
@@ -248,22 +270,51 @@ pub async fn batch(
     if !queries.is_empty() {
         crate::batch::queries::resolve(&st.prog, &queries).map_err(WebError::bad)?;
     }
+    // The body's chunks, counted against the limit, to the reader below.
+    let (in_tx, in_rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(8);
+    tokio::spawn(async move {
+        use tokio_stream::StreamExt;
+        let mut chunks = body.into_data_stream();
+        let mut total = 0usize;
+        while let Some(chunk) = chunks.next().await {
+            let item = match chunk {
+                Ok(b) => {
+                    total += b.len();
+                    if total > limit {
+                        Err(std::io::Error::other(WebError::TooLarge { limit }.message()))
+                    } else {
+                        Ok(b)
+                    }
+                }
+                Err(e) => Err(std::io::Error::other(format!(
+                    "cannot read the request body: {}",
+                    e.to_string().to_lowercase()
+                ))),
+            };
+            let stop = item.is_err();
+            if in_tx.send(item).await.is_err() || stop {
+                break;
+            }
+        }
+    });
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(16);
     let st2 = st.clone();
     tokio::task::spawn_blocking(move || {
         let input = crate::batch::input::Input::Jsonl {
-            reader: Box::new(std::io::Cursor::new(b)),
+            reader: Box::new(BodyReader {
+                rx: in_rx,
+                chunk: Bytes::new(),
+            }),
             name: "<request>".into(),
         };
         let opts = crate::batch::Options {
             queries,
             input_name: "<request>".into(),
+            // One record a chunk: each line answered as soon as it is read.
+            chunk_records: 1,
             ..Default::default()
         };
-        let mut out = ChannelWriter {
-            tx: tx.clone(),
-            buf: Vec::new(),
-        };
+        let mut out = ChannelWriter { tx: tx.clone() };
         if let Err(e) = crate::batch::run(&st2.prog, input, &mut out, &opts, &mut |_, _| {}) {
             let line = json!({ "error": e }).to_string() + "\n";
             let _ = tx.blocking_send(Ok(Bytes::from(line)));
@@ -277,35 +328,62 @@ pub async fn batch(
         .into_response())
 }
 
-/// A `Write` that sends what is written to the response, a chunk at a time.
+/// The request body as a blocking reader, for the batch on the blocking pool.
+struct BodyReader {
+    rx: tokio::sync::mpsc::Receiver<std::io::Result<Bytes>>,
+    /// What is left of the chunk being read.
+    chunk: Bytes,
+}
+
+impl std::io::Read for BodyReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let have = std::io::BufRead::fill_buf(self)?;
+            let n = have.len().min(out.len());
+            out[..n].copy_from_slice(&have[..n]);
+            n
+        };
+        std::io::BufRead::consume(self, n);
+        Ok(n)
+    }
+}
+
+impl std::io::BufRead for BodyReader {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        while self.chunk.is_empty() {
+            match self.rx.blocking_recv() {
+                Some(Ok(b)) => self.chunk = b,
+                Some(Err(e)) => return Err(e),
+                None => break,
+            }
+        }
+        Ok(&self.chunk)
+    }
+
+    fn consume(&mut self, n: usize) {
+        let _ = self.chunk.split_to(n.min(self.chunk.len()));
+    }
+}
+
+/// A `Write` that sends what is written to the response as it is written (the
+/// batch writes one chunk of records, here one record, at a time).
 struct ChannelWriter {
     tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
-    buf: Vec<u8>,
 }
 
 impl std::io::Write for ChannelWriter {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.buf.extend_from_slice(b);
-        if self.buf.len() >= 16 * 1024 {
-            self.flush()?;
+        if b.is_empty() {
+            return Ok(0);
         }
+        self.tx
+            .blocking_send(Ok(Bytes::copy_from_slice(b)))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away"))?;
         Ok(b.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let chunk = Bytes::from(std::mem::take(&mut self.buf));
-        self.tx
-            .blocking_send(Ok(chunk))
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away"))
-    }
-}
-
-impl Drop for ChannelWriter {
-    fn drop(&mut self) {
-        let _ = std::io::Write::flush(self);
+        Ok(())
     }
 }
 

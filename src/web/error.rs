@@ -16,8 +16,8 @@ pub enum WebError {
     NotFound { message: String, help: Option<String> },
     /// The body is over the limit.
     TooLarge { limit: usize },
-    /// The request ran past the time limit.
-    Timeout { seconds: u64 },
+    /// The request ran past the time limit (its evaluation was stopped).
+    Timeout { limit: std::time::Duration },
 }
 
 impl WebError {
@@ -48,7 +48,7 @@ impl WebError {
             WebError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::NotFound { .. } => StatusCode::NOT_FOUND,
             WebError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            WebError::Timeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            WebError::Timeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -58,7 +58,9 @@ impl WebError {
             | WebError::Unprocessable { message, .. }
             | WebError::NotFound { message, .. } => message.clone(),
             WebError::TooLarge { limit } => format!("the request body is over the limit of {limit} bytes"),
-            WebError::Timeout { seconds } => format!("the request took longer than the limit of {seconds} s"),
+            WebError::Timeout { limit } => {
+                format!("the request took longer than the limit of {}", duration_text(*limit))
+            }
         }
     }
 
@@ -67,7 +69,7 @@ impl WebError {
             WebError::BadRequest { help, .. } | WebError::NotFound { help, .. } => help.clone(),
             WebError::Unprocessable { .. } => Some("fix what the message names and send it again".into()),
             WebError::TooLarge { .. } => Some("send fewer cases per request, or split the file".into()),
-            WebError::Timeout { .. } => Some("ask fewer queries per request".into()),
+            WebError::Timeout { .. } => Some("ask fewer queries per request, or send fewer cases".into()),
         }
     }
 
@@ -83,6 +85,17 @@ impl WebError {
             v["details"] = details.clone();
         }
         v
+    }
+}
+
+/// `30 s`, `1.5 s`, `50 ms`.
+fn duration_text(d: std::time::Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{} ms", d.as_millis())
+    } else if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
     }
 }
 

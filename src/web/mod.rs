@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod cites;
+pub mod deadline;
 pub mod error;
 pub mod form;
 pub mod html;
@@ -74,6 +75,8 @@ pub struct State {
     pub proposals: Vec<Proposal>,
     pub population: Population,
     pub limits: Limits,
+    /// Sets the flags that stop evaluations past the time limit.
+    pub timer: deadline::Timer,
 }
 
 pub type AppState = Arc<State>;
@@ -104,6 +107,7 @@ impl State {
             proposals: Vec::new(),
             population,
             limits,
+            timer: deadline::Timer::new(),
         }
     }
 
@@ -156,7 +160,10 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Ends a request that runs past the time limit with a 408 (JSON, like every error).
+/// Ends a request that runs past the time limit with a 503 (JSON, like every
+/// error). Work on the blocking pool (a comparison) is abandoned; an
+/// evaluation is stopped by its own flag ([`deadline`]), which this timeout
+/// cannot do while the evaluation holds the thread.
 async fn time_limit(
     axum::extract::State(limits): axum::extract::State<Limits>,
     req: axum::extract::Request,
@@ -164,9 +171,7 @@ async fn time_limit(
 ) -> axum::response::Response {
     match tokio::time::timeout(limits.timeout, next.run(req)).await {
         Ok(res) => res,
-        Err(_) => WebError::Timeout {
-            seconds: limits.timeout.as_secs(),
-        }
+        Err(_) => WebError::Timeout { limit: limits.timeout }
         .into_response(),
     }
 }
