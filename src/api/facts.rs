@@ -146,7 +146,13 @@ impl Engine {
             column: None,
             syntax: false,
         })?;
-        Ok(Facts::from_case(&case))
+        Ok(Facts {
+            data: Arc::new(FactsData {
+                slots: std::mem::take(&mut case.facts),
+                provided: std::mem::take(&mut case.provided),
+                today: case.today,
+            }),
+        })
     }
 
     /// Facts from a JSON value (a web request's body, say).

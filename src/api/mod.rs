@@ -38,17 +38,29 @@ pub use crate::flip::report::{FlipReport, Lineage};
 #[derive(Clone, Debug)]
 pub struct Engine {
     prog: Arc<Program>,
+    /// The facts each query reads, worked out on first use (choosing the
+    /// queries a case's facts allow), shared by the clones.
+    defaults: Arc<std::sync::OnceLock<crate::batch::queries::DefaultQueries>>,
 }
 
 impl Engine {
     /// An engine over a program already checked.
     pub fn new(prog: Program) -> Engine {
-        Engine { prog: Arc::new(prog) }
+        Engine::from_arc(Arc::new(prog))
     }
 
     /// An engine over a shared program.
     pub fn from_arc(prog: Arc<Program>) -> Engine {
-        Engine { prog }
+        Engine {
+            prog,
+            defaults: Arc::default(),
+        }
+    }
+
+    /// The queries a case's facts allow, worked out once per engine.
+    pub(crate) fn default_queries(&self) -> &crate::batch::queries::DefaultQueries {
+        self.defaults
+            .get_or_init(|| crate::batch::queries::DefaultQueries::new(&self.prog))
     }
 
     /// The checked program.

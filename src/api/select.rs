@@ -2,6 +2,7 @@
 //! against the program, or, with none, what the facts allow.
 
 use super::{Engine, Facts};
+use crate::batch::queries::DefaultQueries;
 use crate::diag::did_you_mean;
 use crate::ir::{Program, RuleId};
 
@@ -99,9 +100,23 @@ pub fn resolve(
     patterns: &[String],
     facts: Option<&Facts>,
 ) -> Result<Vec<Result<Query, SelectError>>, SelectError> {
+    resolve_with(prog, patterns, facts, None)
+}
+
+/// [`resolve`] with the facts each query reads worked out already (`table`,
+/// kept by the engine) rather than for this call.
+fn resolve_with(
+    prog: &Program,
+    patterns: &[String],
+    facts: Option<&Facts>,
+    table: Option<&DefaultQueries>,
+) -> Result<Vec<Result<Query, SelectError>>, SelectError> {
     let defaults = || {
         let provided: &[bool] = facts.map(Facts::provided).unwrap_or(&[]);
-        crate::batch::queries::DefaultQueries::new(prog).for_provided(provided)
+        match table {
+            Some(t) => t.for_provided(provided),
+            None => DefaultQueries::new(prog).for_provided(provided),
+        }
     };
     let implicit = |id: RuleId| Query {
         id,
@@ -207,7 +222,9 @@ impl Engine {
     /// module, and any other pattern an exact query name. An unknown module or
     /// query is an error naming the nearest.
     pub fn select(&self, patterns: &[String], facts: &Facts) -> Result<Vec<Query>, SelectError> {
-        select(self.program(), patterns, Some(facts))
+        resolve_with(self.program(), patterns, Some(facts), Some(self.default_queries()))?
+            .into_iter()
+            .collect()
     }
 
     /// [`Engine::select`], keeping each unknown query in its place as an error
@@ -218,7 +235,7 @@ impl Engine {
         patterns: &[String],
         facts: &Facts,
     ) -> Result<Vec<Result<Query, SelectError>>, SelectError> {
-        resolve(self.program(), patterns, Some(facts))
+        resolve_with(self.program(), patterns, Some(facts), Some(self.default_queries()))
     }
 
     /// Queries for any case: `module.*` is every rule (not function) of the

@@ -89,6 +89,8 @@ impl State {
         let docs = engine.rules();
         let doc_index = docs.iter().enumerate().map(|(i, d)| (d.name.clone(), i)).collect();
         let schema = engine.facts_schema();
+        // Worked out now rather than by the first request that asks for `module.*`.
+        let _ = engine.default_queries();
         let fact_paths = schema.iter().map(|f| f.path.clone()).collect();
         let rules_json = Bytes::from(serde_json::to_string_pretty(&docs).unwrap_or_default());
         let facts_json = Bytes::from(serde_json::to_string_pretty(&schema).unwrap_or_default());
@@ -204,6 +206,10 @@ pub fn serve(state: AppState, addr: SocketAddr, ready: impl FnOnce(SocketAddr)) 
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         ready(listener.local_addr()?);
+        // Answers go out as soon as they are written (no waiting to coalesce).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         axum::serve(listener, router(state))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
