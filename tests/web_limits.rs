@@ -69,7 +69,10 @@ async fn http_post(addr: SocketAddr, path: &str, body: &str) -> (u16, String) {
     s.read_to_end(&mut out).await.expect("the response");
     let text = String::from_utf8_lossy(&out).into_owned();
     let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
@@ -171,7 +174,10 @@ async fn api_batch_answers_each_line_of_a_chunked_body_as_it_arrives() {
     let third = next_line(&mut body, &mut pending).await.expect("the third answer");
     assert_eq!(third["grievance.step2_deadline"], "2025-01-13");
     drop(tx);
-    assert!(next_line(&mut body, &mut pending).await.is_none(), "no more lines: {pending}");
+    assert!(
+        next_line(&mut body, &mut pending).await.is_none(),
+        "no more lines: {pending}"
+    );
 }
 
 #[tokio::test]
@@ -196,5 +202,8 @@ async fn api_batch_holds_the_body_limit_on_a_streamed_body() {
         last["error"], "cannot read the input: the request body is over the limit of 1000 bytes",
         "{last}"
     );
-    assert!(next_line(&mut body, &mut pending).await.is_none(), "the answers end there");
+    assert!(
+        next_line(&mut body, &mut pending).await.is_none(),
+        "the answers end there"
+    );
 }

@@ -253,11 +253,7 @@ fn limit(e: WebError, st: &super::State) -> WebError {
         (status = 400, description = "an unknown query", body = ErrorBody),
         (status = 413, description = "the body is over the limit", body = ErrorBody),
     ))]
-pub async fn batch(
-    State(st): State<AppState>,
-    RawQuery(raw): RawQuery,
-    body: Body,
-) -> Result<Response, WebError> {
+pub async fn batch(State(st): State<AppState>, RawQuery(raw): RawQuery, body: Body) -> Result<Response, WebError> {
     let limit = st.limits.body_bytes;
     // A body of known length (`Content-Length`) is at least that long.
     if axum::body::HttpBody::size_hint(&body).lower() > limit as u64 {

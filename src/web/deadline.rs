@@ -150,6 +150,9 @@ mod tests {
             std::thread::sleep(Duration::from_millis(1));
         }
         assert!(soon.load(Ordering::Relaxed), "the first short deadline was not kept");
-        assert!(first.load(Ordering::Relaxed), "a deadline after a finished request was not kept");
+        assert!(
+            first.load(Ordering::Relaxed),
+            "a deadline after a finished request was not kept"
+        );
     }
 }

@@ -173,8 +173,7 @@ async fn time_limit(
 ) -> axum::response::Response {
     match tokio::time::timeout(limits.timeout, next.run(req)).await {
         Ok(res) => res,
-        Err(_) => WebError::Timeout { limit: limits.timeout }
-        .into_response(),
+        Err(_) => WebError::Timeout { limit: limits.timeout }.into_response(),
     }
 }
 
