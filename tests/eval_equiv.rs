@@ -100,7 +100,10 @@ fn case_files(prog: &Program) -> Vec<Named> {
         for c in cases {
             let mut case = fresh(prog);
             if let Some(facts) = &c.facts {
-                let origin = cba::facts::load::Origin { name: &name, text: &text };
+                let origin = cba::facts::load::Origin {
+                    name: &name,
+                    text: &text,
+                };
                 cba::facts::load::fill_case(&mut case, facts, &origin).expect("the case's facts are an object");
             }
             out.push(Named {
@@ -118,7 +121,10 @@ fn examples(prog: &Program) -> Vec<Named> {
         .map(|(name, text)| {
             let root = cba::facts::load::parse(&text, name.ends_with(".toml")).expect("an example parses");
             let mut case = fresh(prog);
-            let origin = cba::facts::load::Origin { name: &name, text: &text };
+            let origin = cba::facts::load::Origin {
+                name: &name,
+                text: &text,
+            };
             cba::facts::load::fill_case(&mut case, &root, &origin).expect("an example is an object");
             Named {
                 name,
