@@ -39,11 +39,18 @@ fn round_step(x: Decimal, step: Decimal, strategy: RoundingStrategy, span: Span)
 
 pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, span: Span) -> Result<Value> {
     use Builtin as B;
-    // Lazy builtins first (none today); evaluate arguments.
-    let mut v = Vec::with_capacity(args.len());
-    for a in args {
-        v.push(case.eval(a, frame)?);
-    }
+    // Lazy builtins first (none today); evaluate arguments, in place when few.
+    let mut few = [const { Value::None }; 4];
+    let many: Vec<Value>;
+    let v: &[Value] = if args.len() <= few.len() {
+        for (slot, a) in few.iter_mut().zip(args) {
+            *slot = case.eval(a, frame)?;
+        }
+        &few[..args.len()]
+    } else {
+        many = args.iter().map(|a| case.eval(a, frame)).collect::<Result<_>>()?;
+        &many
+    };
     let list = |x: &Value| -> Result<std::sync::Arc<[Value]>> {
         match x {
             Value::List(xs) => Ok(xs.clone()),

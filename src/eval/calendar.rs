@@ -51,6 +51,10 @@ fn build(prog: &Program) -> std::result::Result<WorkdayTable, String> {
 }
 
 fn table(prog: &Program, span: Span) -> Result<&WorkdayTable> {
+    // Built already (so not being built): the common case, without the thread-local.
+    if let Some(Ok(t)) = prog.workdays.get() {
+        return Ok(t);
+    }
     if BUILDING.with(Cell::get) {
         return Err(EvalError::runtime(RuntimeError::HolidaysCountWorkdays, span));
     }
@@ -65,22 +69,25 @@ fn table(prog: &Program, span: Span) -> Result<&WorkdayTable> {
 }
 
 pub fn add_workdays(case: &mut Case, d: i32, n: i64, span: Span) -> Result<i32> {
-    let closures = case.closures(span)?;
-    let t = table(case.prog, span)?;
-    t.add_workdays(d, n, &closures)
+    let prog = case.prog;
+    let closures = case.closures_ref(span)?;
+    let t = table(prog, span)?;
+    t.add_workdays(d, n, closures)
         .map_err(|e| EvalError::runtime(RuntimeError::Workdays(e), span))
 }
 
 pub fn is_workday(case: &mut Case, d: i32, span: Span) -> Result<bool> {
-    let closures = case.closures(span)?;
-    let t = table(case.prog, span)?;
-    t.is_workday(d, &closures)
+    let prog = case.prog;
+    let closures = case.closures_ref(span)?;
+    let t = table(prog, span)?;
+    t.is_workday(d, closures)
         .map_err(|e| EvalError::runtime(RuntimeError::Workdays(e), span))
 }
 
 pub fn workdays_between(case: &mut Case, a: i32, b: i32, span: Span) -> Result<i64> {
-    let closures = case.closures(span)?;
-    let t = table(case.prog, span)?;
-    t.workdays_between(a, b, &closures)
+    let prog = case.prog;
+    let closures = case.closures_ref(span)?;
+    let t = table(prog, span)?;
+    t.workdays_between(a, b, closures)
         .map_err(|e| EvalError::runtime(RuntimeError::Workdays(e), span))
 }

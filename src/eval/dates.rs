@@ -50,7 +50,7 @@ pub fn days_in_month(y: i32, m: u32) -> u32 {
 }
 
 /// Day number of a civil date, without validation (any `y`, `m` in 1..=12).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+const fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400; // [0, 399]
@@ -59,6 +59,11 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
     era * 146_097 + doe - 719_468
 }
+
+/// The day number of 0001-01-01, the first day of [`YEARS`].
+pub const FIRST_DAY: i64 = days_from_civil(1, 1, 1);
+/// The day number of 9999-12-31, the last day of [`YEARS`].
+pub const LAST_DAY: i64 = days_from_civil(9999, 12, 31);
 
 /// The day of a valid date; `None` for an invalid month or day, or a year
 /// outside [`MIN_YEAR`]`..=`[`MAX_YEAR`].

@@ -87,13 +87,25 @@ enum Memo {
     Failed(EvalError),
 }
 
+/// A memoized answer and the generation it belongs to: the memo is reset by
+/// bumping the case's generation, never by clearing or scanning the slots.
+#[derive(Debug, Clone)]
+struct MemoSlot {
+    generation: u32,
+    memo: Memo,
+}
+
+/// The generation of an answer that no case changes (see [`Case::keep_constants`]):
+/// it outlives every reset.
+const KEPT: u32 = u32::MAX;
+
 /// One case: facts and memoized answers.
 pub struct Case<'p> {
     pub prog: &'p Program,
     pub facts: Vec<Slot>,
-    memo: Vec<Memo>,
-    /// The rules whose memo is set, so forgetting them costs what was used.
-    memo_set: Vec<RuleId>,
+    memo: Vec<MemoSlot>,
+    /// The generation of the answers in `memo` that count (others are stale).
+    generation: u32,
     /// Rules whose answers no case changes, kept when the memo is reset
     /// (see [`Case::keep_constants`]).
     constant: Option<Arc<[bool]>>,
@@ -134,8 +146,14 @@ impl<'p> Case<'p> {
         Case {
             prog,
             facts,
-            memo: vec![Memo::Unset; prog.rules.len()],
-            memo_set: Vec::new(),
+            memo: vec![
+                MemoSlot {
+                    generation: 0,
+                    memo: Memo::Unset
+                };
+                prog.rules.len()
+            ],
+            generation: 1,
             constant: None,
             stack: Vec::new(),
             closures: None,
@@ -175,20 +193,30 @@ impl<'p> Case<'p> {
     /// [`Program::case_independent`]) when the memo is reset, for a case
     /// reused for many records.
     pub fn keep_constants(&mut self, constant: Arc<[bool]>) {
+        // Answers already memoized in this generation are kept from now on too.
+        for (m, keep) in self.memo.iter_mut().zip(constant.iter()) {
+            if *keep && m.generation == self.generation {
+                m.generation = KEPT;
+            }
+        }
         self.constant = Some(constant);
     }
 
+    /// Forgets the memoized answers (but those [`Case::keep_constants`] keeps):
+    /// a new generation, so no slot is touched.
     pub fn reset_memo(&mut self) {
-        let memo = &mut self.memo;
-        match &self.constant {
-            None => self.memo_set.drain(..).for_each(|id| memo[id as usize] = Memo::Unset),
-            Some(keep) => self.memo_set.retain(|&id| {
-                let kept = keep.get(id as usize).copied().unwrap_or(false);
-                if !kept {
-                    memo[id as usize] = Memo::Unset;
+        self.generation += 1;
+        if self.generation == KEPT {
+            // Once in four billion resets: forget the stale slots for real.
+            for m in &mut self.memo {
+                if m.generation != KEPT {
+                    *m = MemoSlot {
+                        generation: 0,
+                        memo: Memo::Unset,
+                    };
                 }
-                kept
-            }),
+            }
+            self.generation = 1;
         }
         self.closures = None;
     }
@@ -201,7 +229,9 @@ impl<'p> Case<'p> {
 
     /// The answer of a rule (memoized).
     pub fn rule(&mut self, id: RuleId) -> Result<Value> {
-        match &self.memo[id as usize] {
+        let slot = &self.memo[id as usize];
+        let current = slot.generation == self.generation || slot.generation == KEPT;
+        match if current { &slot.memo } else { &Memo::Unset } {
             Memo::Done(v) => {
                 if let Some(o) = &mut self.observer {
                     o.memo_hit(id, Ok(v));
@@ -228,25 +258,36 @@ impl<'p> Case<'p> {
             o.rule_exit(id, &res);
         }
         self.stack.truncate(frame);
-        self.memo[id as usize] = match &res {
-            Ok(v) => Memo::Done(v.clone()),
-            Err(e) => Memo::Failed(e.clone()),
+        let kept = self
+            .constant
+            .as_ref()
+            .is_some_and(|keep| keep.get(id as usize).copied().unwrap_or(false));
+        self.memo[id as usize] = MemoSlot {
+            generation: if kept { KEPT } else { self.generation },
+            memo: match &res {
+                Ok(v) => Memo::Done(v.clone()),
+                Err(e) => Memo::Failed(e.clone()),
+            },
         };
-        self.memo_set.push(id);
         res
     }
 
     /// Calls a function with argument values.
     pub fn call(&mut self, id: RuleId, args: Vec<Value>) -> Result<Value> {
+        let frame = self.stack.len();
+        self.stack.extend(args);
+        self.call_at(id, frame)
+    }
+
+    /// Calls a function whose arguments are on the stack from `frame` on.
+    fn call_at(&mut self, id: RuleId, frame: usize) -> Result<Value> {
         let prog = self.prog;
         let r = &prog.rules[id as usize];
-        let frame = self.stack.len();
         if let Some(o) = &mut self.observer {
-            o.rule_enter(id, Some(&args));
+            o.rule_enter(id, Some(&self.stack[frame..]));
         }
-        self.stack.extend(args);
-        self.stack
-            .resize(frame + (r.locals as usize).max(self.stack.len() - frame), Value::None);
+        let locals = frame + (r.locals as usize).max(self.stack.len() - frame);
+        self.stack.resize(locals, Value::None);
         let res = self.nested(id, |c| c.eval(&r.body, frame));
         if let Some(o) = &mut self.observer {
             o.rule_exit(id, &res);
@@ -313,6 +354,14 @@ impl<'p> Case<'p> {
         }
     }
 
+    /// The case's closures, sorted, read from their fact on first use.
+    pub(crate) fn closures_ref(&mut self, span: Span) -> Result<&[i32]> {
+        if self.closures.is_none() {
+            self.closures(span)?;
+        }
+        Ok(self.closures.as_deref().unwrap_or_default())
+    }
+
     pub(crate) fn closures(&mut self, span: Span) -> Result<Arc<[i32]>> {
         if let Some(c) = &self.closures {
             return Ok(c.clone());
@@ -349,11 +398,18 @@ impl<'p> Case<'p> {
             ExprKind::Rule(r) => self.rule(*r),
             ExprKind::Local(i) => Ok(self.stack[frame + *i as usize].clone()),
             ExprKind::Call(f, args) => {
-                let mut vals = Vec::with_capacity(args.len());
+                // The arguments go on the stack, where the callee's frame starts.
+                let base = self.stack.len();
                 for a in args {
-                    vals.push(self.eval(a, frame)?);
+                    match self.eval(a, frame) {
+                        Ok(v) => self.stack.push(v),
+                        Err(e) => {
+                            self.stack.truncate(base);
+                            return Err(e);
+                        }
+                    }
                 }
-                self.call(*f, vals)
+                self.call_at(*f, base)
             }
             ExprKind::Builtin(b, args) => builtins::call(self, *b, args, frame, e.span),
             ExprKind::Field(x, i) => match self.eval(x, frame)? {
@@ -662,12 +718,10 @@ impl<'p> Case<'p> {
 
     fn date_offset(&self, d: i32, n: Decimal, k: i64, span: Span) -> Result<i32> {
         let n = to_i64(n, "a number of days", span)?.saturating_mul(k);
-        i32::try_from(i64::from(d).saturating_add(n))
-            .ok()
-            .filter(|x| {
-                dates::from_ymd(1, 1, 1).is_none_or(|lo| *x >= lo)
-                    && dates::from_ymd(9999, 12, 31).is_none_or(|hi| *x <= hi)
-            })
+        i64::from(d)
+            .checked_add(n)
+            .filter(|x| (dates::FIRST_DAY..=dates::LAST_DAY).contains(x))
+            .map(|x| x as i32)
             .ok_or_else(|| EvalError::runtime(RuntimeError::DateOutOfYears, span))
     }
 }
