@@ -33,24 +33,20 @@ pub struct Flips {
     pub all: bool,
     /// The answers asked about by name (searched with explanations and pairs).
     pub named: Vec<String>,
-}
-
-impl Flips {
-    /// Whether the page asks what would change `query`'s answer.
-    pub fn asked(&self, query: &str) -> bool {
-        self.all || self.reports.contains_key(query) || self.skipped.iter().any(|q| q == query)
-    }
+    /// The evaluations the page could spend.
+    pub budget: u64,
 }
 
 /// Searches the answers `asked` names (`all` for every one), in the page's order,
-/// until the budget is spent. Asked one by one, each flipped answer is explained
-/// too; asked for all, not (the page would be long), and pairs of facts are
-/// searched only for an answer asked by name.
-pub fn search(st: &State, facts: &Facts, answers: &[Answer], asked: &[String]) -> Flips {
+/// until `budget` evaluations are spent (the page's is [`MAX_PAGE_EVALUATIONS`]).
+/// Asked one by one, each flipped answer is explained and pairs of facts are
+/// searched; asked for all, not (the page would be long).
+pub fn search(st: &State, facts: &Facts, answers: &[Answer], asked: &[String], budget: u64) -> Flips {
     let all = asked.iter().any(|q| q == ALL);
     let mut out = Flips {
         all,
         named: asked.iter().filter(|q| *q != ALL).cloned().collect(),
+        budget,
         ..Flips::default()
     };
     let mut spent = 0u64;
@@ -60,7 +56,7 @@ pub fn search(st: &State, facts: &Facts, answers: &[Answer], asked: &[String]) -
             continue;
         }
         let Some(rule) = a.rule else { continue };
-        if spent >= MAX_PAGE_EVALUATIONS {
+        if spent >= budget {
             out.skipped.push(a.query.clone());
             continue;
         }
@@ -94,7 +90,7 @@ pub fn section(st: &State, query: &str, flips: &Flips) -> Markup {
                 }
             } @else if flips.skipped.iter().any(|q| q == query) {
                 p.bound {
-                    "Not searched: this page's bound of " (MAX_PAGE_EVALUATIONS) " evaluations was spent on the answers above. "
+                    "Not searched: this page's bound of " (flips.budget) " evaluations was spent on the answers above. "
                     (ask_button(query, "Search this answer alone"))
                 }
             } @else {

@@ -213,7 +213,7 @@ pub async fn page(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Respon
                         }
                     }
                     answers = ev.answers;
-                    flipped = flips::search(&st, &facts, &answers, &ask.flips);
+                    flipped = flips::search(&st, &facts, &answers, &ask.flips, flips::MAX_PAGE_EVALUATIONS);
                 }
             },
         }
@@ -263,7 +263,7 @@ fn answer_list(st: &crate::web::State, answers: &[crate::api::Answer], flipped: 
             @if !flipped.skipped.is_empty() {
                 p.bound {
                     "The counterfactuals of " (flipped.skipped.len()) " answers were not searched: this page's bound of "
-                    (flips::MAX_PAGE_EVALUATIONS) " evaluations was spent. Ask for them one at a time."
+                    (flipped.budget) " evaluations was spent. Ask for them one at a time."
                 }
             }
             @for a in answers {
