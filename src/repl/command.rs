@@ -294,9 +294,12 @@ pub fn help() -> String {
         "Type an expression or a rule name to see its answer for the current facts:\n  \
          grievance.step2_deadline\n  add_workdays(2025-11-25, 3)\n\nCommands:\n",
     );
+    // A command written longer than this has its description on the next line.
+    const WIDE: usize = 20;
     let width = COMMANDS
         .iter()
         .map(|c| c.name.len() + 1 + c.usage.len())
+        .filter(|&w| w <= WIDE)
         .max()
         .unwrap_or(0);
     for c in COMMANDS {
@@ -305,7 +308,11 @@ pub fn help() -> String {
         } else {
             format!("{} {}", c.name, c.usage)
         };
-        out.push_str(&format!("  {head:width$}  {}\n", c.about));
+        if head.len() > WIDE {
+            out.push_str(&format!("  {head}\n  {:width$}  {}\n", "", c.about));
+        } else {
+            out.push_str(&format!("  {head:width$}  {}\n", c.about));
+        }
     }
     out.push_str(
         "\nTab completes rule names, fact paths, functions and commands; an unfinished\n\
