@@ -366,7 +366,10 @@ mod tests {
         assert_eq!(parse(":reset"), Ok(Command::Reset));
         assert_eq!(parse(":diff"), Ok(Command::Diff));
         assert_eq!(parse(":why g.r"), Ok(Command::Why("g.r".into())));
-        assert_eq!(parse(":flip g.r"), Ok(Command::Flip("g.r".into(), FlipOptions::default())));
+        assert_eq!(
+            parse(":flip g.r"),
+            Ok(Command::Flip("g.r".into(), FlipOptions::default()))
+        );
         assert_eq!(
             parse(":flip g.r pairs --explain"),
             Ok(Command::Flip(

@@ -431,9 +431,15 @@ mod tests {
         );
         assert_eq!(
             names(complete(&w, ":flip pay.rate ")),
-            (15, vec!["pairs".to_string(), "explain".to_string(), "why-not".to_string()])
+            (
+                15,
+                vec!["pairs".to_string(), "explain".to_string(), "why-not".to_string()]
+            )
         );
-        assert_eq!(names(complete(&w, ":flip pay.rate pairs e")), (21, vec!["explain".to_string()]));
+        assert_eq!(
+            names(complete(&w, ":flip pay.rate pairs e")),
+            (21, vec!["explain".to_string()])
+        );
         assert_eq!(names(complete(&w, ":flip pay.rate pairs --e")).1, vec!["--explain"]);
         assert_eq!(
             names(complete(&w, ":set grievance.step1.method = ")),

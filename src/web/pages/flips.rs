@@ -118,12 +118,11 @@ fn report(st: &State, r: &FlipReport) -> Markup {
             span.muted { "each fact the answer read, the nearest values that change it (all else held), each evaluated — " (r.evaluations) " evaluations" }
         }
         table.flips {
-            thead { tr { th { "fact" } th { "in this case" } th { "would change it" } } }
+            thead { tr { th { "fact = in this case" } th { "would change it → the answer" } } }
             tbody {
                 @for f in &r.facts {
                     tr data-fact=(f.fact) {
-                        td { code { (f.fact) } }
-                        td { code.case-value { (f.value.text) } }
+                        td { code { (f.fact) } " = " code.case-value { (f.value.text) } }
                         td {
                             @if f.flips.is_empty() && f.notes.is_empty() {
                                 span.muted { "no other value changes the answer" }
@@ -151,6 +150,8 @@ fn report(st: &State, r: &FlipReport) -> Markup {
                 }
             }
         }
+        // Pairs are searched only when no single fact changes a true/false or enum
+        // answer; the notes of a search not made would be noise here.
         @if let Some(pairs) = &r.pairs {
             @if pairs.is_empty() { p.muted { "No pair of facts tried changes the answer." } }
             @for p in pairs {
@@ -160,8 +161,8 @@ fn report(st: &State, r: &FlipReport) -> Markup {
                     " → " strong.flip-answer { (p.answer.text) }
                 }
             }
+            @for n in &r.pair_notes { p.note { (n) } }
         }
-        @for n in &r.pair_notes { p.note { (n) } }
     }
 }
 
