@@ -51,7 +51,7 @@ pub fn search(st: &State, facts: &Facts, answers: &[Answer], asked: &[String], b
     };
     let mut spent = 0u64;
     for a in answers {
-        let by_name = asked.iter().any(|q| *q == a.query);
+        let by_name = asked.contains(&a.query);
         if !(all || by_name) {
             continue;
         }
