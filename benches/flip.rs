@@ -6,7 +6,8 @@
 //! Measured 2026-12-03 on the shared 2-core build machine: one query
 //! (`grievance.step2_timely`, ~240 evaluations) 0.62 ms; the fifteen queries
 //! 4.4–6.1 ms (with `--pairs` the same: a single fact flips each of them);
-//! `inputs` of the fifteen 0.20–0.24 ms. The whole `cba eval --flip` command
+//! `inputs` of the fifteen 0.20–0.24 ms. Again at 19:20 UTC (after the web
+//! workbench's flips): 0.62 ms; 4.1 ms; 4.0 ms with `--pairs`; `inputs` 0.13 ms. The whole `cba eval --flip` command
 //! (loading the Agreement included) takes 0.13–0.15 s, as plain `cba eval` does.
 
 use std::hint::black_box;

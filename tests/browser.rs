@@ -224,6 +224,22 @@ async fn scenario(c: &Client, server: SocketAddr) {
         "the removed closure is gone: {url}"
     );
     screenshot(c, "whatif").await;
+    // What would change Step Two's timeliness: received a workday past the deadline.
+    let flips = "[data-flips=\"grievance.step2_timely\"]";
+    click(c, &format!("{flips} button.flip-ask")).await;
+    let url = c.current_url().await.expect("a url");
+    assert!(url.as_str().contains("flip=grievance.step2_timely"), "{url}");
+    assert_eq!(url.fragment(), Some("flips-grievance.step2_timely"), "{url}");
+    let later = text_of(
+        c,
+        &format!("{flips} tr[data-fact=\"grievance.step2.received_on\"] li.flip[data-change=\"later\"]"),
+    )
+    .await;
+    assert!(
+        later.starts_with("2025-01-14 (3 workdays, 6 days later) → false"),
+        "{later}"
+    );
+    screenshot(c, "whatif-flips").await;
     click(c, &format!("{answer} a.citation")).await;
     let url = c.current_url().await.expect("a url");
     assert_eq!(url.fragment(), Some("art10-6.A"), "{url}");

@@ -556,6 +556,194 @@ async fn a_case_downloads_as_a_fact_file_and_uploads_back() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
 
+/// Text as maud writes it into a page.
+fn escaped(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The part of a what-if page that holds one answer's counterfactuals.
+fn flips_of<'a>(page: &'a str, query: &str) -> &'a str {
+    let start = page
+        .find(&format!("<div class=\"flips\" id=\"flips-{query}\""))
+        .unwrap_or_else(|| panic!("no flips of `{query}` on the page"));
+    let rest = &page[start..];
+    let end = rest[1..]
+        .find("<details class=\"tree answer\"")
+        .map_or(rest.len(), |i| i + 1);
+    &rest[..end]
+}
+
+#[tokio::test]
+async fn the_whatif_page_shows_what_would_change_each_answer() {
+    let page = "/whatif?module=grievance&example=grievance";
+    // Not asked: a button beside each answer, nothing searched.
+    let r = get(page).await;
+    assert!(
+        r.body.contains("name=\"flip\" value=\"grievance.step2_timely\""),
+        "a button per answer"
+    );
+    assert!(r.body.contains("formaction=\"/whatif#flips-grievance.step2_timely\""));
+    assert!(!r.body.contains("class=\"flip-answer"), "nothing searched unasked");
+    // Asked for one answer: Step Two, timely on 2025-01-08, would not have been on
+    // 2025-01-14, three workdays past the deadline of 2025-01-13; each flip explained.
+    let r = get(&format!("{page}&flip=grievance.step2_timely")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let part = flips_of(&r.body, "grievance.step2_timely");
+    assert!(
+        part.contains("<tr data-fact=\"grievance.step2.received_on\">"),
+        "{part}"
+    );
+    assert!(
+        part.contains("<code class=\"flip-value\">2025-01-14</code> <span class=\"muted\">(3 workdays, 6 days later)</span> → <strong class=\"flip-answer\">false</strong>"),
+        "{part}"
+    );
+    assert!(part.contains("<details class=\"tree flip-why\">"), "explained");
+    assert!(part.contains("search bound"), "a search stopped at its bound says so");
+    assert!(
+        r.body
+            .contains("type=\"hidden\" name=\"flip\" value=\"grievance.step2_timely\""),
+        "kept on Answer"
+    );
+    assert!(
+        !r.body.contains("id=\"flips-grievance.step1_timely\"><p"),
+        "only the answer asked"
+    );
+    // Everything the page shows is what the library finds (Engine::flips, as `cba eval --flip`).
+    let st = state();
+    let text = cba::web::pages::whatif::example("grievance").expect("the example");
+    let facts = st
+        .engine
+        .facts_from_text("grievance", text, cba::api::FactFormat::Json)
+        .expect("facts");
+    let q = st.engine.query("grievance.step2_timely").expect("a query");
+    let opts = cba::api::FlipOptions {
+        explain: true,
+        why_not: false,
+        pairs: true,
+    };
+    let report = st.engine.flips(&facts, &[q.id], opts).remove(0);
+    assert!(report.facts.iter().map(|f| f.flips.len()).sum::<usize>() >= 3);
+    for f in &report.facts {
+        assert!(part.contains(&format!("<code class=\"case-value\">{}</code>", escaped(&f.value.text))));
+        for x in &f.flips {
+            let shown = format!("<code class=\"flip-value\">{}</code>", escaped(&x.what()));
+            assert!(part.contains(&shown), "{shown} in {part}");
+            assert!(
+                part.contains(&format!("{}</strong>", escaped(&x.answer.text))),
+                "{}",
+                x.answer.text
+            );
+        }
+        for n in &f.notes {
+            assert!(part.contains(&escaped(n)), "{n}");
+        }
+    }
+    // Every answer at once, without explanations; each can then be asked alone.
+    let r = get(&format!("{page}&flip=all")).await;
+    assert!(flips_of(&r.body, "grievance.step1_timely").contains("class=\"flip-answer"));
+    assert!(flips_of(&r.body, "grievance.step2_deadline").contains("<tr data-fact=\"grievance.step1.answered_on\">"));
+    assert!(!r.body.contains("flip-why"), "no explanations for all");
+    assert!(r.body.contains("With the explanations (and pairs of facts)"));
+    assert!(
+        !r.body.contains("class=\"bound\""),
+        "within the page's bound: {}",
+        r.body
+            .split("class=\"bound\"")
+            .nth(1)
+            .unwrap_or_default()
+            .chars()
+            .take(300)
+            .collect::<String>()
+    );
+}
+
+#[tokio::test]
+async fn the_whatif_flips_escape_the_case_and_say_when_the_page_bound_is_hit() {
+    let r = get("/whatif?module=grievance&f.grievance.knew_on=2024-10-01&f.grievance.subject=%3Cscript%3Ex%3C/script%3E&flip=grievance.grievable").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let part = flips_of(&r.body, "grievance.grievable");
+    assert!(part.contains("<tr data-fact=\"grievance.subject\">"), "{part}");
+    assert!(part.contains("&lt;script&gt;x&lt;/script&gt;"), "{part}");
+    assert!(!r.body.contains("<script>x"), "escaped");
+    // A budget spent: the answers past it are not searched, and each says so.
+    let st = state();
+    let text = cba::web::pages::whatif::example("grievance").expect("the example");
+    let facts = st
+        .engine
+        .facts_from_text("grievance", text, cba::api::FactFormat::Json)
+        .expect("facts");
+    let queries = st.engine.select(&["grievance.*".to_string()], &facts).expect("queries");
+    let answers = st.engine.evaluate(&facts, &queries, cba::api::ExplainMode::Off).answers;
+    use cba::web::pages::flips;
+    let f = flips::search(&st, &facts, &answers, &[flips::ALL.to_string()], 100);
+    assert!(!f.reports.is_empty() && !f.skipped.is_empty(), "{:?}", f.skipped);
+    assert_eq!(f.reports.len() + f.skipped.len(), answers.len());
+    let html = flips::section(&st, &f.skipped[0], &f).into_string();
+    assert!(
+        html.contains("Not searched: this page's bound of 100 evaluations was spent"),
+        "{html}"
+    );
+    // The page's own bound is far above a module's answers.
+    let all = flips::search(
+        &st,
+        &facts,
+        &answers,
+        &[flips::ALL.to_string()],
+        flips::MAX_PAGE_EVALUATIONS,
+    );
+    assert!(all.skipped.is_empty());
+    let spent: u64 = all.reports.values().map(|r| r.evaluations).sum();
+    assert!(spent * 4 < flips::MAX_PAGE_EVALUATIONS, "{spent}");
+}
+
+#[tokio::test]
+async fn the_whatif_form_asks_for_the_static_lineage_of_its_queries() {
+    let st = state();
+    for patterns in [
+        vec!["grievance.*"],
+        vec!["official_time.*"],
+        vec!["grievance.step2_deadline"],
+    ] {
+        let url = format!(
+            "/whatif?{}",
+            patterns
+                .iter()
+                .map(|p| format!("query={p}"))
+                .collect::<Vec<_>>()
+                .join("&")
+        );
+        let r = get(&url).await;
+        assert_eq!(r.status, StatusCode::OK, "{url}");
+        let asked: std::collections::BTreeSet<String> = r
+            .body
+            .split("name=\"f.")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .map(str::to_string)
+            .collect();
+        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        let ids: Vec<_> = st
+            .engine
+            .select_static(&patterns)
+            .expect("queries")
+            .iter()
+            .map(|q| q.id)
+            .collect();
+        let lineage: std::collections::BTreeSet<String> =
+            st.engine.inputs(&ids, None).facts.into_iter().map(|f| f.fact).collect();
+        assert_eq!(asked, lineage, "{url}: the form's facts are `cba inputs`'s");
+    }
+    // Step Two's deadline counts workdays (the closures), and reads neither the date of
+    // the case nor the subject.
+    let r = get("/whatif?query=grievance.step2_deadline").await;
+    assert!(r.body.contains("name=\"f.calendar.closures\""));
+    assert!(!r.body.contains("name=\"f.as_of\""));
+    assert!(!r.body.contains("name=\"f.grievance.subject\""));
+}
+
 /// The schema a documented response declares, resolved, for JSON responses.
 fn response_schema<'a>(doc: &'a serde_json::Value, response: &'a serde_json::Value) -> Option<&'a serde_json::Value> {
     let schema = response.get("content")?.get("application/json")?.get("schema")?;

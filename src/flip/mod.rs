@@ -186,11 +186,14 @@ pub fn flips(case: &Case, query: RuleId, opts: Options) -> FlipReport {
 fn explain(probe: &mut Probe, f: FactId, x: &mut report::Flip, opts: Options) {
     let prog = probe.case.prog;
     let old = std::mem::replace(&mut probe.case.facts[f as usize], Slot::Value(x.set.clone()));
+    // The flipped value is given, not a default, in the explanation.
+    let was_given = std::mem::replace(&mut probe.case.provided[f as usize], x.set != Value::None);
     let d = crate::explain::explain_rule(&mut probe.case, probe.query);
     let eo = crate::explain::Options { why_not: opts.why_not };
     x.explanation_text = Some(crate::explain::text::render(prog, &d, eo));
     x.explanation = serde_json::value::to_raw_value(&crate::explain::json::derivation(prog, &d, eo)).ok();
     probe.case.facts[f as usize] = old;
+    probe.case.provided[f as usize] = was_given;
     probe.case.reset_memo();
 }
 

@@ -120,6 +120,20 @@ pub struct Flip {
     pub raw_answer: Result<Value, EvalError>,
 }
 
+impl Flip {
+    /// The changed fact as the reports say it: `2025-01-10`, `without 2024-12-24`,
+    /// `with 2025-01-09 added`, `absent`, `given as mail`.
+    pub fn what(&self) -> String {
+        match self.change {
+            Change::Removed => format!("without {}", self.value.text),
+            Change::Added => format!("with {} added", self.value.text),
+            Change::Absent => "absent".to_string(),
+            Change::Present => format!("given as {}", self.value.text),
+            _ => self.value.text.clone(),
+        }
+    }
+}
+
 /// The search over one fact the answer read.
 #[derive(Debug, Clone, Serialize)]
 pub struct FactFlips {
@@ -179,13 +193,7 @@ impl FlipReport {
         for f in &self.facts {
             out.push_str(&format!("  {} = {}\n", f.fact, f.value.text));
             for x in &f.flips {
-                let what = match x.change {
-                    Change::Removed => format!("without {}", x.value.text),
-                    Change::Added => format!("with {} added", x.value.text),
-                    Change::Absent => "absent".to_string(),
-                    Change::Present => format!("given as {}", x.value.text),
-                    _ => x.value.text.clone(),
-                };
+                let what = x.what();
                 let far = match (&x.distance, x.every_step_checked) {
                     (Some(d), Some(false)) => format!(" ({d}; by bisection)"),
                     (Some(d), _) => format!(" ({d})"),

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::diag::did_you_mean;
+use crate::flip::Options as FlipOptions;
 
 /// One line (or multi-line entry) of input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,8 +26,8 @@ pub enum Command {
     Diff,
     /// `:why RULE`
     Why(String),
-    /// `:flip RULE`
-    Flip(String),
+    /// `:flip RULE [pairs] [explain] [why-not]`
+    Flip(String, FlipOptions),
     /// `:inputs RULE`
     Inputs(String),
     /// `:rules [MODULE]`
@@ -45,8 +46,14 @@ pub enum Arg {
     FactPath,
     File,
     Rule,
+    /// A rule, then any of these words.
+    RuleThen(&'static [&'static str]),
     Module,
 }
+
+/// The words `:flip` takes after its rule: `cba eval --flip`'s `--pairs`,
+/// `--explain` and `--why-not` (the dashes may be written).
+pub const FLIP_OPTIONS: &[&str] = &["pairs", "explain", "why-not"];
 
 /// A command's name, arguments and one-line description (for `:help`,
 /// completion and hints).
@@ -103,9 +110,10 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         name: ":flip",
-        usage: "RULE",
-        arg: Arg::Rule,
-        about: "for each fact the answer read, the nearest values that change it, and to what",
+        usage: "RULE [pairs] [explain] [why-not]",
+        arg: Arg::RuleThen(FLIP_OPTIONS),
+        about: "for each fact the answer read, the nearest values that change it, and to what; \
+                `pairs` tries two facts together, `explain` (or `why-not`) explains each changed answer",
     },
     Spec {
         name: ":inputs",
@@ -213,7 +221,7 @@ pub fn parse(input: &str) -> Result<Command, String> {
         }
         ":unset" => one_word("fact path").map(Command::Unset),
         ":why" => one_word("rule name").map(Command::Why),
-        ":flip" => one_word("rule name").map(Command::Flip),
+        ":flip" => flip(rest).map(|(rule, opts)| Command::Flip(rule, opts)),
         ":inputs" => one_word("rule name").map(Command::Inputs),
         ":load" => {
             if rest.is_empty() {
@@ -236,6 +244,36 @@ pub fn parse(input: &str) -> Result<Command, String> {
     }
 }
 
+/// `:flip`'s arguments: a rule name, then options in any order.
+fn flip(rest: &str) -> Result<(String, FlipOptions), String> {
+    let mut words = rest.split_whitespace();
+    let usage = "help: write `:flip RULE [pairs] [explain] [why-not]`";
+    let Some(rule) = words.next() else {
+        return Err(format!("`:flip` needs a rule name\n{usage}"));
+    };
+    let mut opts = FlipOptions::default();
+    for w in words {
+        match w.trim_start_matches("--") {
+            "pairs" => opts.pairs = true,
+            "explain" => opts.explain = true,
+            "why-not" => {
+                opts.explain = true;
+                opts.why_not = true;
+            }
+            other => {
+                let hint = did_you_mean(other, FLIP_OPTIONS.iter().copied())
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "`:flip` has no option `{w}`\nhelp: {hint}after the rule, `:flip` takes {}",
+                    FLIP_OPTIONS.join(", ")
+                ));
+            }
+        }
+    }
+    Ok((rule.to_string(), opts))
+}
+
 /// The part of an entry the parser should judge complete or not: the
 /// expression, or the value of `:set`. Other commands are always one line.
 pub fn expression_part(input: &str) -> Option<&str> {
@@ -256,9 +294,12 @@ pub fn help() -> String {
         "Type an expression or a rule name to see its answer for the current facts:\n  \
          grievance.step2_deadline\n  add_workdays(2025-11-25, 3)\n\nCommands:\n",
     );
+    // A command written longer than this has its description on the next line.
+    const WIDE: usize = 20;
     let width = COMMANDS
         .iter()
         .map(|c| c.name.len() + 1 + c.usage.len())
+        .filter(|&w| w <= WIDE)
         .max()
         .unwrap_or(0);
     for c in COMMANDS {
@@ -267,7 +308,11 @@ pub fn help() -> String {
         } else {
             format!("{} {}", c.name, c.usage)
         };
-        out.push_str(&format!("  {head:width$}  {}\n", c.about));
+        if head.len() > WIDE {
+            out.push_str(&format!("  {head}\n  {:width$}  {}\n", "", c.about));
+        } else {
+            out.push_str(&format!("  {head:width$}  {}\n", c.about));
+        }
     }
     out.push_str(
         "\nTab completes rule names, fact paths, functions and commands; an unfinished\n\
@@ -321,6 +366,32 @@ mod tests {
         assert_eq!(parse(":reset"), Ok(Command::Reset));
         assert_eq!(parse(":diff"), Ok(Command::Diff));
         assert_eq!(parse(":why g.r"), Ok(Command::Why("g.r".into())));
+        assert_eq!(
+            parse(":flip g.r"),
+            Ok(Command::Flip("g.r".into(), FlipOptions::default()))
+        );
+        assert_eq!(
+            parse(":flip g.r pairs --explain"),
+            Ok(Command::Flip(
+                "g.r".into(),
+                FlipOptions {
+                    explain: true,
+                    why_not: false,
+                    pairs: true
+                }
+            ))
+        );
+        assert_eq!(
+            parse(":flip g.r why-not"),
+            Ok(Command::Flip(
+                "g.r".into(),
+                FlipOptions {
+                    explain: true,
+                    why_not: true,
+                    pairs: false
+                }
+            ))
+        );
         assert_eq!(parse(":rules"), Ok(Command::Rules(None)));
         assert_eq!(parse(":rules grievance"), Ok(Command::Rules(Some("grievance".into()))));
         assert_eq!(parse(":help"), Ok(Command::Help));
@@ -340,6 +411,10 @@ mod tests {
         assert!(parse(":why").unwrap_err().contains("needs a rule name"));
         assert!(parse(":why a b").unwrap_err().contains("takes one rule name"));
         assert!(parse(":facts all").unwrap_err().contains("takes no arguments"));
+        assert!(parse(":flip").unwrap_err().contains("needs a rule name"));
+        let e = parse(":flip g.r pair").unwrap_err();
+        assert!(e.starts_with("`:flip` has no option `pair`"), "{e}");
+        assert!(e.contains("did you mean `pairs`?"), "{e}");
     }
 
     #[test]

@@ -158,6 +158,24 @@ pub fn complete(w: &Words, head: &str) -> Completion {
                 None => expression_pool(w),
             },
             (Arg::Rule, _) => vec![&w.rules],
+            (Arg::RuleThen(options), _) => {
+                let args = trimmed[space..].trim_start();
+                if !args.contains(char::is_whitespace) {
+                    vec![&w.rules]
+                } else {
+                    // After the rule: the options not given yet, even before a letter is typed.
+                    let start = head.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                    let typed = &head[start..];
+                    let bare = typed.trim_start_matches("--");
+                    let given: Vec<&str> = args.split_whitespace().skip(1).collect();
+                    let cands = options
+                        .iter()
+                        .filter(|o| o.starts_with(bare) && !given.iter().any(|g| g.trim_start_matches("--") == **o))
+                        .map(|o| format!("{}{o}", &typed[..typed.len() - bare.len()]))
+                        .collect();
+                    return Completion::Words(start, cands);
+                }
+            }
             (Arg::Module, _) => vec![&w.modules],
             (Arg::None, _) => vec![],
         };
@@ -407,6 +425,22 @@ mod tests {
             vec!["grievance.step1_deadline"]
         );
         assert_eq!(names(complete(&w, ":rules p")).1, vec!["pay"]);
+        assert_eq!(
+            names(complete(&w, ":flip grievance.step1")).1,
+            vec!["grievance.step1_deadline"]
+        );
+        assert_eq!(
+            names(complete(&w, ":flip pay.rate ")),
+            (
+                15,
+                vec!["pairs".to_string(), "explain".to_string(), "why-not".to_string()]
+            )
+        );
+        assert_eq!(
+            names(complete(&w, ":flip pay.rate pairs e")),
+            (21, vec!["explain".to_string()])
+        );
+        assert_eq!(names(complete(&w, ":flip pay.rate pairs --e")).1, vec!["--explain"]);
         assert_eq!(
             names(complete(&w, ":set grievance.step1.method = ")),
             (30, vec!["in_person".to_string(), "mail".to_string()])

@@ -196,7 +196,7 @@ impl Session {
             Command::Reset => self.reset(),
             Command::Diff => self.diff(),
             Command::Why(name) => self.why(&name),
-            Command::Flip(name) => self.flip(&name),
+            Command::Flip(name, opts) => self.flip(&name, opts),
             Command::Inputs(name) => self.inputs(&name),
             Command::Rules(module) => self.rules(module.as_deref()),
             Command::Help => Reply::answer(command::help()),
@@ -553,13 +553,13 @@ help: nothing was set",
         Ok(id)
     }
 
-    fn flip(&self, name: &str) -> Reply {
+    fn flip(&self, name: &str, opts: crate::flip::Options) -> Reply {
         let id = match self.query_named(name, ":flip") {
             Ok(id) => id,
             Err(r) => return r,
         };
         let case = self.case();
-        Reply::answer(crate::flip::flips(&case, id, crate::flip::Options::default()).to_text())
+        Reply::answer(crate::flip::flips(&case, id, opts).to_text())
     }
 
     fn inputs(&self, name: &str) -> Reply {

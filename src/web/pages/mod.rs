@@ -1,6 +1,7 @@
 //! The server-rendered pages, one file each.
 
 pub mod agreement;
+pub mod flips;
 pub mod index;
 pub mod proposals;
 pub mod rule;

@@ -15,6 +15,7 @@ use maud::{Markup, html};
 use serde_json::Value;
 
 use super::error_page;
+use super::flips::{self, Flips};
 use super::tree::{body, citation};
 use crate::api::{AnswerErrorKind, ExplainMode, FactFormat};
 use crate::web::form::{self, Field, Values};
@@ -28,6 +29,8 @@ struct Ask {
     queries: Vec<String>,
     example: Option<String>,
     case: Option<String>,
+    /// The answers whose counterfactuals are asked for (`flip=QUERY`, or `flip=all`).
+    flips: Vec<String>,
 }
 
 impl Ask {
@@ -50,6 +53,15 @@ impl Ask {
                 .collect(),
             example: one("example"),
             case: one("case"),
+            flips: {
+                let mut fs: Vec<String> = Vec::new();
+                for (k, v) in &pairs {
+                    if k == "flip" && !v.is_empty() && !fs.contains(v) {
+                        fs.push(v.clone());
+                    }
+                }
+                fs
+            },
             pairs,
         }
     }
@@ -84,21 +96,17 @@ fn example_names() -> Vec<&'static str> {
         .collect()
 }
 
-/// The fields of the facts the queries can read (and the case's date and
-/// closures, which every count of working days reads), in schema order.
+/// The fields of the facts the queries can read, in schema order: their static
+/// lineage, the library's (what `cba inputs` lists), through every rule,
+/// function and table they reach, with the closures where workdays are counted.
 fn fields_for(st: &crate::web::State, patterns: &[String]) -> Result<Vec<Field>, WebError> {
     let queries = st
         .engine
         .select_static(patterns)
         .map_err(|e| WebError::bad_help(e.message.clone(), "pick a module or query from the list"))?;
-    let mut read: BTreeSet<&str> = BTreeSet::new();
-    for q in &queries {
-        if let Some(d) = st.docs.get(q.id as usize) {
-            read.extend(d.facts_read.iter().map(String::as_str));
-        }
-    }
-    read.insert("as_of");
-    read.insert("calendar.closures");
+    let ids: Vec<_> = queries.iter().map(|q| q.id).collect();
+    let lineage = st.engine.inputs(&ids, None);
+    let read: BTreeSet<&str> = lineage.facts.iter().map(|f| f.fact.as_str()).collect();
     Ok(st
         .schema
         .iter()
@@ -182,6 +190,7 @@ pub async fn page(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Respon
     let mut errors: BTreeMap<String, Vec<String>> = bad.into_iter().map(|(k, v)| (k, vec![v])).collect();
     let mut top_error: Option<String> = None;
     let mut answers = Vec::new();
+    let mut flipped = Flips::default();
     if !values.is_empty() {
         match st.engine.facts_from_text("case", &file, FactFormat::Json) {
             Err(e) => top_error = Some(e.to_string()),
@@ -204,6 +213,7 @@ pub async fn page(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Respon
                         }
                     }
                     answers = ev.answers;
+                    flipped = flips::search(&st, &facts, &answers, &ask.flips, flips::MAX_PAGE_EVALUATIONS);
                 }
             },
         }
@@ -215,6 +225,7 @@ pub async fn page(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Respon
         form.facts method="get" action="/whatif" {
             @if let Some(m) = &ask.module { input type="hidden" name="module" value=(m); }
             @for q in &ask.queries { input type="hidden" name="query" value=(q); }
+            @for q in &ask.flips { input type="hidden" name="flip" value=(q); }
             p.no-print {
                 button type="submit" id="ask" { "Answer" } " "
                 a href={ "/whatif/case.json?" (here) } download="case.json" { "download the case (JSON)" } " · "
@@ -228,7 +239,7 @@ pub async fn page(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Respon
                 }
                 div.answers-column {
                     @if answers.is_empty() { p.muted { "Fill in the case and press Answer." } }
-                    @else { (answer_list(&st, &answers)) }
+                    @else { (answer_list(&st, &answers, &flipped)) }
                 }
             }
         }
@@ -238,11 +249,23 @@ pub async fn page(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Respon
     layout(&format!("What if — {title}"), body).into_response()
 }
 
-fn answer_list(st: &crate::web::State, answers: &[crate::api::Answer]) -> Markup {
+fn answer_list(st: &crate::web::State, answers: &[crate::api::Answer], flipped: &Flips) -> Markup {
     html! {
         section.answers {
             h2 { "Answers" }
-            p.muted { "Open an answer for its derivation: the branch that fired, the facts read, the rules used." }
+            p.muted {
+                "Open an answer for its derivation: the branch that fired, the facts read, the rules used. "
+                "“What would change this?” finds, for each fact it read, the nearest values that change it."
+            }
+            @if !flipped.all {
+                p.no-print { button.flip-ask type="submit" name="flip" value=(flips::ALL) { "What would change each answer?" } }
+            }
+            @if !flipped.skipped.is_empty() {
+                p.bound {
+                    "The counterfactuals of " (flipped.skipped.len()) " answers were not searched: this page's bound of "
+                    (flipped.budget) " evaluations was spent. Ask for them one at a time."
+                }
+            }
             @for a in answers {
                 @let rule = st.prog.rule_index.get(&a.query).map(|&id| &st.prog.rules[id as usize]);
                 @let explanation = serde_json::to_value(a).ok().and_then(|v| v.get("explanation").cloned());
@@ -260,6 +283,7 @@ fn answer_list(st: &crate::web::State, answers: &[crate::api::Answer]) -> Markup
                     }
                     @if let Some(x) = &explanation { (body(st, x)) }
                 }
+                (flips::section(st, &a.query, flipped))
             }
         }
     }
