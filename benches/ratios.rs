@@ -239,8 +239,15 @@ fn main() {
     let [mut f_typed, mut f_limit, mut f_one, mut f_two] = [(); 4].map(|_| Runs::default());
     let [mut f_one_wall, mut f_two_wall, mut r_cpu] = [(); 3].map(|_| Runs::default());
     let [mut s_version, mut s_eval] = [(); 2].map(|_| Runs::default());
-    let [mut r_eval, mut r_cel, mut r_batch, mut r_scale, mut r_start, mut r_typed, mut r_line] =
-        [(); 7].map(|_| Runs::default());
+    let [
+        mut r_eval,
+        mut r_cel,
+        mut r_batch,
+        mut r_scale,
+        mut r_start,
+        mut r_typed,
+        mut r_line,
+    ] = [(); 7].map(|_| Runs::default());
     for round in 0..rounds {
         eprintln!("run {} of {rounds}", round + 1);
         // Per-record evaluation.
@@ -328,8 +335,14 @@ fn main() {
         println!("  cba batch --jobs 1                              {}", f_one.row(2));
         println!("  cba batch --jobs 2 (every thread)               {}", f_two.row(2));
         println!("the same, wall-clock seconds");
-        println!("  cba batch --jobs 1                              {}", f_one_wall.row(2));
-        println!("  cba batch --jobs 2                              {}", f_two_wall.row(2));
+        println!(
+            "  cba batch --jobs 1                              {}",
+            f_one_wall.row(2)
+        );
+        println!(
+            "  cba batch --jobs 2                              {}",
+            f_two_wall.row(2)
+        );
     }
     if starts > 0 {
         println!("startup, CPU ms a process ({starts} starts a run, release binary)");

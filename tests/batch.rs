@@ -298,10 +298,16 @@ fn written_json_is_what_serde_writes() {
         (Value::Bool(true), Type::Bool),
         (Value::Bool(false), Type::Optional(Box::new(Type::Bool))),
         (Value::Str("plain".into()), Type::String),
-        (Value::Str("a \"quote\", a \\ and a\ttab\u{1}\u{8}\u{c}".into()), Type::String),
+        (
+            Value::Str("a \"quote\", a \\ and a\ttab\u{1}\u{8}\u{c}".into()),
+            Type::String,
+        ),
         (Value::Str("é – ünïcode".into()), Type::String),
     ];
-    for day in (-1_000_000..3_000_000).step_by(997).chain([-719_529, -719_528, 2_932_896, 2_932_897]) {
+    for day in (-1_000_000..3_000_000)
+        .step_by(997)
+        .chain([-719_529, -719_528, 2_932_896, 2_932_897])
+    {
         cases.push((Value::Date(day), Type::Date));
     }
     for (e, info) in prog.enums.iter().enumerate() {
@@ -310,7 +316,19 @@ fn written_json_is_what_serde_writes() {
         }
     }
     cases.push((Value::Enum(0), Type::Int));
-    let numbers = ["0", "-0", "1", "-1", "12.5", "0.05", "-0.125", "1500", "1500.005", "123456789.25", "1e3"];
+    let numbers = [
+        "0",
+        "-0",
+        "1",
+        "-1",
+        "12.5",
+        "0.05",
+        "-0.125",
+        "1500",
+        "1500.005",
+        "123456789.25",
+        "1e3",
+    ];
     for n in numbers {
         let n: Decimal = n.parse().or_else(|_| Decimal::from_scientific(n)).expect("a number");
         for ty in [
@@ -375,7 +393,11 @@ fn lines_that_are_not_utf8_get_one_message() {
     for (i, line) in out.iter().enumerate().skip(1).take(5) {
         assert_eq!(
             *line,
-            format!("{{\"record\":{},\"error\":\"bytes:{}: the line is not UTF-8 text\"}}", i + 1, i + 1)
+            format!(
+                "{{\"record\":{},\"error\":\"bytes:{}: the line is not UTF-8 text\"}}",
+                i + 1,
+                i + 1
+            )
         );
     }
     assert!(out[6].contains("\"id\":\"G-é–"), "{}", out[6]);

@@ -300,7 +300,12 @@ pub fn limit_answers(t: &WorkdayTable, r: &Record, out: &mut [A; 15]) {
     } else {
         add(g.knew_on, 20).map(Ans::Date)
     };
-    out[12] = received(&g.step1).and_then(|d| add(d, 30)).map(Ans::Date);
+    // §7.B governs only an Employer grievance.
+    out[12] = if g.filed_by != Party::Employer {
+        Ok(Ans::NoDate)
+    } else {
+        received(&g.step1).and_then(|d| add(d, 30)).map(Ans::Date)
+    };
     out[13] = g
         .step3
         .answered_on
@@ -470,7 +475,7 @@ pub mod peer {
                 pending("step1")
             ),
             "g.filed_by != 'employer' ? null : g.continuing ? null : add_workdays(g.knew_on, 20)".into(),
-            "add_workdays(g.step1.received_on, 30)".into(),
+            "g.filed_by != 'employer' ? null : add_workdays(g.step1.received_on, 30)".into(),
             format!("add_workdays(has(g.step3.answered_on) ? g.step3.answered_on : {}, 25)", answer_due("step3")),
             "has(g.subject) && g.subject == 'classification' && g.classification_reduces_grade_or_pay ? true : !(has(g.subject) && g.subject in ['political_activity', 'retirement', 'life_insurance', 'health_insurance', 'national_security', 'examination', 'certification', 'appointment', 'classification', 'cfr_930_content', 'mspb_original_jurisdiction'])".into(),
         ]

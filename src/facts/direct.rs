@@ -170,10 +170,13 @@ const STOP: [bool; 256] = {
 };
 
 /// Bytes the reader has seen to be ASCII, as text.
-fn ascii(bytes: &[u8]) -> &str {
+///
+/// # Safety
+///
+/// Every byte of `bytes` is below 0x80 (ASCII, and so UTF-8).
+unsafe fn ascii(bytes: &[u8]) -> &str {
     debug_assert!(bytes.is_ascii());
-    // SAFETY: every caller passes bytes it has checked are below 0x80 (the
-    // `STOP` scan of a string, the digits of a number), and ASCII is UTF-8.
+    // SAFETY: the caller's promise: ASCII is UTF-8.
     unsafe { std::str::from_utf8_unchecked(bytes) }
 }
 
@@ -240,7 +243,8 @@ impl<'t> Reader<'t, '_> {
     /// when it is not all ASCII.
     fn string(&mut self) -> Option<&'t str> {
         match self.raw_string()? {
-            (raw, true) => Some(ascii(raw)),
+            // SAFETY: the `STOP` scan found no byte of 0x80 or above.
+            (raw, true) => Some(unsafe { ascii(raw) }),
             (raw, false) => std::str::from_utf8(raw).ok(),
         }
     }
@@ -271,8 +275,8 @@ impl<'t> Reader<'t, '_> {
                 return None;
             }
         }
-        // Only ASCII digits, signs, points and exponents were read.
-        Some(ascii(&self.bytes[start..self.pos]))
+        // SAFETY: only ASCII digits, signs, points and exponents were read.
+        Some(unsafe { ascii(&self.bytes[start..self.pos]) })
     }
 
     /// An object whose keys are `entries`; at the top level (`id` given) the
@@ -299,7 +303,8 @@ impl<'t> Reader<'t, '_> {
             let entry = keys.get(raw);
             let key = match entry {
                 Some(e) => &*e.key,
-                None if all_ascii => ascii(raw),
+                // SAFETY: the `STOP` scan found no byte of 0x80 or above.
+                None if all_ascii => unsafe { ascii(raw) },
                 None => std::str::from_utf8(raw).ok()?,
             };
             self.ws();
