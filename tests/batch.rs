@@ -375,6 +375,7 @@ fn lines_that_are_not_utf8_get_one_message() {
         let opts = cba::batch::Options {
             queries: vec!["grievance.step1_deadline".into()],
             direct,
+            input_name: "bytes".into(),
             ..Default::default()
         };
         let input = cba::batch::input::Input::Jsonl {
