@@ -234,20 +234,22 @@ fn main() {
     let mut case = batch_case(&prog);
     let mut values = Vec::new();
     // Figures (ns a record, seconds, ms) and ratios, one value a run.
-    let [mut e_cba, mut e_limit, mut e_cel] = [(); 3].map(|_| Runs::default());
+    let [mut e_cba, mut e_limit] = [(); 2].map(|_| Runs::default());
+    // CEL's figures stay empty without `--features bench-cel`.
+    #[cfg_attr(not(feature = "bench-cel"), allow(unused_mut))]
+    let [mut e_cel, mut r_cel] = [(); 2].map(|_| Runs::default());
     let [mut l_typed, mut l_limit, mut l_cba] = [(); 3].map(|_| Runs::default());
     let [mut f_typed, mut f_limit, mut f_one, mut f_two] = [(); 4].map(|_| Runs::default());
     let [mut f_one_wall, mut f_two_wall, mut r_cpu] = [(); 3].map(|_| Runs::default());
     let [mut s_version, mut s_eval] = [(); 2].map(|_| Runs::default());
     let [
         mut r_eval,
-        mut r_cel,
         mut r_batch,
         mut r_scale,
         mut r_start,
         mut r_typed,
         mut r_line,
-    ] = [(); 7].map(|_| Runs::default());
+    ] = [(); 6].map(|_| Runs::default());
     for round in 0..rounds {
         eprintln!("run {} of {rounds}", round + 1);
         // Per-record evaluation.
