@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufWriter};
 use std::time::Duration;
 
 use common::*;
@@ -60,12 +59,7 @@ fn engines(c: &mut Criterion) {
             s
         })
     });
-    g.bench_function("floor", |b| {
-        b.iter(|| {
-            let mut w = BufWriter::new(std::io::sink());
-            floor_lines(text.as_bytes().lines(), &mut w)
-        })
-    });
+    g.bench_function("typed serde parse", |b| b.iter(|| typed_parse_lines(text.as_bytes())));
     g.finish();
 }
 

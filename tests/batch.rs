@@ -283,3 +283,124 @@ fn batch_answers_match_fresh_cases() {
     assert!(!is("grievance.grievable"));
     assert!(!is("grievance.step1_deadline"));
 }
+
+/// Answers are written without serde for the common scalars: the same bytes
+/// serde_json writes for every kind of value and type.
+#[test]
+fn written_json_is_what_serde_writes() {
+    use cba::eval::format::{JsonValue, write_json};
+    use cba::eval::value::Value;
+    use cba::types::{QUnit, Type};
+    use rust_decimal::Decimal;
+    let prog = program::program();
+    let mut cases: Vec<(Value, Type)> = vec![
+        (Value::None, Type::Optional(Box::new(Type::Date))),
+        (Value::Bool(true), Type::Bool),
+        (Value::Bool(false), Type::Optional(Box::new(Type::Bool))),
+        (Value::Str("plain".into()), Type::String),
+        (
+            Value::Str("a \"quote\", a \\ and a\ttab\u{1}\u{8}\u{c}".into()),
+            Type::String,
+        ),
+        (Value::Str("é – ünïcode".into()), Type::String),
+    ];
+    for day in (-1_000_000..3_000_000)
+        .step_by(997)
+        .chain([-719_529, -719_528, 2_932_896, 2_932_897])
+    {
+        cases.push((Value::Date(day), Type::Date));
+    }
+    for (e, info) in prog.enums.iter().enumerate() {
+        for i in 0..info.external.len() {
+            cases.push((Value::Enum(i as u32), Type::Enum(e as u32)));
+        }
+    }
+    cases.push((Value::Enum(0), Type::Int));
+    let numbers = [
+        "0",
+        "-0",
+        "1",
+        "-1",
+        "12.5",
+        "0.05",
+        "-0.125",
+        "1500",
+        "1500.005",
+        "123456789.25",
+        "1e3",
+    ];
+    for n in numbers {
+        let n: Decimal = n.parse().or_else(|_| Decimal::from_scientific(n)).expect("a number");
+        for ty in [
+            Type::Int,
+            Type::Decimal,
+            Type::Percent,
+            Type::Qty(QUnit::Money),
+            Type::Qty(QUnit::Hours),
+            Type::Optional(Box::new(Type::Qty(QUnit::Money))),
+        ] {
+            cases.push((Value::Num(n), ty));
+        }
+    }
+    for (v, ty) in &cases {
+        let mut fast = String::from("x");
+        write_json(&mut fast, &prog, v, ty);
+        let serde = serde_json::to_string(&JsonValue::new(&prog, v, ty)).expect("serializes");
+        assert_eq!(fast, format!("x{serde}"), "{v:?} as {ty:?}");
+    }
+}
+
+/// The fast reader reads bytes with no UTF-8 pass of its own: a line that is
+/// not UTF-8 anywhere (a string, a key, between members) gets the general
+/// reader's message, and UTF-8 text in strings reads as before.
+#[test]
+fn lines_that_are_not_utf8_get_one_message() {
+    let prog = program::program();
+    let mut good = String::new();
+    cba::batch::generate::grievance_record(&mut good, 3, 1);
+    let mut lines: Vec<Vec<u8>> = vec![good.clone().into_bytes()];
+    for (from, to) in [
+        ("\"G-", &b"\"G-\xff"[..]),
+        ("\"as_of\":\"", b"\"as_of\":\"\xc3"),
+        ("\"knew_on\"", b"\"knew\xe2\x82_on\""),
+        ("{", b"\xef\xbb{"),
+        (",", b" \xa0,"),
+        ("\"G-", "\"G-é–".as_bytes()),
+    ] {
+        let (a, b) = good.split_once(from).expect("in the record");
+        lines.push([a.as_bytes(), to, b.as_bytes()].concat());
+    }
+    let input: Vec<u8> = lines.join(&b'\n');
+    let run = |direct: bool| {
+        let opts = cba::batch::Options {
+            queries: vec!["grievance.step1_deadline".into()],
+            direct,
+            input_name: "bytes".into(),
+            ..Default::default()
+        };
+        let input = cba::batch::input::Input::Jsonl {
+            reader: Box::new(std::io::Cursor::new(input.clone())),
+            name: "bytes".into(),
+        };
+        let mut out = Vec::new();
+        let summary = cba::batch::run(&prog, input, &mut out, &opts, &mut |_, _| {}).expect("runs");
+        (String::from_utf8(out).expect("utf-8"), summary)
+    };
+    let (fast, summary) = run(true);
+    let (general, _) = run(false);
+    assert_eq!(fast, general);
+    let out: Vec<&str> = fast.lines().collect();
+    assert_eq!(out.len(), 7, "{fast}");
+    for (i, line) in out.iter().enumerate().skip(1).take(5) {
+        assert_eq!(
+            *line,
+            format!(
+                "{{\"record\":{},\"error\":\"bytes:{}: the line is not UTF-8 text\"}}",
+                i + 1,
+                i + 1
+            )
+        );
+    }
+    assert!(out[6].contains("\"id\":\"G-é–"), "{}", out[6]);
+    assert_eq!((summary.ok, summary.failed), (2, 5));
+}

@@ -99,6 +99,8 @@ pub struct Worker<'p> {
     direct: Scratch,
     /// The general readers have filled the case: reset every fact.
     dirty_all: bool,
+    /// Bytes of output a record in the last chunk.
+    line_bytes: usize,
 }
 
 /// The name a JSON Lines record is read under (see [`Worker::place_messages`]):
@@ -121,12 +123,14 @@ impl<'p> Worker<'p> {
             rules: Vec::new(),
             direct: Scratch::default(),
             dirty_all: false,
+            line_bytes: 256,
         }
     }
 
     /// Evaluates every record of the chunk, in order.
     pub fn process(&mut self, chunk: &Chunk) -> Done {
-        let mut out = String::with_capacity(chunk.records.len() * 256);
+        // As long as the last chunk's output a record, so it is rarely grown.
+        let mut out = String::with_capacity(chunk.records.len() * self.line_bytes.max(256));
         let mut marks = Vec::with_capacity(chunk.records.len());
         match &chunk.records {
             Records::Lines { text, items } => {
@@ -158,6 +162,7 @@ impl<'p> Worker<'p> {
                 }
             }
         }
+        self.line_bytes = out.len() / marks.len().max(1) + 16;
         Done {
             seq: chunk.seq,
             size: chunk.size,
@@ -183,17 +188,17 @@ impl<'p> Worker<'p> {
     fn fill_line(&mut self, bytes: &[u8], line: u64) -> Result<(), RecordError> {
         self.id = None;
         let name = &self.plan.input_name;
-        let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}:{line}: the line is not UTF-8 text"))?;
         self.prepare();
         if let Some(direct) = &self.plan.direct {
-            let origin = Origin { name: LINE, text };
-            if direct.fill(&mut self.case, text, &origin, &mut self.direct, &mut self.id) {
+            // The fast reader checks UTF-8 as it reads: a record it accepts is text.
+            if direct.fill(&mut self.case, bytes, LINE, &mut self.direct, &mut self.id) {
                 return Ok(());
             }
             self.id = None;
             self.dirty_all = true;
             self.prepare();
         }
+        let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}:{line}: the line is not UTF-8 text"))?;
         self.dirty_all = true;
         let root = match parse_json(text) {
             Ok(root) => root,
@@ -317,7 +322,8 @@ impl<'p> Worker<'p> {
                 csv_field(out, file.unwrap_or(""));
             }
         } else {
-            let _ = write!(out, "{{\"record\":{number}");
+            out.push_str("{\"record\":");
+            push_number(out, number);
             if let Some(id) = &id {
                 out.push_str(",\"id\":");
                 json_string(out, id);
@@ -413,6 +419,22 @@ impl<'p> Worker<'p> {
         self.rules = rules;
         !self.errors.is_empty()
     }
+}
+
+/// Appends a number in decimal, without the formatting machinery (once a record).
+fn push_number(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or("0"));
 }
 
 /// The id of a record that is not valid JSON, when the members before the

@@ -146,16 +146,96 @@ fn put_digits(buf: &mut [u8], mut n: u32) {
 /// Write a day as `YYYY-MM-DD` without allocating. Years outside 0..=9999
 /// are written with a sign (`+10000-01-01`, `-0001-12-31`).
 pub fn write_date<W: fmt::Write + ?Sized>(out: &mut W, day: Day) -> fmt::Result {
+    if (YEAR_STARTS[0]..YEAR_STARTS[TABLE_YEARS]).contains(&day) {
+        // By table: the year from its first day, the month and day from the day of the year.
+        let offset = (day - YEAR_STARTS[0]) as usize;
+        let mut y = offset / 365;
+        while YEAR_STARTS[y] > day {
+            y -= 1;
+        }
+        let leap = YEAR_STARTS[y + 1] - YEAR_STARTS[y] == 366;
+        let md = MONTH_DAYS[leap as usize][(day - YEAR_STARTS[y]) as usize];
+        let year = TABLE_FIRST_YEAR as u32 + y as u32;
+        let [y0, y1] = pair(year / 100);
+        let [y2, y3] = pair(year % 100);
+        let buf = [y0, y1, y2, y3, b'-', md[0], md[1], b'-', md[3], md[4]];
+        // Only ASCII digits and dashes were written.
+        return out.write_str(std::str::from_utf8(&buf).map_err(|_| fmt::Error)?);
+    }
     let (y, m, d) = to_ymd(day);
     if !(0..=9999).contains(&y) {
         return write!(out, "{y:+05}-{m:02}-{d:02}");
     }
-    let mut buf = *b"0000-00-00";
-    put_digits(&mut buf[..4], y as u32);
-    put_digits(&mut buf[5..7], m);
-    put_digits(&mut buf[8..10], d);
+    let y = y as u32;
+    let [y0, y1] = pair(y / 100);
+    let [y2, y3] = pair(y % 100);
+    let [m0, m1] = pair(m);
+    let [d0, d1] = pair(d);
+    let buf = [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1];
     // Only ASCII digits and dashes were written.
     out.write_str(std::str::from_utf8(&buf).map_err(|_| fmt::Error)?)
+}
+
+/// The years whose dates [`write_date`] writes from tables (built at compile time).
+const TABLE_FIRST_YEAR: i32 = 1900;
+const TABLE_YEARS: usize = 300;
+
+/// The day number of 1 January of each year of the table, and of the year after it.
+const YEAR_STARTS: [Day; TABLE_YEARS + 1] = {
+    let mut t = [0; TABLE_YEARS + 1];
+    // 1900-01-01: seventy years and seventeen leap days before 1970-01-01.
+    let mut day = -25_567;
+    let mut i = 0;
+    while i <= TABLE_YEARS {
+        t[i] = day;
+        let y = TABLE_FIRST_YEAR + i as i32;
+        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        day += if leap { 366 } else { 365 };
+        i += 1;
+    }
+    t
+};
+
+/// `MM-DD` of each day of a common year (0) and of a leap year (1).
+const MONTH_DAYS: [[[u8; 5]; 366]; 2] = {
+    let mut t = [[[b'-'; 5]; 366]; 2];
+    let mut leap = 0;
+    while leap < 2 {
+        let lengths = [31, 28 + leap, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let (mut m, mut d, mut doy) = (0, 1, 0);
+        while m < 12 {
+            let month = m + 1;
+            t[leap][doy] = [
+                b'0' + (month / 10) as u8,
+                b'0' + (month % 10) as u8,
+                b'-',
+                b'0' + (d / 10) as u8,
+                b'0' + (d % 10) as u8,
+            ];
+            doy += 1;
+            d += 1;
+            if d > lengths[m] {
+                d = 1;
+                m += 1;
+            }
+        }
+        leap += 1;
+    }
+    t
+};
+
+/// The two digits of 0..=99, from a table (a date is written in four pairs).
+fn pair(n: u32) -> [u8; 2] {
+    const PAIRS: [[u8; 2]; 100] = {
+        let mut t = [[0u8; 2]; 100];
+        let mut i = 0;
+        while i < 100 {
+            t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+            i += 1;
+        }
+        t
+    };
+    PAIRS[n as usize % 100]
 }
 
 /// A day as `YYYY-MM-DD`.

@@ -210,3 +210,21 @@ proptest! {
         let _ = (parse_date(&s), parse_time(&s), parse_datetime(&s), parse_year_month(&s));
     }
 }
+
+/// Dates of 1900–2199 are written from tables: every day of the tables, and
+/// the day before and after them, reads as the calendar computes it.
+#[test]
+fn dates_written_by_table_are_the_calendar_dates() {
+    let (first, last) = (ymd("1900-01-01"), ymd("2199-12-31"));
+    for day in first - 400..=last + 400 {
+        let (y, m, d) = to_ymd(day);
+        assert_eq!(format_date(day), format!("{y:04}-{m:02}-{d:02}"), "day {day}");
+        assert_eq!(format_date(day), chrono_of(day).format("%Y-%m-%d").to_string());
+    }
+    assert_eq!(format_date(first - 1), "1899-12-31");
+    assert_eq!(format_date(first), "1900-01-01");
+    assert_eq!(format_date(last), "2199-12-31");
+    assert_eq!(format_date(last + 1), "2200-01-01");
+    assert_eq!(format_date(ymd("2000-02-29")), "2000-02-29");
+    assert_eq!(format_date(ymd("2100-03-01") - 1), "2100-02-28");
+}

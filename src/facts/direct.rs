@@ -37,20 +37,36 @@ enum Kind {
     Leaf(FactId),
 }
 
-/// The keys of one level. Few enough that a scan (which mostly compares
-/// lengths) beats hashing each key read.
+/// The keys of one level, grouped by length: a key read is compared only
+/// with the few of its length (the top level has some sixty groups).
 #[derive(Debug, Clone)]
 struct Keys {
+    /// Sorted by key length.
     entries: Vec<Entry>,
+    /// For each length, the range of `entries` of that length.
+    by_len: Vec<(u32, u32)>,
 }
 
 impl Keys {
-    fn new(entries: Vec<Entry>) -> Keys {
-        Keys { entries }
+    fn new(mut entries: Vec<Entry>) -> Keys {
+        entries.sort_by_key(|e| e.key.len());
+        let longest = entries.last().map_or(0, |e| e.key.len());
+        let mut by_len = vec![(0, 0); longest + 1];
+        for (i, e) in entries.iter().enumerate() {
+            let range = &mut by_len[e.key.len()];
+            if range.1 == range.0 {
+                range.0 = i as u32;
+            }
+            range.1 = i as u32 + 1;
+        }
+        Keys { entries, by_len }
     }
 
-    fn get(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| &*e.key == key)
+    fn get(&self, key: &[u8]) -> Option<&Entry> {
+        let &(start, end) = self.by_len.get(key.len())?;
+        self.entries[start as usize..end as usize]
+            .iter()
+            .find(|e| e.key.as_bytes() == key)
     }
 }
 
@@ -79,12 +95,19 @@ impl DirectReader {
 
     /// Fills the case from one JSON record, setting `id` from the id field.
     /// False when the record needs the general reader; the case may then be
-    /// partly filled (every fact set is in `scratch.dirty`).
+    /// partly filled (every fact set is in `scratch.dirty`). Answers memoized
+    /// before are the caller's to forget ([`Case::reset_memo`]).
+    ///
+    /// The record is read as bytes, with no separate UTF-8 pass: outside
+    /// strings only ASCII is valid JSON (anything else is declined), and each
+    /// string is checked as it is read, so a record accepted is UTF-8 text.
+    /// `name` names the record in the messages of values read by the general
+    /// converter.
     pub fn fill(
         &self,
         case: &mut Case,
-        text: &str,
-        origin: &Origin,
+        bytes: &[u8],
+        name: &str,
         scratch: &mut Scratch,
         id: &mut Option<String>,
     ) -> bool {
@@ -97,23 +120,19 @@ impl DirectReader {
             scratch.generation = 1;
         }
         let mut r = Reader {
-            text,
-            bytes: text.as_bytes(),
+            text: None,
+            bytes,
             pos: 0,
             prog: case.prog,
-            origin,
+            name,
             scratch,
             id_field: &self.id_field,
         };
         r.ws();
-        let ok = r.object(&self.root, case, 1, Some(id)).is_some() && {
+        r.object(&self.root, case, 1, Some(id)).is_some() && {
             r.ws();
             r.pos == r.bytes.len()
-        };
-        if ok {
-            case.reset_memo();
         }
-        ok
     }
 }
 
@@ -138,17 +157,49 @@ fn build(tree: &FactTree, entries: &mut usize) -> Keys {
     Keys::new(level)
 }
 
+/// The bytes that end the ASCII run of a string: its end, an escape, a
+/// control character, or the first byte of a character beyond ASCII.
+const STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = c == b'"' as usize || c == b'\\' as usize || c < 0x20 || c >= 0x80;
+        c += 1;
+    }
+    t
+};
+
+/// Bytes the reader has seen to be ASCII, as text.
+///
+/// # Safety
+///
+/// Every byte of `bytes` is below 0x80 (ASCII, and so UTF-8).
+unsafe fn ascii(bytes: &[u8]) -> &str {
+    debug_assert!(bytes.is_ascii());
+    // SAFETY: the caller's promise: ASCII is UTF-8.
+    unsafe { std::str::from_utf8_unchecked(bytes) }
+}
+
 struct Reader<'t, 'a> {
-    text: &'t str,
+    /// The whole record as text, once a value needs the general reader.
+    text: Option<&'t str>,
     bytes: &'t [u8],
     pos: usize,
     prog: &'a Program,
-    origin: &'a Origin<'a>,
+    name: &'a str,
     scratch: &'a mut Scratch,
     id_field: &'a str,
 }
 
 impl<'t> Reader<'t, '_> {
+    /// The record as text (checked once, when first asked for).
+    fn text(&mut self) -> Option<&'t str> {
+        if self.text.is_none() {
+            self.text = Some(std::str::from_utf8(self.bytes).ok()?);
+        }
+        self.text
+    }
+
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
@@ -169,21 +220,33 @@ impl<'t> Reader<'t, '_> {
             .then(|| self.pos += w.len())
     }
 
-    /// A string without escapes or control characters.
-    fn string(&mut self) -> Option<&'t str> {
+    /// A string without escapes or control characters: its bytes, not yet
+    /// checked as UTF-8 (see [`Reader::string`]).
+    /// Whether the string was all ASCII is the second of the pair.
+    fn raw_string(&mut self) -> Option<(&'t [u8], bool)> {
         self.eat(b'"')?;
         let start = self.pos;
-        loop {
-            match *self.bytes.get(self.pos)? {
-                b'"' => break,
-                b'\\' => return None,
-                c if c < 0x20 => return None,
-                _ => self.pos += 1,
-            }
+        let bytes: &'t [u8] = self.bytes;
+        let mut len = bytes[start..].iter().position(|&c| STOP[c as usize])?;
+        let ascii = bytes[start + len] < 0x80;
+        if !ascii {
+            len += bytes[start + len..]
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
         }
-        let s = self.text.get(start..self.pos)?;
-        self.pos += 1;
-        Some(s)
+        self.pos = start + len;
+        self.eat(b'"')?;
+        Some((&bytes[start..start + len], ascii))
+    }
+
+    /// A string without escapes or control characters; UTF-8 checked only
+    /// when it is not all ASCII.
+    fn string(&mut self) -> Option<&'t str> {
+        match self.raw_string()? {
+            // SAFETY: the `STOP` scan found no byte of 0x80 or above.
+            (raw, true) => Some(unsafe { ascii(raw) }),
+            (raw, false) => std::str::from_utf8(raw).ok(),
+        }
     }
 
     /// A number's text, checked against JSON's grammar.
@@ -212,7 +275,8 @@ impl<'t> Reader<'t, '_> {
                 return None;
             }
         }
-        self.text.get(start..self.pos)
+        // SAFETY: only ASCII digits, signs, points and exponents were read.
+        Some(unsafe { ascii(&self.bytes[start..self.pos]) })
     }
 
     /// An object whose keys are `entries`; at the top level (`id` given) the
@@ -234,11 +298,19 @@ impl<'t> Reader<'t, '_> {
         let mut unknowns = 0;
         loop {
             self.ws();
-            let key = self.string()?;
+            // A key that names a fact is ASCII; any other is checked as text.
+            let (raw, all_ascii) = self.raw_string()?;
+            let entry = keys.get(raw);
+            let key = match entry {
+                Some(e) => &*e.key,
+                // SAFETY: the `STOP` scan found no byte of 0x80 or above.
+                None if all_ascii => unsafe { ascii(raw) },
+                None => std::str::from_utf8(raw).ok()?,
+            };
             self.ws();
             self.eat(b':')?;
             self.ws();
-            match keys.get(key) {
+            match entry {
                 Some(_) if id.is_some() && key == self.id_field => return None,
                 Some(e) => {
                     if std::mem::replace(&mut self.scratch.stamps[e.ix], self.scratch.generation)
@@ -275,7 +347,7 @@ impl<'t> Reader<'t, '_> {
     }
 
     fn skip(&mut self, depth: usize) -> Option<()> {
-        let (_, end) = parse_json_at(self.text, self.pos, depth).ok()?;
+        let (_, end) = parse_json_at(self.text()?, self.pos, depth).ok()?;
         self.pos = end;
         Some(())
     }
@@ -343,9 +415,11 @@ impl<'t> Reader<'t, '_> {
                 Value::Enum(ix as u32)
             }
             _ => {
-                let (node, end) = parse_json_at(self.text, self.pos, depth).ok()?;
+                let text = self.text()?;
+                let (node, end) = parse_json_at(text, self.pos, depth).ok()?;
                 self.pos = end;
-                convert(self.prog, &node, ty, self.origin).ok()?
+                let origin = Origin { name: self.name, text };
+                convert(self.prog, &node, ty, &origin).ok()?
             }
         })
     }
