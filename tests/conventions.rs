@@ -71,15 +71,32 @@ fn a_rule_file_that_is_not_utf8_is_a_diagnostic_at_its_first_bad_byte() {
     let dir = scratch("utf8");
     let file = dir.join("bad.cba");
     std::fs::write(&file, b"module bad\n\nrule a: int = 1 // caf\xe9\n").expect("write");
-    for args in [
-        vec!["check", file.to_str().unwrap_or_default()],
-        vec!["check", "--contracts", dir.to_str().unwrap_or_default()],
-    ] {
+    let (f, d) = (file.to_str().unwrap_or_default(), dir.to_str().unwrap_or_default());
+    // Every path that reads rule files: a file, `--contracts`, `--overlay`.
+    let mut runs = vec![vec!["check", f], vec!["test", f], vec!["fmt", f], vec!["fmt", d]];
+    for cmd in LOADERS.iter().chain(&[&["inputs", "bad.a"][..]]) {
+        for how in ["--contracts", "--overlay"] {
+            let mut args = cmd.to_vec();
+            args.extend([how, if how == "--contracts" { d } else { f }]);
+            runs.push(args);
+        }
+    }
+    for args in runs {
         let (code, _, err) = run(&args);
         assert_eq!(code, 1, "{args:?}: {err}");
-        assert!(err.contains("error[E0007]: the file is not UTF-8 text"), "{err}");
-        assert!(err.contains("bad.cba:3:23"), "named under the file, at line:col: {err}");
+        assert!(
+            err.contains("error[E0007]: the file is not UTF-8 text"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("bad.cba:3:23"),
+            "{args:?}: named under the file, at line:col: {err}"
+        );
     }
+    // `diff` reads 1 as "the versions differ": a version that does not check is 2.
+    let (code, _, err) = run(&["diff", "embedded", d, "--base", "embedded"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("error[E0007]") && err.contains("bad.cba:3:23"), "{err}");
 }
 
 #[test]
@@ -228,15 +245,6 @@ fn unknown_facts_warn_and_strict_makes_them_errors() {
         out.lines().all(|l| l.contains("`bogus` is not a fact of these rules")),
         "{out}"
     );
-}
-
-#[test]
-fn a_rule_file_that_is_not_utf8_in_contracts_is_named_with_its_line_and_column_by_eval() {
-    let dir = scratch("utf8-eval");
-    std::fs::write(dir.join("bad.cba"), b"module bad\n\nrule a: int = 1 // caf\xe9\n").expect("write");
-    let (code, _, err) = run(&["eval", "--contracts", dir.to_str().unwrap_or_default(), "--expr", "1"]);
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("bad.cba`:3:23: the file is not UTF-8"), "{err}");
 }
 
 #[test]
