@@ -144,21 +144,49 @@ fn eval_answers_on_standard_output_and_a_querys_error_on_standard_error() {
 }
 
 #[test]
-fn an_unknown_module_is_an_error_everywhere() {
-    for args in [
-        vec![
-            "eval",
-            "--facts",
-            "examples/facts/grievance.json",
-            "--query",
+fn an_unknown_module_or_query_is_the_same_usage_error_everywhere() {
+    let facts = ["--facts", "examples/facts/grievance.json"];
+    for (name, message, help) in [
+        (
             "grievence.*",
-        ],
-        vec!["batch", "--input", "/dev/null", "--query", "grievence.*"],
+            "unknown module `grievence` in `grievence.*`",
+            "did you mean `grievance.*`?",
+        ),
+        (
+            "grievance.step1_dedline",
+            "unknown query `grievance.step1_dedline`",
+            "did you mean `grievance.step1_deadline`?",
+        ),
     ] {
-        let (code, out, err) = run(&args);
-        assert_eq!(code, 2, "{args:?}: {out}{err}");
-        assert!(err.contains("did you mean `grievance"), "{args:?}: {err}");
+        for cmd in [
+            &["eval"][..],
+            &["eval", "--flip"],
+            &["eval", "--explain"],
+            &["batch", "--input", "/dev/null"],
+            &["inputs"],
+        ] {
+            let mut args = cmd.to_vec();
+            if cmd[0] == "eval" {
+                args.extend(facts);
+            }
+            if cmd[0] == "inputs" {
+                args.push(name);
+            } else {
+                args.extend(["--query", name]);
+            }
+            let (code, out, err) = run(&args);
+            assert_eq!(code, 2, "{args:?}: {out}{err}");
+            assert!(out.is_empty(), "{args:?}: {out}");
+            assert!(err.contains(message) && err.contains(help), "{args:?}: {err}");
+        }
     }
+    // `cba test --filter` names a module or test: matching none is the same mistake.
+    let (code, out, err) = run(&["test", "--filter", "grievence"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("no test matches `grievence`") && err.contains("did you mean `grievance`?"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -107,6 +107,11 @@ pub fn run(args: &Args) -> i32 {
         Ok(e) => e,
         Err(exit) => return exit.code(),
     };
+    // An unknown module or query is a usage mistake (exit 2), said before the
+    // facts are read, as in every command.
+    if let Err(e) = crate::api::select::select(engine.program(), &args.queries, None) {
+        return super::unknown_name(&e).code();
+    }
     let facts = match &args.facts {
         // A file that is not there could not be read: the command could not run.
         Some(f) if f.as_os_str() != "-" && !f.exists() => {
@@ -129,20 +134,9 @@ pub fn run(args: &Args) -> i32 {
     if let Some(text) = &args.expr {
         return eval_expr(&engine, &facts, text, args.format);
     }
-    let queries = match engine.select_each(&args.queries, &facts) {
-        Ok(q) => q,
-        Err(e) => {
-            let help = match &e.suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "`cba repl` then `:rules` lists the modules".to_string(),
-            };
-            let module = e.pattern.strip_suffix(".*").unwrap_or(&e.pattern);
-            eprintln!(
-                "{:?}",
-                miette::miette!(help = help, "unknown module `{module}` in `{}`", e.pattern)
-            );
-            return Exit::CouldNotRun.code();
-        }
+    let queries: Vec<_> = match engine.select(&args.queries, &facts) {
+        Ok(q) => q.into_iter().map(Ok).collect(),
+        Err(e) => return super::unknown_name(&e).code(),
     };
     let mode = match (args.why_not, args.explain) {
         (true, _) => ExplainMode::WhyNot,
