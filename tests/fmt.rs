@@ -91,6 +91,8 @@ fn two_comments_in_a_row_stay_put() {
         "module t\n\nenum E { // a\n // b\n p, q }\n",
         "module t\nuse x.y // a\n// b\n\nrule a: int = 1\n",
         "module t\n\nfacts g { n: // a\n // b\n int }\n",
+        // Two comments after code before the same place (seed 99 found it).
+        "/// Doc.\nmodule m\nuse // t\ncalendar.{add_workdays} // or\n",
     ] {
         fmt_checked("two comments", src);
     }
