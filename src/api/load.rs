@@ -71,6 +71,13 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// A rule file that is not UTF-8 text: its name and the offset of its first
+/// bad byte (replaced in the text read).
+type NotUtf8 = (String, usize);
+
+/// The files of a source, (name, text), and those that are not UTF-8 text.
+type Read = (Vec<(String, String)>, Vec<NotUtf8>);
+
 impl Source {
     /// The contract files (name, text) this source stands for, in order. A
     /// file that is not UTF-8 text is an error naming it.
@@ -88,7 +95,7 @@ impl Source {
 
     /// The contract files, and the files among them that are not UTF-8 text
     /// (by name, with the offset of the first bad byte, replaced in the text).
-    fn read(&self) -> Result<(Vec<(String, String)>, Vec<(String, usize)>), String> {
+    fn read(&self) -> Result<Read, String> {
         let mut out = Vec::new();
         let mut bad = Vec::new();
         match self {
