@@ -291,3 +291,14 @@ fn fmt_and_outline_follow_the_convention() {
         assert_eq!(code, want, "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_bare_eval_says_how_to_ask() {
+    let (code, out, err) = run(&["eval"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("nothing to evaluate") && err.contains("--facts FILE"),
+        "{err}"
+    );
+}

@@ -103,6 +103,17 @@ pub fn read_facts(engine: &Engine, path: &PathBuf, strict: bool) -> Option<Facts
 }
 
 pub fn run(args: &Args) -> i32 {
+    // Nothing asked: say how to ask rather than answer nothing.
+    if args.facts.is_none() && args.queries.is_empty() && args.expr.is_none() {
+        eprintln!(
+            "{:?}",
+            miette::miette!(
+                help = "give `--facts FILE` (every query those facts answer), `--query NAME` or `--expr TEXT`; see `cba eval --help`",
+                "nothing to evaluate"
+            )
+        );
+        return Exit::CouldNotRun.code();
+    }
     let engine = match load_engine(&args.contracts.api_source()) {
         Ok(e) => e,
         Err(exit) => return exit.code(),
