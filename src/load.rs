@@ -61,21 +61,28 @@ type NotUtf8 = (usize, usize);
 
 /// Reads one rule file; bytes that are not UTF-8 are noted, not fatal.
 fn read_file(path: &Path, out: &mut Vec<Input>, bad: &mut Vec<NotUtf8>) -> Result<(), String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            bad.push((out.len(), at));
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
-        }
-    };
+    let file = crate::source::read_rule_file(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    if let Some(at) = file.not_utf8 {
+        bad.push((out.len(), at));
+    }
     out.push(Input {
-        name: path.display().to_string(),
-        text,
+        name: file.name,
+        text: file.text,
         is_stdlib: false,
     });
     Ok(())
+}
+
+/// Diagnostic E0007: the rule file `file` is not UTF-8 text; `at` is the
+/// replacement of its first bad byte.
+pub fn not_utf8(file: FileId, at: usize) -> Diagnostic {
+    Diagnostic::error(
+        E_NOT_UTF8,
+        "the file is not UTF-8 text",
+        Span::new(file, at, at + char::REPLACEMENT_CHARACTER.len_utf8()),
+        "the first byte that is not UTF-8",
+    )
+    .with_help("save the file as UTF-8")
 }
 
 fn read_rule_path(p: &Path, out: &mut Vec<Input>, bad: &mut Vec<NotUtf8>) -> Result<(), String> {
@@ -94,24 +101,27 @@ fn read_rule_path(p: &Path, out: &mut Vec<Input>, bad: &mut Vec<NotUtf8>) -> Res
 }
 
 /// Reads a `.cba` file, or every `.cba` file under a directory, as (name, text)
-/// (for the library API's sources). A file that is not UTF-8 is an error naming it.
-pub(crate) fn read_path(p: &Path, out: &mut Vec<(String, String)>) -> Result<(), String> {
+/// (for the library API's sources). A file that is not UTF-8 is read with its
+/// bad bytes replaced and noted in `bad` by name, with the offset of the first.
+pub(crate) fn read_path(
+    p: &Path,
+    out: &mut Vec<(String, String)>,
+    bad: &mut Vec<(String, usize)>,
+) -> Result<(), String> {
     if p.is_dir() {
         let files = cba_files(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
         if files.is_empty() {
             return Err(format!("`{}` holds no `.cba` files", p.display()));
         }
         for f in files {
-            read_path(&f, out)?;
+            read_path(&f, out, bad)?;
         }
     } else {
-        let bytes = std::fs::read(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let at = e.utf8_error().valid_up_to();
-            let (line, col) = crate::source::line_col(&String::from_utf8_lossy(&e.as_bytes()[..at]), at);
-            format!("`{}`:{line}:{col}: the file is not UTF-8 text (E0007)", p.display())
-        })?;
-        out.push((p.display().to_string(), text));
+        let file = crate::source::read_rule_file(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+        if let Some(at) = file.not_utf8 {
+            bad.push((file.name.clone(), at));
+        }
+        out.push((file.name, file.text));
     }
     Ok(())
 }
@@ -191,16 +201,7 @@ pub fn load(contracts: &Contracts) -> Result<Loaded, String> {
     let (mut program, mut diags) = check_files(inputs);
     for &(input, at) in &bad {
         let file = FileId(input as u32);
-        diags.insert(
-            0,
-            Diagnostic::error(
-                E_NOT_UTF8,
-                "the file is not UTF-8 text",
-                Span::new(file, at, at + char::REPLACEMENT_CHARACTER.len_utf8()),
-                "the first byte that is not UTF-8",
-            )
-            .with_help("save the file as UTF-8"),
-        );
+        diags.insert(0, not_utf8(file, at));
     }
     if !bad.is_empty()
         && let Ok(p) = &program

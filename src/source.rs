@@ -58,15 +58,63 @@ pub const STDLIB: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/stdlib.
 /// The Agreement, embedded at build time.
 pub const CONTRACTS: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/contracts.rs"));
 
-/// Every `.cba` file under `dir`, recursively, sorted by path.
+/// Every `.cba` file under `dir`, recursively, sorted by path. A file that is
+/// not UTF-8 text is an error naming it (see [`read_dir_rules`] to report it as
+/// diagnostic E0007 instead).
 pub fn read_dir_cba(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
+    read_dir_rules(dir)?
+        .into_iter()
+        .map(|f| match f.not_utf8 {
+            None => Ok((f.name, f.text)),
+            Some(at) => {
+                let (line, col) = line_col(&f.text, at);
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("`{}`:{line}:{col}: the file is not UTF-8 text", f.name),
+                ))
+            }
+        })
+        .collect()
+}
+
+/// A rule file as read from disk.
+#[derive(Debug, Clone)]
+pub struct RuleFile {
+    pub name: String,
+    /// The text; bytes that are not UTF-8 are replaced by U+FFFD.
+    pub text: String,
+    /// Where the first byte that is not UTF-8 was (its replacement in `text`).
+    pub not_utf8: Option<usize>,
+}
+
+/// Reads one rule file; bytes that are not UTF-8 are noted, not fatal, so the
+/// file can be reported as diagnostic E0007 at its line and column.
+pub fn read_rule_file(path: &Path) -> std::io::Result<RuleFile> {
+    let (text, not_utf8) = decode(std::fs::read(path)?);
+    Ok(RuleFile {
+        name: path.display().to_string(),
+        text,
+        not_utf8,
+    })
+}
+
+/// Every `.cba` file under `dir`, recursively, sorted by path ([`read_rule_file`]).
+pub fn read_dir_rules(dir: &Path) -> std::io::Result<Vec<RuleFile>> {
     let mut paths = Vec::new();
     collect(dir, &mut paths)?;
     paths.sort();
-    paths
-        .into_iter()
-        .map(|p| Ok((p.display().to_string(), std::fs::read_to_string(&p)?)))
-        .collect()
+    paths.iter().map(|p| read_rule_file(p)).collect()
+}
+
+/// The text of `bytes`, and the offset of the first byte that is not UTF-8.
+pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
+    match String::from_utf8(bytes) {
+        Ok(t) => (t, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    }
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -96,8 +96,8 @@ fn text_mode_is_aligned() {
 }
 
 #[test]
-fn missing_fact_fails_that_query_only() {
-    let (code, out, _) = eval(&[
+fn an_unknown_query_is_a_usage_error_before_any_answer() {
+    let (code, out, err) = eval(&[
         "--facts",
         "tests/fixtures/facts/case.json",
         "--query",
@@ -107,15 +107,9 @@ fn missing_fact_fails_that_query_only() {
         "--format",
         "json",
     ]);
-    assert_eq!(code, 1);
-    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(v["steps.hours_left"], 248);
-    assert!(
-        v["errors"]["steps.nope"]
-            .as_str()
-            .unwrap_or("")
-            .contains("unknown query")
-    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(out, "");
+    assert!(err.contains("unknown query `steps.nope`"), "{err}");
 }
 
 #[test]

@@ -71,15 +71,32 @@ fn a_rule_file_that_is_not_utf8_is_a_diagnostic_at_its_first_bad_byte() {
     let dir = scratch("utf8");
     let file = dir.join("bad.cba");
     std::fs::write(&file, b"module bad\n\nrule a: int = 1 // caf\xe9\n").expect("write");
-    for args in [
-        vec!["check", file.to_str().unwrap_or_default()],
-        vec!["check", "--contracts", dir.to_str().unwrap_or_default()],
-    ] {
+    let (f, d) = (file.to_str().unwrap_or_default(), dir.to_str().unwrap_or_default());
+    // Every path that reads rule files: a file, `--contracts`, `--overlay`.
+    let mut runs = vec![vec!["check", f], vec!["test", f], vec!["fmt", f], vec!["fmt", d]];
+    for cmd in LOADERS.iter().chain(&[&["inputs", "bad.a"][..]]) {
+        for how in ["--contracts", "--overlay"] {
+            let mut args = cmd.to_vec();
+            args.extend([how, if how == "--contracts" { d } else { f }]);
+            runs.push(args);
+        }
+    }
+    for args in runs {
         let (code, _, err) = run(&args);
         assert_eq!(code, 1, "{args:?}: {err}");
-        assert!(err.contains("error[E0007]: the file is not UTF-8 text"), "{err}");
-        assert!(err.contains("bad.cba:3:23"), "named under the file, at line:col: {err}");
+        assert!(
+            err.contains("error[E0007]: the file is not UTF-8 text"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("bad.cba:3:23"),
+            "{args:?}: named under the file, at line:col: {err}"
+        );
     }
+    // `diff` reads 1 as "the versions differ": a version that does not check is 2.
+    let (code, _, err) = run(&["diff", "embedded", d, "--base", "embedded"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("error[E0007]") && err.contains("bad.cba:3:23"), "{err}");
 }
 
 #[test]
@@ -127,21 +144,49 @@ fn eval_answers_on_standard_output_and_a_querys_error_on_standard_error() {
 }
 
 #[test]
-fn an_unknown_module_is_an_error_everywhere() {
-    for args in [
-        vec![
-            "eval",
-            "--facts",
-            "examples/facts/grievance.json",
-            "--query",
+fn an_unknown_module_or_query_is_the_same_usage_error_everywhere() {
+    let facts = ["--facts", "examples/facts/grievance.json"];
+    for (name, message, help) in [
+        (
             "grievence.*",
-        ],
-        vec!["batch", "--input", "/dev/null", "--query", "grievence.*"],
+            "unknown module `grievence` in `grievence.*`",
+            "did you mean `grievance.*`?",
+        ),
+        (
+            "grievance.step1_dedline",
+            "unknown query `grievance.step1_dedline`",
+            "did you mean `grievance.step1_deadline`?",
+        ),
     ] {
-        let (code, out, err) = run(&args);
-        assert_eq!(code, 2, "{args:?}: {out}{err}");
-        assert!(err.contains("did you mean `grievance"), "{args:?}: {err}");
+        for cmd in [
+            &["eval"][..],
+            &["eval", "--flip"],
+            &["eval", "--explain"],
+            &["batch", "--input", "/dev/null"],
+            &["inputs"],
+        ] {
+            let mut args = cmd.to_vec();
+            if cmd[0] == "eval" {
+                args.extend(facts);
+            }
+            if cmd[0] == "inputs" {
+                args.push(name);
+            } else {
+                args.extend(["--query", name]);
+            }
+            let (code, out, err) = run(&args);
+            assert_eq!(code, 2, "{args:?}: {out}{err}");
+            assert!(out.is_empty(), "{args:?}: {out}");
+            assert!(err.contains(message) && err.contains(help), "{args:?}: {err}");
+        }
     }
+    // `cba test --filter` names a module or test: matching none is the same mistake.
+    let (code, out, err) = run(&["test", "--filter", "grievence"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("no test matches `grievence`") && err.contains("did you mean `grievance`?"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -231,15 +276,6 @@ fn unknown_facts_warn_and_strict_makes_them_errors() {
 }
 
 #[test]
-fn a_rule_file_that_is_not_utf8_in_contracts_is_named_with_its_line_and_column_by_eval() {
-    let dir = scratch("utf8-eval");
-    std::fs::write(dir.join("bad.cba"), b"module bad\n\nrule a: int = 1 // caf\xe9\n").expect("write");
-    let (code, _, err) = run(&["eval", "--contracts", dir.to_str().unwrap_or_default(), "--expr", "1"]);
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("bad.cba`:3:23: the file is not UTF-8"), "{err}");
-}
-
-#[test]
 fn fmt_and_outline_follow_the_convention() {
     let dir = scratch("fmt");
     let broken = dir.join("broken.cba");
@@ -254,4 +290,15 @@ fn fmt_and_outline_follow_the_convention() {
         let (code, _, err) = run(&args);
         assert_eq!(code, want, "{args:?}: {err}");
     }
+}
+
+#[test]
+fn a_bare_eval_says_how_to_ask() {
+    let (code, out, err) = run(&["eval"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("nothing to evaluate") && err.contains("--facts FILE"),
+        "{err}"
+    );
 }

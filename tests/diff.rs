@@ -181,3 +181,81 @@ fn the_2026_union_proposal() {
     );
     assert!(out.contains("telework.schedule_ok  false → true"), "{out}");
 }
+
+/// A corpus that never reaches the changed rule (no case gives `pay.hours`).
+fn unrelated_cases(dir: &std::path::Path) -> String {
+    let path = dir.join("unrelated.jsonl");
+    std::fs::write(&path, "{\"pay\": {\"grade\": \"a\"}}\n").expect("write");
+    path.display().to_string()
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cba-diff-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+#[test]
+fn boundary_cases_start_from_a_test_that_reaches_the_change_when_the_corpus_does_not() {
+    let dir = scratch("reach");
+    let (code, out, err) = diff(&[&fixture("old"), &fixture("constant"), "--cases", &unrelated_cases(&dir)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("Outcomes: 0 of 1 case change"), "{out}");
+    // Not from an empty case: from the module's test that gives `pay.hours`.
+    assert!(
+        out.contains(
+            "Boundary cases around pay.threshold: 40 h → 38 h (from test pay: \"grade b works overtime\"): 4 of 6 generated cases change"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("an empty case"), "{out}");
+}
+
+#[test]
+fn a_change_no_case_reaches_is_said_plainly() {
+    let dir = scratch("unreached");
+    // Both versions without their test: nothing gives `pay.hours`.
+    for version in ["old", "constant"] {
+        let to = dir.join(version);
+        std::fs::create_dir_all(&to).expect("dir");
+        for file in ["pay.cba", "other.cba"] {
+            let text = std::fs::read_to_string(format!("{DIR}/{version}/{file}")).expect("fixture");
+            let text = match text.find("test \"") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
+            std::fs::write(to.join(file), text).expect("write");
+        }
+    }
+    let (old, new) = (dir.join("old"), dir.join("constant"));
+    let (code, out, err) = diff(&[
+        old.to_str().unwrap_or_default(),
+        new.to_str().unwrap_or_default(),
+        "--cases",
+        &unrelated_cases(&dir),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains(
+            "Boundary cases around pay.threshold: none: no case of the corpus and no test of the contracts reaches it; a case that gives `pay.hours` would"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("generated case"), "{out}");
+    let (_, json, _) = diff(&[
+        old.to_str().unwrap_or_default(),
+        new.to_str().unwrap_or_default(),
+        "--cases",
+        &unrelated_cases(&dir),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert!(
+        v["boundary"][0]["unreached"]
+            .as_str()
+            .is_some_and(|s| s.contains("`pay.hours`")),
+        "{json}"
+    );
+}

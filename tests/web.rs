@@ -198,7 +198,9 @@ fn eval_body(queries: &[&str], explain: serde_json::Value) -> String {
 
 #[tokio::test]
 async fn api_eval_answers_exactly_what_cba_eval_prints() {
-    let queries = ["grievance.step2_deadline", "grievance.step2_timely", "grievance.nope"];
+    // (An unknown query is a usage error for `cba eval`, exit 2 before any
+    // answer; the API answers it in place, so it is left out here.)
+    let queries = ["grievance.step2_deadline", "grievance.step2_timely"];
     let r = post(
         "/api/eval",
         "application/json",

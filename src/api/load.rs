@@ -71,33 +71,57 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// A rule file that is not UTF-8 text: its name and the offset of its first
+/// bad byte (replaced in the text read).
+type NotUtf8 = (String, usize);
+
+/// The files of a source, (name, text), and those that are not UTF-8 text.
+type Read = (Vec<(String, String)>, Vec<NotUtf8>);
+
 impl Source {
-    /// The contract files (name, text) this source stands for, in order.
+    /// The contract files (name, text) this source stands for, in order. A
+    /// file that is not UTF-8 text is an error naming it.
     pub fn files(&self) -> Result<Vec<(String, String)>, String> {
+        let (files, bad) = self.read()?;
+        match bad.first() {
+            None => Ok(files),
+            Some((name, at)) => {
+                let text = files.iter().find(|(n, _)| n == name).map_or("", |(_, t)| t.as_str());
+                let (line, col) = crate::source::line_col(text, *at);
+                Err(format!("`{name}`:{line}:{col}: the file is not UTF-8 text"))
+            }
+        }
+    }
+
+    /// The contract files, and the files among them that are not UTF-8 text
+    /// (by name, with the offset of the first bad byte, replaced in the text).
+    fn read(&self) -> Result<Read, String> {
         let mut out = Vec::new();
+        let mut bad = Vec::new();
         match self {
             Source::Builtin => out.extend(CONTRACTS.iter().map(|(n, t)| (n.to_string(), t.to_string()))),
             Source::Dir(d) => {
                 if !d.is_dir() {
                     return Err(format!("`{}` is not a directory", d.display()));
                 }
-                read_path(d, &mut out)?;
+                read_path(d, &mut out, &mut bad)?;
             }
             Source::Files(ps) => {
                 for p in ps {
-                    read_path(p, &mut out)?;
+                    read_path(p, &mut out, &mut bad)?;
                 }
             }
             Source::Overlay { base, over } => {
-                let base = base.files()?;
+                let (base, base_bad) = base.read()?;
+                bad = base_bad;
                 let mut changed = Vec::new();
                 for p in over {
-                    read_path(p, &mut changed)?;
+                    read_path(p, &mut changed, &mut bad)?;
                 }
                 out = overlay(&base, changed);
             }
         }
-        Ok(out)
+        Ok((out, bad))
     }
 }
 
@@ -122,11 +146,24 @@ impl Engine {
     /// Loads and checks a program; on success also returns its warnings
     /// (render them against `engine.program().sources`).
     pub fn load_with_warnings(source: &Source) -> Result<(Engine, Vec<Diagnostic>), LoadError> {
-        let files = source.files().map_err(LoadError::Read)?;
-        let (program, diagnostics) = check(&files);
+        let (files, bad) = source.read().map_err(LoadError::Read)?;
+        let (program, mut diagnostics) = check(&files);
+        let program = match program {
+            // A file that is not UTF-8 text is checked as read (so its other
+            // errors show too) but never makes a program: error E0007.
+            Ok(p) if !bad.is_empty() => Err(p.sources.clone()),
+            p => p,
+        };
         match program {
             Ok(p) => Ok((Engine::new(p), diagnostics)),
-            Err(sources) => Err(LoadError::Check { sources, diagnostics }),
+            Err(sources) => {
+                for (name, at) in bad.iter().rev() {
+                    if let Some(i) = sources.files.iter().position(|f| f.name == *name) {
+                        diagnostics.insert(0, crate::load::not_utf8(FileId(i as u32), *at));
+                    }
+                }
+                Err(LoadError::Check { sources, diagnostics })
+            }
         }
     }
 }

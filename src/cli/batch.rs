@@ -68,6 +68,10 @@ pub fn run(args: &Args) -> i32 {
         Ok(p) => p,
         Err(e) => return e.code(),
     };
+    // Names checked first, as every command checks them.
+    if let Err(e) = crate::api::select::select(&prog, &args.queries, None) {
+        return super::unknown_name(&e).code();
+    }
     if args.output.as_os_str() != "-" && crate::files::same_file(&args.input, &args.output) {
         return fatal(&format!(
             "the output `{}` is the input `{}`: writing it would destroy the records before they are read",

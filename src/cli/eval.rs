@@ -103,10 +103,26 @@ pub fn read_facts(engine: &Engine, path: &PathBuf, strict: bool) -> Option<Facts
 }
 
 pub fn run(args: &Args) -> i32 {
+    // Nothing asked: say how to ask rather than answer nothing.
+    if args.facts.is_none() && args.queries.is_empty() && args.expr.is_none() {
+        eprintln!(
+            "{:?}",
+            miette::miette!(
+                help = "give `--facts FILE` (every query those facts answer), `--query NAME` or `--expr TEXT`; see `cba eval --help`",
+                "nothing to evaluate"
+            )
+        );
+        return Exit::CouldNotRun.code();
+    }
     let engine = match load_engine(&args.contracts.api_source()) {
         Ok(e) => e,
         Err(exit) => return exit.code(),
     };
+    // An unknown module or query is a usage mistake (exit 2), said before the
+    // facts are read, as in every command.
+    if let Err(e) = crate::api::select::select(engine.program(), &args.queries, None) {
+        return super::unknown_name(&e).code();
+    }
     let facts = match &args.facts {
         // A file that is not there could not be read: the command could not run.
         Some(f) if f.as_os_str() != "-" && !f.exists() => {
@@ -129,20 +145,9 @@ pub fn run(args: &Args) -> i32 {
     if let Some(text) = &args.expr {
         return eval_expr(&engine, &facts, text, args.format);
     }
-    let queries = match engine.select_each(&args.queries, &facts) {
-        Ok(q) => q,
-        Err(e) => {
-            let help = match &e.suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "`cba repl` then `:rules` lists the modules".to_string(),
-            };
-            let module = e.pattern.strip_suffix(".*").unwrap_or(&e.pattern);
-            eprintln!(
-                "{:?}",
-                miette::miette!(help = help, "unknown module `{module}` in `{}`", e.pattern)
-            );
-            return Exit::CouldNotRun.code();
-        }
+    let queries: Vec<_> = match engine.select(&args.queries, &facts) {
+        Ok(q) => q.into_iter().map(Ok).collect(),
+        Err(e) => return super::unknown_name(&e).code(),
     };
     let mode = match (args.why_not, args.explain) {
         (true, _) => ExplainMode::WhyNot,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::Exit;
 use crate::fmt::{FmtError, format_source};
-use crate::source::{SourceMap, read_dir_cba};
+use crate::source::{RuleFile, SourceMap, read_dir_rules, read_rule_file};
 use crate::syntax::span::FileId;
 
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -49,21 +49,35 @@ pub fn run(args: &Args) -> i32 {
             return stdin(args.check);
         }
         if p.is_dir() {
-            match read_dir_cba(p) {
-                Ok(found) => files.extend(found.into_iter().map(|(name, text)| (PathBuf::from(name), Ok(text)))),
+            match read_dir_rules(p) {
+                Ok(found) => files.extend(found.into_iter().map(|f| (PathBuf::from(&f.name), Ok(f)))),
                 Err(e) => {
                     eprintln!("error: cannot read `{}`: {e}", p.display());
                     return Exit::CouldNotRun.code();
                 }
             }
         } else {
-            files.push((p.clone(), std::fs::read_to_string(p)));
+            files.push((p.clone(), read_rule_file(p)));
         }
     }
     let (mut changed, mut failed, mut unreadable) = (0, 0, 0);
-    for (path, text) in files {
-        let outcome = match text {
-            Ok(text) => one_file(&path, &text, args.check),
+    for (path, file) in files {
+        let outcome = match file {
+            // Not UTF-8: error E0007 at the first bad byte; the file is left alone.
+            Ok(RuleFile {
+                name,
+                text,
+                not_utf8: Some(at),
+            }) => {
+                let mut sources = SourceMap::default();
+                let id = sources.add(name, text);
+                eprint!(
+                    "{}",
+                    crate::report::render_text(&sources, &[crate::load::not_utf8(id, at)])
+                );
+                Outcome::Failed
+            }
+            Ok(f) => one_file(&path, &f.text, args.check),
             Err(e) => {
                 eprintln!("error: cannot read `{}`: {e}", path.display());
                 Outcome::Unreadable

@@ -29,10 +29,7 @@ pub fn run(args: &Args) -> i32 {
     };
     let queries = match engine.select_static(&args.queries) {
         Ok(q) => q,
-        Err(e) => {
-            eprintln!("error: {}\nhelp: `cba repl` then `:rules` lists the queries", e.message);
-            return Exit::CouldNotRun.code();
-        }
+        Err(e) => return super::unknown_name(&e).code(),
     };
     let facts = match &args.facts {
         Some(f) => match super::eval::read_facts(&engine, f, false) {

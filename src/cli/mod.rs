@@ -194,12 +194,10 @@ pub fn load_engine(source: &Source) -> Result<Engine, Exit> {
             Ok(engine)
         }
         Err(LoadError::Read(e)) => {
-            let help = if e.contains("not UTF-8") {
-                "save the file as UTF-8 (`cba check` shows where)"
-            } else {
-                "`--contracts` takes a directory of `.cba` files"
-            };
-            eprintln!("{:?}", miette::miette!(help = help, "{e}"));
+            eprintln!(
+                "{:?}",
+                miette::miette!(help = "`--contracts` takes a directory of `.cba` files", "{e}")
+            );
             Err(Exit::CouldNotRun)
         }
         Err(LoadError::Check { sources, diagnostics }) => {
@@ -210,6 +208,27 @@ pub fn load_engine(source: &Source) -> Result<Engine, Exit> {
             Err(Exit::Problems)
         }
     }
+}
+
+/// Reports a `--query` that names no module or query, the same way in every
+/// command (the nearest name as help), and returns [`Exit::CouldNotRun`]: a
+/// misspelt name is a usage mistake, not a problem of the input.
+pub fn unknown_name(e: &crate::api::SelectError) -> Exit {
+    use crate::api::SelectErrorKind;
+    let what = match e.kind {
+        SelectErrorKind::UnknownModule => {
+            let module = e.pattern.strip_suffix(".*").unwrap_or(&e.pattern);
+            format!("unknown module `{module}` in `{}`", e.pattern)
+        }
+        SelectErrorKind::UnknownQuery => format!("unknown query `{}`", e.pattern),
+        SelectErrorKind::UnknownRule => format!("there is no rule `{}`", e.pattern),
+    };
+    let help = match &e.suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "`cba repl` then `:rules` lists the modules and their queries".to_string(),
+    };
+    eprintln!("{:?}", miette::miette!(help = help, "{what}"));
+    Exit::CouldNotRun
 }
 
 /// How a command ended: the one exit-status convention of every subcommand

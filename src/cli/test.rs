@@ -67,6 +67,19 @@ pub fn run(args: &Args) -> i32 {
         coverage: args.coverage || args.fail_under.is_some(),
         stdlib: args.stdlib,
     });
+    // A filter that matches nothing is a misspelt name, as an unknown module
+    // is elsewhere: exit 2 with the nearest module.
+    if let Some(f) = &args.filter
+        && report.outcomes.is_empty()
+    {
+        let modules = prog.modules.iter().map(|m| m.name.as_str());
+        let help = match crate::diag::did_you_mean(f, modules) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "`--filter` keeps the tests whose name, module or file contains the text".to_string(),
+        };
+        eprintln!("{:?}", miette::miette!(help = help, "no test matches `{f}`"));
+        return super::Exit::CouldNotRun.code();
+    }
     for o in report.outcomes.iter().filter(|o| o.status == TestStatus::Failed) {
         println!("FAIL {}", o.name);
         for f in &o.failures {

@@ -22,6 +22,8 @@ use rust_decimal::Decimal;
 const MAX_BASES: usize = 1;
 /// The longest list generated.
 const MAX_LIST: i64 = 400;
+/// Facts named in the note of a change no case reaches.
+const MAX_FACTS_NAMED: usize = 6;
 
 /// The cases generated for one change from one base case.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -33,6 +35,10 @@ pub struct BoundaryGroup {
     pub total: usize,
     /// The generated cases whose answers differ (named by the fact set).
     pub cases: Vec<CaseChange>,
+    /// Why no cases were generated: no case of the corpus, nor any test of the
+    /// contracts, reaches the change (`change` is then the changed item's name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreached: Option<String>,
 }
 
 /// Thresholds found for a change: the probed rule, its type, old and new values.
@@ -50,6 +56,8 @@ pub fn generate(
     scope: &Scope,
 ) -> Vec<BoundaryGroup> {
     let graph = Graph::of(new);
+    // The contracts' own tests, a second source of base cases (read when needed).
+    let tests = std::cell::OnceCell::new();
     let mut out = Vec::new();
     for c in changes.iter().filter(|c| c.change == Change::Changed) {
         let users = graph.direct_users(new, c);
@@ -76,16 +84,25 @@ pub fn generate(
             .copied()
             .filter(|&p| !new.facts_read(p).is_empty())
             .collect();
-        let mut bases: Vec<((usize, usize), &CaseInput)> = corpus
-            .iter()
-            .map(|b| (answered(new, b, &readers), b))
-            .filter(|(n, _)| n.0 > 0)
-            .collect();
-        bases.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
-        // No case reaches the change: start from no facts rather than from a case
-        // about something else (a grievance case for a credit-hour change).
+        let mut bases = reaching(new, corpus, &readers);
+        // No case of the corpus reaches the change: start from the contracts'
+        // own tests that do (a case about something else, or no facts at all,
+        // says little about this change).
+        if bases.is_empty() && !readers.is_empty() {
+            bases = reaching(
+                new,
+                tests.get_or_init(|| super::outcomes::test_cases(old, new)),
+                &readers,
+            );
+        }
         if bases.is_empty() {
-            bases.push(((0, 0), &empty));
+            if readers.is_empty() {
+                // The probes read no facts: any case reaches them.
+                bases.push(((0, 0), &empty));
+            } else {
+                out.push(unreached(new, c, &readers));
+                continue;
+            }
         }
         // Only the queries this change can affect are compared: the answers
         // other changes move are the outcome diff's business, not this group's.
@@ -134,10 +151,54 @@ pub fn generate(
                 base: base.name.clone(),
                 total,
                 cases,
+                unreached: None,
             });
         }
     }
     out
+}
+
+/// The cases on which the most `readers` answer, best first (none when no
+/// reader answers on any).
+fn reaching<'c>(new: &Program, cases: &'c [CaseInput], readers: &[RuleId]) -> Vec<((usize, usize), &'c CaseInput)> {
+    let mut found: Vec<_> = cases
+        .iter()
+        .map(|b| (answered(new, b, readers), b))
+        .filter(|(n, _)| n.0 > 0)
+        .collect();
+    found.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+    found
+}
+
+/// The group for a change no case reaches: it says so, and which facts a case
+/// needs to reach it, rather than generating cases from facts that say little.
+fn unreached(new: &Program, c: &ItemChange, readers: &[RuleId]) -> BoundaryGroup {
+    let mut facts: Vec<&str> = readers
+        .iter()
+        .flat_map(|&r| new.facts_read(r))
+        .map(|f| new.facts[f as usize].path.as_str())
+        .collect();
+    facts.sort_unstable();
+    facts.dedup();
+    let more = facts.len().saturating_sub(MAX_FACTS_NAMED);
+    let mut named = facts
+        .iter()
+        .take(MAX_FACTS_NAMED)
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if more > 0 {
+        named.push_str(&format!(" and {more} more"));
+    }
+    BoundaryGroup {
+        change: c.name.clone(),
+        base: String::new(),
+        total: 0,
+        cases: Vec::new(),
+        unreached: Some(format!(
+            "no case of the corpus and no test of the contracts reaches it; a case that gives {named} would"
+        )),
+    }
 }
 
 /// The facts read by the rules that use the probed rule, but not by the probed

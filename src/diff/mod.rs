@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use crate::check::{Input, check_files};
 use crate::ir::Program;
-use crate::source::{CONTRACTS, read_dir_cba};
+use crate::source::{CONTRACTS, read_dir_rules};
 use crate::syntax::ast::Module;
 use crate::syntax::parse_module;
 use crate::syntax::span::FileId;
@@ -49,7 +49,24 @@ impl Version {
                 "`{spec}` is not a directory of contracts (nor `embedded`, the built-in Agreement)"
             ));
         }
-        let files = read_dir_cba(dir).map_err(|e| format!("cannot read `{spec}`: {e}"))?;
+        let read = read_dir_rules(dir).map_err(|e| format!("cannot read `{spec}`: {e}"))?;
+        // A file that is not UTF-8 text: error E0007 at its first bad byte (the
+        // version does not check).
+        let mut sources = crate::source::SourceMap::default();
+        let mut bad = Vec::new();
+        for f in &read {
+            if let Some(at) = f.not_utf8 {
+                let id = sources.add(f.name.clone(), f.text.clone());
+                bad.push(crate::load::not_utf8(id, at));
+            }
+        }
+        if !bad.is_empty() {
+            return Err(format!(
+                "{spec} does not check:\n{}",
+                crate::report::render_text(&sources, &bad)
+            ));
+        }
+        let files: Vec<(String, String)> = read.into_iter().map(|f| (f.name, f.text)).collect();
         if files.is_empty() {
             return Err(format!("`{spec}` holds no `.cba` files"));
         }

@@ -60,6 +60,10 @@ pub fn text(d: &DiffResult) -> String {
     }
     for g in &d.boundary {
         let _ = writeln!(out);
+        if let Some(why) = &g.unreached {
+            let _ = writeln!(out, "Boundary cases around {}: none: {why}", g.change);
+            continue;
+        }
         let _ = writeln!(
             out,
             "Boundary cases around {} (from {}): {} of {} change",

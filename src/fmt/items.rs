@@ -60,16 +60,19 @@ impl TestLine<'_> {
 
 impl Fmt<'_> {
     pub(super) fn module(&mut self, m: &Module) -> Doc {
-        let mut parts = vec![self.leading(m.name.span.start)];
-        // An empty line between opening comments and the header stays.
         let header = self
             .src
             .and_then(|s| s[..(m.name.span.start as usize).min(s.len())].rfind("module"));
+        // The comments before the `module` keyword go above the header; one
+        // between the keyword and the name ends the header's line.
+        let mut parts = vec![self.leading(header.map_or(m.name.span.start, |h| h as u32))];
+        // An empty line between opening comments and the header stays.
         if !must_be_empty(&parts[0]) && header.is_some_and(|h| self.blank_before(h as u32)) {
             parts.push(Doc::HardLine);
         }
         parts.push(doc_lines(&m.doc));
         parts.push(text(format!("module {}", m.name.node)));
+        parts.push(self.trailing(m.name.span.end));
         if let Some(a) = &m.article {
             parts.push(self.trailing(a.number.span.start));
             parts.push(Doc::HardLine);

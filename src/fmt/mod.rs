@@ -185,14 +185,28 @@ impl<'s> Fmt<'s> {
         self.pending_before(pos).is_none()
     }
 
-    /// Comments after code, before `pos`: they stay at the end of the current line.
+    /// A comment after code, before `pos`: it stays at the end of the current
+    /// line. Only one fits there: a second one (after more code, as in `use //
+    /// a⏎ m.x // b`) is printed on a line of its own, so it is formatted as one
+    /// from here on (or the next formatting would lay it out again).
     fn trailing(&mut self, pos: u32) -> Doc {
-        let mut out = Vec::new();
-        while let Some(c) = self.pending_before(pos).filter(|c| !c.own_line) {
-            out.push(Doc::Suffix(c.text.clone()));
-            self.next += 1;
+        let Some(c) = self.pending_before(pos).filter(|c| !c.own_line) else {
+            return Doc::Concat(Vec::new());
+        };
+        let out = Doc::Suffix(c.text.clone());
+        self.next += 1;
+        self.own_line_from_here(pos);
+        out
+    }
+
+    /// Marks the comments left before `pos` as on lines of their own: after a
+    /// comment ends the line, nothing else can share it.
+    fn own_line_from_here(&mut self, pos: u32) {
+        let mut i = self.next;
+        while let Some(c) = self.comments.get_mut(i).filter(|c| c.start < pos) {
+            c.own_line = true;
+            i += 1;
         }
-        Doc::Concat(out)
     }
 
     /// Every comment before `pos`, each where it belongs: after code at the end of
@@ -208,6 +222,7 @@ impl<'s> Fmt<'s> {
             } else {
                 // The line ends after the comment, just where it did.
                 out.extend([Doc::Suffix(c.text.clone()), Doc::HardLine]);
+                own_before = true;
             }
             self.next += 1;
         }
@@ -257,9 +272,10 @@ impl<'s> Fmt<'s> {
         let mut own_before = false;
         while let Some(c) = self.pending_before(pos) {
             let (own, blank, body) = (c.own_line || own_before, c.blank_before, c.text.clone());
-            own_before = own;
+            own_before = true;
             self.next += 1;
             if !own {
+                // Only one comment ends a line: the next goes on its own.
                 out.push(Doc::Suffix(body));
                 continue;
             }

@@ -409,8 +409,18 @@ help: nothing was set",
     /// the new rules change.
     fn load_rules(&mut self, path: &Path) -> Reply {
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        let text = match crate::source::read_rule_file(path) {
+            Ok(crate::source::RuleFile {
+                text,
+                not_utf8: Some(at),
+                ..
+            }) => {
+                let mut sources = SourceMap::default();
+                let file = sources.add(name, text);
+                let d = crate::load::not_utf8(file, at);
+                return Reply::error(format!("{}the rules were not loaded", render_text(&sources, &[d])));
+            }
+            Ok(f) => f.text,
             Err(e) => return Reply::error(format!("error: cannot read `{name}`: {e}")),
         };
         let (module, diags) = crate::syntax::parse_module(&text, FileId(0));

@@ -3,7 +3,7 @@
 use super::{E_CALENDAR_DUPLICATE, E_EXCEPTION_OTHERWISE, Lower, P, Rule, doc_text};
 use crate::diag::Diagnostic;
 use crate::syntax::ast::*;
-use crate::syntax::span::Spanned;
+use crate::syntax::span::{Span, Spanned};
 
 impl Lower {
     pub(super) fn lower_module(&self, p: P<'_>) -> Module {
@@ -435,24 +435,27 @@ impl Lower {
         };
         for k in self.kids(p) {
             let kspan = self.span(&k);
+            // A line's span ends where its last token does: the parser's span
+            // runs on over the line break (and any comment) to the next token.
+            let tight = |path: &[Ident], value: Option<&Expr>| {
+                let end = value.map(|v| v.span.end).or(path.last().map(|p| p.span.end));
+                match end {
+                    Some(end) if end > kspan.start && end <= kspan.end => Span { end, ..kspan },
+                    _ => kspan,
+                }
+            };
             match k.as_rule() {
                 Rule::string => test.name = self.lower_string(k),
                 Rule::given => {
                     let (path, value) = self.lower_path_value(k);
+                    let span = tight(&path, value.as_ref());
                     let value = value.unwrap_or_else(|| Spanned::new(ExprKind::Lit(Literal::None), kspan));
-                    test.givens.push(Given {
-                        path,
-                        value,
-                        span: kspan,
-                    });
+                    test.givens.push(Given { path, value, span });
                 }
                 Rule::expect | Rule::expect_error => {
                     let (rule, value) = self.lower_path_value(k);
-                    test.expects.push(Expect {
-                        rule,
-                        value,
-                        span: kspan,
-                    });
+                    let span = tight(&rule, value.as_ref());
+                    test.expects.push(Expect { rule, value, span });
                 }
                 _ => {}
             }
