@@ -197,9 +197,23 @@ fn eval_body(queries: &[&str], explain: serde_json::Value) -> String {
 }
 
 #[tokio::test]
+async fn api_eval_refuses_an_unknown_query_as_cba_eval_does() {
+    // A usage error for the whole request (400, with the nearest name), as
+    // `cba eval` exits 2 before any answer.
+    let r = post(
+        "/api/eval",
+        "application/json",
+        eval_body(&["grievance.step2_deadline", "grievance.step2_deadlin"], serde_json::json!(false)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let v: serde_json::Value = serde_json::from_str(&r.body).expect("a JSON error");
+    assert!(v["error"].as_str().unwrap_or("").contains("grievance.step2_deadlin"), "{v}");
+    assert_eq!(v["help"], "did you mean `grievance.step2_deadline`?", "{v}");
+}
+
+#[tokio::test]
 async fn api_eval_answers_exactly_what_cba_eval_prints() {
-    // (An unknown query is a usage error for `cba eval`, exit 2 before any
-    // answer; the API answers it in place, so it is left out here.)
     let queries = ["grievance.step2_deadline", "grievance.step2_timely"];
     let r = post(
         "/api/eval",

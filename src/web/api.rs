@@ -211,11 +211,13 @@ pub async fn eval(State(st): State<AppState>, b: Result<Bytes, BytesRejection>) 
         })?;
     let queries = st
         .engine
-        .select_each(&req.queries, &facts)
+        .select(&req.queries, &facts)
         .map_err(|e| WebError::BadRequest {
             message: e.message.clone(),
             help: e.suggestion.as_ref().map(|s| format!("did you mean `{s}`?")),
         })?;
+    // An unknown query is a usage error for the whole request, as in `cba eval`.
+    let queries: Vec<_> = queries.into_iter().map(Ok).collect();
     // Evaluated here, on the worker: an evaluation is short, and one that is
     // not is stopped at the time limit by its flag (see `super::deadline`).
     let cancel = st.timer.start(st.limits.timeout);
