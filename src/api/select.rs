@@ -50,7 +50,7 @@ impl std::error::Error for SelectError {}
 /// A query by exact name (a rule without parameters).
 pub fn query(prog: &Program, name: &str) -> Result<RuleId, SelectError> {
     match prog.rule_index.get(name) {
-        Some(&id) if prog.rules[id as usize].params.is_none() => Ok(id),
+        Some(&id) if prog.rules[id].params.is_none() => Ok(id),
         _ => {
             let names = prog
                 .rules
@@ -105,7 +105,7 @@ pub fn resolve(
     };
     let implicit = |id: RuleId| Query {
         id,
-        name: prog.rules[id as usize].qualified.clone(),
+        name: prog.rules[id].qualified.clone(),
         implicit: true,
     };
     let modules: Vec<Option<&str>> = patterns.iter().map(|p| p.strip_suffix(".*")).collect();
@@ -119,7 +119,7 @@ pub fn resolve(
         // No pattern, or only `module.*`: what the facts allow, as written.
         return Ok(defaults()
             .into_iter()
-            .filter(|&id| wanted.is_empty() || wanted.contains(&(prog.rules[id as usize].module as usize)))
+            .filter(|&id| wanted.is_empty() || wanted.contains(&prog.rules[id].module.index()))
             .map(|id| Ok(implicit(id)))
             .collect());
     }
@@ -129,7 +129,7 @@ pub fn resolve(
         match m {
             Some(m) => {
                 let m = module(prog, p, m)?;
-                let of_module = |id: RuleId| prog.rules[id as usize].module as usize == m;
+                let of_module = |id: RuleId| prog.rules[id].module.index() == m;
                 if facts.is_some() {
                     out.extend(
                         allowed
@@ -140,8 +140,9 @@ pub fn resolve(
                     );
                 } else {
                     out.extend(
-                        (0..prog.rules.len() as RuleId)
-                            .filter(|&id| of_module(id) && prog.rules[id as usize].params.is_none())
+                        (0..prog.rules.len())
+                            .map(RuleId::from_index)
+                            .filter(|&id| of_module(id) && prog.rules[id].params.is_none())
                             .map(|id| {
                                 Ok(Query {
                                     implicit: false,
@@ -174,7 +175,7 @@ pub fn find_rule(prog: &Program, name: &str) -> Result<RuleId, SelectError> {
     }
     let mut same_name = (0..prog.rules.len()).filter(|&r| prog.rules[r].name == name);
     if let (Some(id), None) = (same_name.next(), same_name.next()) {
-        return Ok(id as RuleId);
+        return Ok(RuleId::from_index(id));
     }
     let suggestion = did_you_mean(name, prog.rules.iter().map(|r| r.qualified.as_str())).map(str::to_string);
     Err(SelectError {
@@ -196,7 +197,7 @@ pub fn unqualified_query(prog: &Program, name: &str) -> Option<RuleId> {
         .enumerate()
         .filter(|(_, r)| r.name == name && r.params.is_none());
     match (found.next(), found.next()) {
-        (Some((i, _)), None) => Some(i as RuleId),
+        (Some((i, _)), None) => Some(RuleId::from_index(i)),
         _ => None,
     }
 }

@@ -32,9 +32,9 @@ pub fn resolve(prog: &Program, names: &[String]) -> Result<Vec<Query>, String> {
                 prog.rules
                     .iter()
                     .enumerate()
-                    .filter(|(_, r)| r.module as usize == m && r.params.is_none())
+                    .filter(|(_, r)| r.module.index() == m && r.params.is_none())
                     .map(|(i, r)| Query {
-                        rule: i as RuleId,
+                        rule: RuleId::from_index(i),
                         name: r.qualified.clone(),
                     }),
             );
@@ -64,11 +64,11 @@ impl DefaultQueries {
             .rules
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.params.is_none() && !prog.modules[r.module as usize].is_stdlib)
+            .filter(|(_, r)| r.params.is_none() && !prog.modules[r.module].is_stdlib)
             .map(|(i, _)| {
-                let mut facts = prog.facts_read(i as RuleId);
+                let mut facts = prog.facts_read(RuleId::from_index(i));
                 facts.retain(|f| Some(*f) != prog.closures_fact);
-                (i as RuleId, facts)
+                (RuleId::from_index(i), facts)
             })
             .filter(|(_, facts)| !facts.is_empty())
             .collect();
@@ -85,11 +85,7 @@ impl DefaultQueries {
     pub fn for_provided(&self, provided: &[bool]) -> Vec<RuleId> {
         self.candidates
             .iter()
-            .filter(|(_, facts)| {
-                facts
-                    .iter()
-                    .any(|f| provided.get(*f as usize).copied().unwrap_or(false))
-            })
+            .filter(|(_, facts)| facts.iter().any(|f| provided.get(f.index()).copied().unwrap_or(false)))
             .map(|(r, _)| *r)
             .collect()
     }

@@ -373,7 +373,7 @@ impl<'p> Worker<'p> {
         }
         let names = plan.queries.as_ref();
         for (i, &rule) in rules.iter().enumerate() {
-            let r = &prog.rules[rule as usize];
+            let r = &prog.rules[rule];
             let name = names.map_or(r.qualified.as_str(), |qs| qs[i].name.as_str());
             match self.case.rule(rule) {
                 Ok(v) if csv => {
@@ -464,7 +464,7 @@ fn csv_value(out: &mut String, scratch: &mut String, prog: &Program, v: &Value, 
     let _ = match (v, ty.strip_optional()) {
         (Value::None, _) => Ok(()),
         (Value::Str(s), _) => scratch.write_str(s),
-        (Value::Enum(i), Type::Enum(e)) => scratch.write_str(&prog.enums[*e as usize].external[*i as usize]),
+        (Value::Enum(i), Type::Enum(e)) => scratch.write_str(&prog.enums[e.index()].external[*i as usize]),
         (Value::Date(d), _) => dates::write_date(scratch, *d),
         (Value::Time(t), _) => dates::write_time(scratch, *t),
         (Value::DateTime(t), _) => dates::write_datetime(scratch, *t),

@@ -63,12 +63,12 @@ impl EvalError {
     /// A one-line message naming the fact, the rule and its citation.
     pub fn message(&self, prog: &Program) -> String {
         let what = match &self.kind {
-            ErrorKind::MissingFact(f) => format!("missing fact `{}`", prog.facts[*f as usize].path),
-            ErrorKind::BadFact(f, why) => format!("fact `{}` {}", prog.facts[*f as usize].path, why),
+            ErrorKind::MissingFact(f) => format!("missing fact `{}`", prog.facts[f.index()].path),
+            ErrorKind::BadFact(f, why) => format!("fact `{}` {}", prog.facts[f.index()].path, why),
             ErrorKind::Raised(m) => m.clone(),
             ErrorKind::Runtime(e) => e.to_string(),
         };
-        match self.rule.map(|r| &prog.rules[r as usize]) {
+        match self.rule.map(|r| &prog.rules[r]) {
             Some(r) => match &r.citation {
                 Some(c) => format!("{what} (needed by `{}`, {c})", r.qualified),
                 None => format!("{what} (needed by `{}`)", r.qualified),
@@ -145,22 +145,22 @@ impl<'p> Case<'p> {
 
     /// Sets a fact, forgetting memoized answers.
     pub fn set_fact(&mut self, f: FactId, slot: Slot) {
-        self.facts[f as usize] = slot;
+        self.facts[f.index()] = slot;
         self.reset_memo();
     }
 
     /// Puts one fact back to its default (or missing), as if no file gave it;
     /// memoized answers are kept (call [`Case::reset_memo`] after a refill).
     pub fn reset_fact(&mut self, f: FactId) {
-        self.facts[f as usize] = default_slot(&self.prog.facts[f as usize], self.today);
-        self.provided[f as usize] = false;
+        self.facts[f.index()] = default_slot(&self.prog.facts[f], self.today);
+        self.provided[f.index()] = false;
     }
 
     /// Makes the case new again (every fact at its default, nothing memoized)
     /// without allocating: for evaluating many cases one after another.
     pub fn reset(&mut self) {
         for f in 0..self.facts.len() {
-            self.reset_fact(f as FactId);
+            self.reset_fact(FactId::from_index(f));
         }
         self.reset_memo();
         self.stack.clear();
@@ -177,11 +177,11 @@ impl<'p> Case<'p> {
     pub fn reset_memo(&mut self) {
         let memo = &mut self.memo;
         match &self.constant {
-            None => self.memo_set.drain(..).for_each(|id| memo[id as usize] = Memo::Unset),
+            None => self.memo_set.drain(..).for_each(|id| memo[id.index()] = Memo::Unset),
             Some(keep) => self.memo_set.retain(|&id| {
-                let kept = keep.get(id as usize).copied().unwrap_or(false);
+                let kept = keep.get(id.index()).copied().unwrap_or(false);
                 if !kept {
-                    memo[id as usize] = Memo::Unset;
+                    memo[id.index()] = Memo::Unset;
                 }
                 kept
             }),
@@ -197,7 +197,7 @@ impl<'p> Case<'p> {
 
     /// The answer of a rule (memoized).
     pub fn rule(&mut self, id: RuleId) -> Result<Value> {
-        match &self.memo[id as usize] {
+        match &self.memo[id.index()] {
             Memo::Done(v) => {
                 if let Some(o) = &mut self.observer {
                     o.memo_hit(id, Ok(v));
@@ -213,7 +213,7 @@ impl<'p> Case<'p> {
             Memo::Unset => {}
         }
         let prog = self.prog;
-        let r = &prog.rules[id as usize];
+        let r = &prog.rules[id];
         let frame = self.stack.len();
         self.stack.resize(frame + r.locals as usize, Value::None);
         if let Some(o) = &mut self.observer {
@@ -224,7 +224,7 @@ impl<'p> Case<'p> {
             o.rule_exit(id, &res);
         }
         self.stack.truncate(frame);
-        self.memo[id as usize] = match &res {
+        self.memo[id.index()] = match &res {
             Ok(v) => Memo::Done(v.clone()),
             Err(e) => Memo::Failed(e.clone()),
         };
@@ -235,7 +235,7 @@ impl<'p> Case<'p> {
     /// Calls a function with argument values.
     pub fn call(&mut self, id: RuleId, args: Vec<Value>) -> Result<Value> {
         let prog = self.prog;
-        let r = &prog.rules[id as usize];
+        let r = &prog.rules[id];
         let frame = self.stack.len();
         if let Some(o) = &mut self.observer {
             o.rule_enter(id, Some(&args));
@@ -255,14 +255,14 @@ impl<'p> Case<'p> {
     /// in any error that does not name one yet.
     fn nested(&mut self, id: RuleId, f: impl FnOnce(&mut Self) -> Result<Value>) -> Result<Value> {
         if self.depth >= MAX_DEPTH {
-            let r = &self.prog.rules[id as usize];
+            let r = &self.prog.rules[id];
             return Err(EvalError {
                 kind: ErrorKind::Runtime(RuntimeError::NestingTooDeep),
                 span: r.span,
                 rule: Some(id),
             });
         }
-        check_interrupt(self.prog.rules[id as usize].span)?;
+        check_interrupt(self.prog.rules[id].span)?;
         self.depth += 1;
         let res = f(self).map_err(|mut e| {
             self.name_given_facts(id, &mut e);
@@ -283,7 +283,7 @@ impl<'p> Case<'p> {
     }
 
     fn fact(&self, f: FactId, span: Span) -> Result<Value> {
-        match &self.facts[f as usize] {
+        match &self.facts[f.index()] {
             Slot::Value(v) => Ok(v.clone()),
             Slot::Missing => Err(EvalError {
                 kind: ErrorKind::MissingFact(f),
@@ -351,7 +351,7 @@ impl<'p> Case<'p> {
                 for k in keys {
                     ks.push(self.eval(k, frame)?);
                 }
-                let v = lookup(&self.prog.tables[*t as usize].rows, &ks).unwrap_or(Value::None);
+                let v = lookup(&self.prog.tables[t.index()].rows, &ks).unwrap_or(Value::None);
                 if let Some(o) = &mut self.observer {
                     o.table_row(*t, &ks, &v);
                 }
@@ -753,18 +753,14 @@ impl Case<'_> {
             .prog
             .facts_read(id)
             .into_iter()
-            .filter(|&f| self.provided.get(f as usize).copied().unwrap_or(false))
+            .filter(|&f| self.provided.get(f.index()).copied().unwrap_or(false))
             .collect();
         read.sort_unstable();
         read.dedup();
         let given: Vec<String> = read
             .iter()
-            .filter_map(|&f| match &self.facts[f as usize] {
-                Slot::Value(v) => Some(format!(
-                    "`{}` = {}",
-                    self.prog.facts[f as usize].path,
-                    format::plain_text(v)
-                )),
+            .filter_map(|&f| match &self.facts[f.index()] {
+                Slot::Value(v) => Some(format!("`{}` = {}", self.prog.facts[f].path, format::plain_text(v))),
                 _ => None,
             })
             .collect();

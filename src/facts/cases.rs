@@ -118,7 +118,7 @@ fn one(prog: &Program, node: &FactNode, origin: &Origin, default_name: &str) -> 
                 for (q, x) in xs {
                     let here = at(origin.name, origin.text, x.offset);
                     match prog.query(q) {
-                        Ok(rule) => match convert(prog, x, &prog.rules[rule as usize].ty, origin) {
+                        Ok(rule) => match convert(prog, x, &prog.rules[rule].ty, origin) {
                             Ok(value) => case.expects.push(CaseExpect {
                                 rule,
                                 value: Some(value),

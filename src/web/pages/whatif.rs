@@ -93,7 +93,7 @@ fn fields_for(st: &crate::web::State, patterns: &[String]) -> Result<Vec<Field>,
         .map_err(|e| WebError::bad_help(e.message.clone(), "pick a module or query from the list"))?;
     let mut read: BTreeSet<&str> = BTreeSet::new();
     for q in &queries {
-        if let Some(d) = st.docs.get(q.id as usize) {
+        if let Some(d) = st.docs.get(q.id.index()) {
             read.extend(d.facts_read.iter().map(String::as_str));
         }
     }
@@ -244,7 +244,7 @@ fn answer_list(st: &crate::web::State, answers: &[crate::api::Answer]) -> Markup
             h2 { "Answers" }
             p.muted { "Open an answer for its derivation: the branch that fired, the facts read, the rules used." }
             @for a in answers {
-                @let rule = st.prog.rule_index.get(&a.query).map(|&id| &st.prog.rules[id as usize]);
+                @let rule = st.prog.rule_index.get(&a.query).map(|&id| &st.prog.rules[id]);
                 @let explanation = serde_json::to_value(a).ok().and_then(|v| v.get("explanation").cloned());
                 details.tree.answer data-query=(a.query) {
                     summary {
