@@ -5,6 +5,7 @@
 //! string lookups and no type dispatch beyond the value itself.
 
 pub mod ids;
+pub mod select;
 pub mod symbols;
 
 use std::collections::HashMap;
@@ -453,25 +454,6 @@ impl Expr {
 }
 
 impl Program {
-    /// The rule a query names (a rule without parameters), or a message naming
-    /// the closest query when there is none.
-    pub fn query(&self, name: &str) -> Result<RuleId, String> {
-        match self.rule_index.get(name) {
-            Some(&id) if self.rules[id].params.is_none() => Ok(id),
-            _ => {
-                let names = self
-                    .rules
-                    .iter()
-                    .filter(|r| r.params.is_none())
-                    .map(|r| r.qualified.as_str());
-                let hint = crate::diag::did_you_mean(name, names)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                Err(format!("unknown query `{name}`{hint}"))
-            }
-        }
-    }
-
     /// The facts a rule reads, directly or through the rules and functions it uses.
     pub fn facts_read(&self, rule: RuleId) -> Vec<FactId> {
         let mut seen_rules = vec![false; self.rules.len()];

@@ -214,7 +214,7 @@ fn documented_examples_flips_are_real() {
         let path = std::path::PathBuf::from(format!("examples/facts/{file}.json"));
         let case = program::case_from_file(&prog, &path);
         let snap = Snapshot::of(path.display().to_string(), &case);
-        let q = prog.query(query).expect("query");
+        let q = cba::api::select::query(&prog, query).expect("query");
         let r = cba::flip::flips(&case, q, cba::flip::Options::default());
         assert!(r.facts.iter().any(|f| !f.flips.is_empty()), "{query}: no flip");
         check_report(&prog, &snap, &r).unwrap_or_else(|e| panic!("{e}"));
@@ -253,7 +253,7 @@ fn inputs_contain_every_fact_read_at_run_time() {
 #[test]
 fn lineage_names_the_first_reader_and_what_a_case_gives_in_vain() {
     let prog = program::program();
-    let q = prog.query("grievance.step2_timely").expect("query");
+    let q = cba::api::select::query(&prog, "grievance.step2_timely").expect("query");
     let case = program::case_from_file(&prog, std::path::Path::new("examples/facts/grievance.json"));
     let l = cba::flip::lineage(&prog, &[q], Some(&case));
     let get = |p: &str| {

@@ -3,7 +3,8 @@
 
 use super::{Engine, Facts};
 use crate::diag::did_you_mean;
-use crate::ir::{Program, RuleId};
+use crate::eval::Case;
+use crate::ir::{FactId, Program, RuleId};
 
 /// One query to answer: the rule, and the name it is answered under (as asked).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -17,60 +18,7 @@ pub struct Query {
     pub implicit: bool,
 }
 
-/// What a pattern or name did not match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SelectErrorKind {
-    UnknownModule,
-    UnknownQuery,
-    UnknownRule,
-}
-
-/// A pattern that names no module or query, with the nearest name when there
-/// is one.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct SelectError {
-    pub kind: SelectErrorKind,
-    /// The pattern as given.
-    pub pattern: String,
-    /// `unknown query `x`; did you mean `y`?`
-    pub message: String,
-    /// The nearest name (a query, `module.*`, or a rule).
-    pub suggestion: Option<String>,
-}
-
-impl std::fmt::Display for SelectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for SelectError {}
-
-/// A query by exact name (a rule without parameters).
-pub fn query(prog: &Program, name: &str) -> Result<RuleId, SelectError> {
-    match prog.rule_index.get(name) {
-        Some(&id) if prog.rules[id].params.is_none() => Ok(id),
-        _ => {
-            let names = prog
-                .rules
-                .iter()
-                .filter(|r| r.params.is_none())
-                .map(|r| r.qualified.as_str());
-            let suggestion = did_you_mean(name, names).map(str::to_string);
-            let hint = suggestion
-                .as_ref()
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_default();
-            Err(SelectError {
-                kind: SelectErrorKind::UnknownQuery,
-                pattern: name.to_string(),
-                message: format!("unknown query `{name}`{hint}"),
-                suggestion,
-            })
-        }
-    }
-}
+pub use crate::ir::select::{SelectError, SelectErrorKind, query};
 
 /// The module `module.*` names.
 fn module(prog: &Program, pattern: &str, module: &str) -> Result<usize, SelectError> {
@@ -90,7 +38,7 @@ fn module(prog: &Program, pattern: &str, module: &str) -> Result<usize, SelectEr
 }
 
 /// Resolves patterns in order. With `facts`, no pattern means every query the
-/// facts allow (see [`crate::batch::queries::DefaultQueries`]) and `module.*`
+/// facts allow (see [`DefaultQueries`]) and `module.*`
 /// the same for one module; without, `module.*` is every rule (not function)
 /// of the module, as written. An unknown module is an error; an unknown query
 /// is kept in its place as an error (the other queries still answer).
@@ -101,7 +49,7 @@ pub fn resolve(
 ) -> Result<Vec<Result<Query, SelectError>>, SelectError> {
     let defaults = || {
         let provided: &[bool] = facts.map(Facts::provided).unwrap_or(&[]);
-        crate::batch::queries::DefaultQueries::new(prog).for_provided(provided)
+        DefaultQueries::new(prog).for_provided(provided)
     };
     let implicit = |id: RuleId| Query {
         id,
@@ -250,5 +198,47 @@ impl Engine {
             return Ok(id);
         }
         find_rule(prog, name)
+    }
+}
+
+/// The queries answered when none are named: every rule of the contracts that
+/// reads at least one fact the case gives (`calendar.closures` aside);
+/// constants and rules about other kinds of cases are left out. The facts each
+/// rule reads are worked out once, so choosing per case is cheap.
+#[derive(Debug, Clone)]
+pub struct DefaultQueries {
+    candidates: Vec<(RuleId, Vec<FactId>)>,
+}
+
+impl DefaultQueries {
+    pub fn new(prog: &Program) -> DefaultQueries {
+        let candidates = prog
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.params.is_none() && !prog.modules[r.module].is_stdlib)
+            .map(|(i, _)| {
+                let mut facts = prog.facts_read(RuleId::from_index(i));
+                facts.retain(|f| Some(*f) != prog.closures_fact);
+                (RuleId::from_index(i), facts)
+            })
+            .filter(|(_, facts)| !facts.is_empty())
+            .collect();
+        DefaultQueries { candidates }
+    }
+
+    /// The rules to answer for this case, in the order they are written.
+    pub fn for_case(&self, case: &Case) -> Vec<RuleId> {
+        self.for_provided(&case.provided)
+    }
+
+    /// The rules to answer when the facts marked in `provided` (by fact id)
+    /// are given, in the order they are written.
+    pub fn for_provided(&self, provided: &[bool]) -> Vec<RuleId> {
+        self.candidates
+            .iter()
+            .filter(|(_, facts)| facts.iter().any(|f| provided.get(f.index()).copied().unwrap_or(false)))
+            .map(|(r, _)| *r)
+            .collect()
     }
 }

@@ -367,7 +367,7 @@ impl<'p> Worker<'p> {
         let mut rules = std::mem::take(&mut self.rules);
         rules.clear();
         match (&plan.queries, &plan.defaults) {
-            (Some(qs), _) => rules.extend(qs.iter().map(|q| q.rule)),
+            (Some(qs), _) => rules.extend(qs.iter().map(|q| q.id)),
             (None, Some(d)) => rules.extend(d.for_case(&self.case)),
             (None, None) => {}
         }

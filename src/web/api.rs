@@ -246,7 +246,7 @@ pub async fn batch(
         .map(|(_, v)| v.into_owned())
         .collect();
     if !queries.is_empty() {
-        crate::batch::queries::resolve(&st.prog, &queries).map_err(WebError::bad)?;
+        crate::api::select::select(&st.prog, &queries, None).map_err(|e| WebError::bad(e.message))?;
     }
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(16);
     let st2 = st.clone();
