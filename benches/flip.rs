@@ -49,8 +49,11 @@ fn flip(c: &mut Criterion) {
         text: &text,
     };
     cba::facts::load::fill_case(&mut case, &root, &origin).expect("facts");
-    let one = prog.query("grievance.step2_timely").expect("query");
-    let all: Vec<_> = QUERIES.iter().map(|q| prog.query(q).expect("query")).collect();
+    let one = cba::api::select::query(&prog, "grievance.step2_timely").expect("query");
+    let all: Vec<_> = QUERIES
+        .iter()
+        .map(|q| cba::api::select::query(&prog, q).expect("query"))
+        .collect();
     let opts = cba::flip::Options::default();
     // The workday table is built once per program, before timing.
     let _ = cba::flip::flips(&case, one, opts);

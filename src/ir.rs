@@ -5,6 +5,7 @@
 //! string lookups and no type dispatch beyond the value itself.
 
 pub mod ids;
+pub mod select;
 pub mod symbols;
 
 use std::collections::HashMap;
@@ -15,15 +16,8 @@ use crate::eval::workdays::WorkdayTable;
 use crate::source::SourceMap;
 use crate::syntax::span::Span;
 pub use crate::types::{QUnit, Type};
-pub use ids::{BranchId, BranchKey, CasesId, CasesInfo};
+pub use ids::{BranchId, BranchKey, CasesId, CasesInfo, EnumId, FactId, ModuleId, RecordId, RuleId, TableId};
 pub use symbols::{ItemRef, SymbolRef, Symbols, UseIndex};
-
-pub type FactId = u32;
-pub type RuleId = u32;
-pub type TableId = u32;
-pub type EnumId = u32;
-pub type RecordId = u32;
-pub type ModuleId = u32;
 
 /// The whole checked program: standard library and contracts.
 #[derive(Debug)]
@@ -460,35 +454,16 @@ impl Expr {
 }
 
 impl Program {
-    /// The rule a query names (a rule without parameters), or a message naming
-    /// the closest query when there is none.
-    pub fn query(&self, name: &str) -> Result<RuleId, String> {
-        match self.rule_index.get(name) {
-            Some(&id) if self.rules[id as usize].params.is_none() => Ok(id),
-            _ => {
-                let names = self
-                    .rules
-                    .iter()
-                    .filter(|r| r.params.is_none())
-                    .map(|r| r.qualified.as_str());
-                let hint = crate::diag::did_you_mean(name, names)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                Err(format!("unknown query `{name}`{hint}"))
-            }
-        }
-    }
-
     /// The facts a rule reads, directly or through the rules and functions it uses.
     pub fn facts_read(&self, rule: RuleId) -> Vec<FactId> {
         let mut seen_rules = vec![false; self.rules.len()];
         let mut facts = Vec::new();
         let mut stack = vec![rule];
         while let Some(r) = stack.pop() {
-            if std::mem::replace(&mut seen_rules[r as usize], true) {
+            if std::mem::replace(&mut seen_rules[r.index()], true) {
                 continue;
             }
-            let mut todo = vec![&self.rules[r as usize].body];
+            let mut todo = vec![&self.rules[r].body];
             while let Some(e) = todo.pop() {
                 match &e.kind {
                     ExprKind::Fact(f) => facts.push(*f),
@@ -541,7 +516,7 @@ fn reads_case(e: &Expr) -> bool {
 /// Whether every rule or function the expression uses is marked in `ok`.
 fn uses_only(e: &Expr, ok: &[bool]) -> bool {
     let here = match &e.kind {
-        ExprKind::Rule(r) | ExprKind::Call(r, _) => ok.get(*r as usize).copied().unwrap_or(false),
+        ExprKind::Rule(r) | ExprKind::Call(r, _) => ok.get(r.index()).copied().unwrap_or(false),
         _ => true,
     };
     let mut children = true;

@@ -66,6 +66,38 @@ pub fn render_text_coloured(sources: &SourceMap, diags: &[Diagnostic], colour: b
     out
 }
 
+/// Renders a problem at one place of a text that is not rules (a fact file's
+/// syntax), the same way as [`render_text`] renders a diagnostic: the message,
+/// the place underlined with its label, the help.
+pub fn render_at(
+    name: &str,
+    text: &str,
+    offset: usize,
+    message: &str,
+    label: &str,
+    help: &str,
+    colour: bool,
+) -> String {
+    let mut files = SimpleFiles::new();
+    let file = files.add(name, text);
+    let at = offset.min(text.len());
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let diag = cs::Diagnostic::error()
+        .with_message(message)
+        .with_labels(vec![cs::Label::primary(file, at..end).with_message(label)])
+        .with_notes(vec![format!("help: {help}")]);
+    let config = term::Config::default();
+    if colour {
+        let mut buf = term::termcolor::Buffer::ansi();
+        match term::emit_to_write_style(&mut buf, &config, &files, &diag) {
+            Ok(()) => String::from_utf8_lossy(buf.as_slice()).into_owned(),
+            Err(_) => format!("error: {message}\n"),
+        }
+    } else {
+        term::emit_into_string(&config, &files, &diag).unwrap_or_else(|_| format!("error: {message}\n"))
+    }
+}
+
 /// Renders diagnostics as a JSON array of
 /// `{file, line, column, end_line, end_column, severity, code, message, label, help}`.
 pub fn render_json(sources: &SourceMap, diags: &[Diagnostic]) -> String {

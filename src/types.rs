@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::ir::ids::{EnumId, RecordId};
+
 /// Units of quantities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum QUnit {
@@ -47,8 +49,8 @@ pub enum Type {
     DateTime,
     YearMonth,
     String,
-    Enum(u32),
-    Record(u32),
+    Enum(EnumId),
+    Record(RecordId),
     List(Box<Type>),
     Optional(Box<Type>),
     /// The type of `none`.
@@ -116,8 +118,8 @@ impl Type {
 
 /// Names of enums and records, to display types.
 pub trait TypeNames {
-    fn enum_name(&self, id: u32) -> &str;
-    fn record_name(&self, id: u32) -> &str;
+    fn enum_name(&self, id: EnumId) -> &str;
+    fn record_name(&self, id: RecordId) -> &str;
 }
 
 pub struct DisplayType<'a, N: TypeNames + ?Sized>(pub &'a Type, pub &'a N);

@@ -42,7 +42,7 @@ fn interface_queries_exist() {
             let found = prog
                 .rules
                 .iter()
-                .any(|r| r.name == f && r.params.is_some() && prog.modules[r.module as usize].is_stdlib);
+                .any(|r| r.name == f && r.params.is_some() && prog.modules[r.module].is_stdlib);
             if !found {
                 missing.push(name);
             }
@@ -52,7 +52,7 @@ fn interface_queries_exist() {
             continue;
         }
         match prog.rule_index.get(&name) {
-            Some(&r) if prog.rules[r as usize].params.is_none() => {}
+            Some(&r) if prog.rules[r].params.is_none() => {}
             _ => missing.push(name),
         }
     }
@@ -79,7 +79,7 @@ fn worked_examples_answer() {
                 assert!(
                     matches!(e.kind, cba::eval::ErrorKind::MissingFact(_)),
                     "{name}: {} failed: {}",
-                    prog.rules[q as usize].qualified,
+                    prog.rules[q].qualified,
                     e.message(&prog)
                 );
             }

@@ -377,8 +377,8 @@ fn one_engine_shared_across_threads() {
 fn resolve_name_is_the_repl_convenience() {
     let e = engine();
     let id = e.resolve_name("step2_deadline", Some("grievance")).expect("found");
-    assert_eq!(e.program().rules[id as usize].qualified, "grievance.step2_deadline");
+    assert_eq!(e.program().rules[id].qualified, "grievance.step2_deadline");
     let id = e.resolve_name("grievance.step2_deadline", None).expect("found");
-    assert_eq!(e.program().rules[id as usize].qualified, "grievance.step2_deadline");
+    assert_eq!(e.program().rules[id].qualified, "grievance.step2_deadline");
     assert!(e.resolve_name("no_such_rule_anywhere", None).is_err());
 }

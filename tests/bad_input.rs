@@ -355,3 +355,22 @@ fn boundary_cases_report_only_what_their_change_affects() {
     }
     assert!(out.contains("Boundary cases around credit.carryover_cap"), "{out}{err}");
 }
+
+/// A fact file that is not JSON is shown as every source diagnostic is (one
+/// renderer): the message, the place underlined, the help; exit 1.
+#[test]
+fn a_fact_file_syntax_error_is_rendered_like_a_diagnostic() {
+    let (code, out, err) = run(
+        &["eval", "--query", "grievance.*", "--facts", "-"],
+        "{\"grievance\": {\"step1\": }",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.starts_with("error: <stdin>: ") || err.starts_with("error: "),
+        "{err}"
+    );
+    assert!(err.contains("┌─ "), "the place is shown: {err}");
+    assert!(err.contains("here"), "{err}");
+    assert!(err.contains("= help: fix the syntax of the fact file"), "{err}");
+}

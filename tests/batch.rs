@@ -248,12 +248,12 @@ fn batch_answers_match_fresh_cases() {
     let mut records = mutated_records(300);
     records.push_str("{\"as_of\": \"2025-01-06\", \"calendar\": {\"closures\": [\"2025-01-09\"]}, \"grievance\": {\"filed_by\": \"employer\", \"knew_on\": \"2024-12-02\", \"subject\": \"retirement\"}}\n");
     let (out, _) = library_batch(&prog, &records, 1, None);
-    let queries: Vec<u32> = prog
+    let queries: Vec<cba::ir::RuleId> = prog
         .rules
         .iter()
         .enumerate()
         .filter(|(_, r)| r.qualified.starts_with("grievance.") && r.params.is_none())
-        .map(|(i, _)| i as u32)
+        .map(|(i, _)| cba::ir::RuleId::from_index(i))
         .collect();
     for (line, got) in records.lines().zip(out.lines()) {
         let Ok(root) = cba::facts::parse_json(line) else {
@@ -268,7 +268,7 @@ fn batch_answers_match_fresh_cases() {
             continue;
         }
         for &q in &queries {
-            let r = &prog.rules[q as usize];
+            let r = &prog.rules[q];
             let mut want = format!("\"{}\":", r.qualified);
             match case.rule(q) {
                 Ok(v) => cba::eval::format::write_json(&mut want, &prog, &v, &r.ty),
@@ -278,7 +278,7 @@ fn batch_answers_match_fresh_cases() {
         }
     }
     let constant = prog.case_independent();
-    let is = |name: &str| constant[prog.rule_index[name] as usize];
+    let is = |name: &str| constant[(prog.rule_index[name]).index()];
     assert!(is("grievance.excluded_subjects"));
     assert!(!is("grievance.grievable"));
     assert!(!is("grievance.step1_deadline"));
@@ -312,7 +312,7 @@ fn written_json_is_what_serde_writes() {
     }
     for (e, info) in prog.enums.iter().enumerate() {
         for i in 0..info.external.len() {
-            cases.push((Value::Enum(i as u32), Type::Enum(e as u32)));
+            cases.push((Value::Enum(i as u32), Type::Enum(cba::ir::EnumId::from_index(e))));
         }
     }
     cases.push((Value::Enum(0), Type::Int));

@@ -87,7 +87,7 @@ fn a_file_with_one_type_error_keeps_its_other_declarations() {
     let p = &a.checked;
     let rule = |q: &str| {
         let id = p.rule_index[q];
-        &p.rules[id as usize]
+        &p.rules[id]
     };
     let deadline = rule("broken.deadline");
     assert_eq!(text(p, deadline.name_span), "deadline");
@@ -107,22 +107,32 @@ fn a_file_with_one_type_error_keeps_its_other_declarations() {
     assert_eq!(text(p, rule("broken.pair").name_span), "pair");
     // Facts, tables, enums and records, with their spans.
     let f = p.symbols.fact_index["broken.started_on"];
-    assert_eq!(text(p, p.facts[f as usize].span), "started_on");
-    assert_eq!(p.facts[f as usize].doc.as_deref(), Some("The day it started."));
+    assert_eq!(text(p, p.facts[f].span), "started_on");
+    assert_eq!(p.facts[f].doc.as_deref(), Some("The day it started."));
     let t = p
         .tables
         .iter()
         .find(|t| t.qualified == "broken.allowed")
         .expect("the table");
     assert_eq!(t.doc.as_deref(), Some("Days allowed, by how it was sent."));
-    let e = p.enums.iter().position(|e| e.name == "Via").expect("the enum") as u32;
-    assert_eq!(text(p, p.enums[e as usize].span), "Via");
+    let e = p
+        .enums
+        .iter()
+        .position(|e| e.name == "Via")
+        .map(cba::ir::EnumId::from_index)
+        .expect("the enum");
+    assert_eq!(text(p, p.enums[e].span), "Via");
     let v = p
         .uses
         .definition(SymbolRef::Variant(e, 1))
         .expect("a variant's declaration");
     assert_eq!(text(p, v), "hand");
-    let r = p.records.iter().position(|r| r.name == "Pair").expect("the record") as u32;
+    let r = p
+        .records
+        .iter()
+        .position(|r| r.name == "Pair")
+        .map(cba::ir::RecordId::from_index)
+        .expect("the record");
     let f2 = p
         .uses
         .definition(SymbolRef::Field(r, 1))
@@ -150,8 +160,12 @@ fn a_file_with_one_type_error_keeps_its_other_declarations() {
     assert!(p.rule_index.contains_key("grievance.step1_deadline"));
 }
 
-fn t_id(p: &Program, q: &str) -> u32 {
-    p.tables.iter().position(|t| t.qualified == q).expect("the table") as u32
+fn t_id(p: &Program, q: &str) -> cba::ir::TableId {
+    p.tables
+        .iter()
+        .position(|t| t.qualified == q)
+        .map(cba::ir::TableId::from_index)
+        .expect("the table")
 }
 
 const USER: &str = r#"module uses_grievance
@@ -187,7 +201,7 @@ fn the_index_finds_a_rules_definition_and_every_reference_across_modules() {
     let use_at = gtext.find("when step1_deadline != none").expect("a use") as u32 + 6;
     assert_eq!(p.uses.at(grievance, use_at), Some(sym));
     let def = p.uses.definition(sym).expect("declared");
-    assert_eq!(def, p.rules[id as usize].name_span);
+    assert_eq!(def, p.rules[id].name_span);
     assert_eq!(def.file, grievance);
     assert_eq!(text(p, def), "step1_deadline");
     assert_eq!(p.symbol_name(sym), "grievance.step1_deadline");
@@ -221,7 +235,7 @@ fn the_index_finds_a_rules_definition_and_every_reference_across_modules() {
     let users: Vec<&str> = p
         .rules_using(sym)
         .iter()
-        .map(|r| p.rules[*r as usize].qualified.as_str())
+        .map(|r| p.rules[r.index()].qualified.as_str())
         .collect();
     assert!(users.contains(&"grievance.step1_timely"), "{users:?}");
     assert!(users.contains(&"uses_grievance.deadline_plus_one"), "{users:?}");
@@ -279,12 +293,12 @@ fn an_expression_is_checked_against_the_program_without_copying_it() {
     assert!(out.contains("declared here"), "{out}");
 }
 
-fn enum_id(p: &Program, name: &str) -> u32 {
+fn enum_id(p: &Program, name: &str) -> cba::ir::EnumId {
     p.enums
         .iter()
         .enumerate()
         .filter(|(_, e)| e.name == name)
-        .map(|(i, _)| i as u32)
+        .map(|(i, _)| cba::ir::EnumId::from_index(i))
         .next()
         .expect("the enum")
 }

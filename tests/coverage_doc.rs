@@ -43,7 +43,7 @@ fn rows() -> Vec<Row> {
 fn cited(prog: &cba::ir::Program) -> BTreeMap<String, Vec<String>> {
     let mut by: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for r in &prog.rules {
-        if prog.modules[r.module as usize].is_stdlib {
+        if prog.modules[r.module].is_stdlib {
             continue;
         }
         let key = r
@@ -65,7 +65,7 @@ fn coverage_lists_every_rule_under_its_citation() {
             match prog.rule_index.get(name) {
                 None => problems.push(format!("line {}: `{name}` is not a rule", row.line)),
                 Some(&id) => {
-                    let r = &prog.rules[id as usize];
+                    let r = &prog.rules[id];
                     let key = r.citation.as_ref().map(ToString::to_string).unwrap_or_default();
                     if key != row.provision {
                         problems.push(format!(

@@ -37,12 +37,12 @@ fn every_public_query_is_listed() {
     let public = prog
         .rules
         .iter()
-        .filter(|r| r.params.is_none() && !prog.modules[r.module as usize].is_stdlib)
+        .filter(|r| r.params.is_none() && !prog.modules[r.module].is_stdlib)
         .count();
     assert_eq!(listed.len(), public);
     assert!(listed.len() > 500, "{}", listed.len());
     for q in &listed {
-        let r = &prog.rules[prog.rule_index[&q.name] as usize];
+        let r = &prog.rules[(prog.rule_index[&q.name]).index()];
         assert!(r.params.is_none(), "{}", q.name);
         assert!(q.citation.is_some(), "{} has no citation", q.name);
     }

@@ -51,8 +51,8 @@ struct Named {
 
 fn set(case: &mut Case, facts: &Facts) {
     for (f, slot) in facts {
-        case.facts[*f as usize] = slot.clone();
-        case.provided[*f as usize] = true;
+        case.facts[f.index()] = slot.clone();
+        case.provided[f.index()] = true;
     }
     case.reset_memo();
 }
@@ -61,7 +61,7 @@ fn set(case: &mut Case, facts: &Facts) {
 fn given(case: &Case) -> Facts {
     (0..case.facts.len())
         .filter(|&f| case.provided[f])
-        .map(|f| (f as FactId, case.facts[f].clone()))
+        .map(|f| (FactId::from_index(f), case.facts[f].clone()))
         .collect()
 }
 
@@ -69,7 +69,7 @@ fn inline_tests(prog: &Program) -> Vec<Named> {
     prog.tests
         .iter()
         .map(|t| Named {
-            name: format!("test {}: {}", prog.modules[t.module as usize].name, t.name),
+            name: format!("test {}: {}", prog.modules[t.module].name, t.name),
             facts: t.givens.iter().map(|(f, v, _)| (*f, Slot::Value(v.clone()))).collect(),
         })
         .collect()
@@ -178,9 +178,9 @@ fn random_value(prog: &Program, rng: &mut Rng, ty: &Type, depth: u32) -> Value {
         Type::DateTime => Value::DateTime(dates::make_datetime(random_date(rng), rng.range(0, 1439) as u32)),
         Type::YearMonth => Value::YearMonth(rng.range(2010, 2031) * 12 + rng.range(0, 11)),
         Type::String => Value::Str(rng.pick(STRINGS).into()),
-        Type::Enum(e) => Value::Enum(rng.range(0, prog.enums[*e as usize].variants.len() as i32 - 1) as u32),
+        Type::Enum(e) => Value::Enum(rng.range(0, prog.enums[*e].variants.len() as i32 - 1) as u32),
         Type::Record(r) => Value::Record(
-            prog.records[*r as usize]
+            prog.records[*r]
                 .fields
                 .iter()
                 .map(|(_, t, _)| random_value(prog, rng, t, depth + 1))
@@ -217,7 +217,7 @@ fn random_cases(prog: &Program, module: usize, queries: &[RuleId], count: u64) -
                 let slot = match rng.range(0, 39) {
                     0 => Slot::Missing,
                     1 => Slot::Bad(Arc::from("is mistyped: a random bad value")),
-                    _ => Slot::Value(random_value(prog, &mut rng, &prog.facts[f as usize].ty, 0)),
+                    _ => Slot::Value(random_value(prog, &mut rng, &prog.facts[f].ty, 0)),
                 };
                 facts.push((f, slot));
             }
@@ -276,7 +276,7 @@ fn answers(case: &mut Case, queries: &[RuleId]) -> Vec<String> {
     queries
         .iter()
         .map(|&q| match case.rule(q) {
-            Ok(v) => cba::eval::format::text(prog, &v, &prog.rules[q as usize].ty),
+            Ok(v) => cba::eval::format::text(prog, &v, &prog.rules[q].ty),
             Err(e) => format!("error: {}", e.message(prog)),
         })
         .collect()
@@ -299,7 +299,7 @@ fn every_query_answers_as_stored() {
     let mut by_module: BTreeMap<usize, Vec<RuleId>> = BTreeMap::new();
     for (i, r) in prog.rules.iter().enumerate() {
         if r.params.is_none() {
-            by_module.entry(r.module as usize).or_default().push(i as RuleId);
+            by_module.entry(r.module.index()).or_default().push(RuleId::from_index(i));
         }
     }
     let mut settings = insta::Settings::clone_current();
@@ -309,7 +309,7 @@ fn every_query_answers_as_stored() {
 
     for (&module, queries) in &by_module {
         let name = &prog.modules[module].name;
-        let names: Vec<&str> = queries.iter().map(|&q| prog.rules[q as usize].name.as_str()).collect();
+        let names: Vec<&str> = queries.iter().map(|&q| prog.rules[q].name.as_str()).collect();
         let mut out = String::new();
         let mut digest = Digest(0xcbf2_9ce4_8422_2325);
 

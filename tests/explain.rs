@@ -128,11 +128,11 @@ fn an_explanation_puts_back_the_observer_it_found() {
         .take_observer::<Coverage>()
         .expect("the coverage observer survives the explanation");
     assert!(
-        cov.rules_hit[allowed as usize],
+        cov.rules_hit[allowed.index()],
         "events after the explanation still reach it"
     );
     assert!(
-        !cov.rules_hit[grievable as usize],
+        !cov.rules_hit[grievable.index()],
         "the explanation's own evaluation is not counted as coverage"
     );
 }
@@ -160,13 +160,13 @@ fn why_text_for_the_repl() {
 
 /// The queries named by the old interface spec (`tests/data/interface-queries.txt`,
 /// as `tests/agreement.rs` reads it); a missing list fails.
-fn spec_queries(prog: &cba::ir::Program) -> Vec<u32> {
+fn spec_queries(prog: &cba::ir::Program) -> Vec<cba::ir::RuleId> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/interface-queries.txt");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
     let mut out = Vec::new();
     for name in text.lines().map(str::trim) {
         if let Some(&id) = prog.rule_index.get(name)
-            && prog.rules[id as usize].params.is_none()
+            && prog.rules[id].params.is_none()
             && !out.contains(&id)
         {
             out.push(id);
@@ -189,7 +189,7 @@ fn every_interface_query_is_explained() {
         let explained = explain_queries(&mut case, &queries, Options::default());
         for (i, ((res, d), q)) in explained.iter().zip(&queries).enumerate() {
             assert_eq!(d.rule, *q);
-            let r = &prog.rules[*q as usize];
+            let r = &prog.rules[q.index()];
             assert!(r.citation.is_some(), "{} has no citation", r.qualified);
             let text = cba::explain::text::render(&prog, d, Options::default());
             assert!(text.starts_with(&r.qualified), "{text}");
@@ -207,7 +207,7 @@ fn every_interface_query_is_explained() {
         .iter()
         .zip(&answered)
         .filter(|(_, a)| !**a)
-        .map(|(q, _)| prog.rules[*q as usize].qualified.as_str())
+        .map(|(q, _)| prog.rules[q.index()].qualified.as_str())
         .collect();
     // The worked examples are others' to keep complete; most queries must answer.
     if !never.is_empty() {

@@ -46,7 +46,7 @@ impl Snapshot {
     fn answer(&self, prog: &Program, q: RuleId, changes: &[(FactId, Value)]) -> Result<Value, EvalError> {
         let mut c = self.case(prog);
         for (f, v) in changes {
-            c.facts[*f as usize] = Slot::Value(v.clone());
+            c.facts[f.index()] = Slot::Value(v.clone());
         }
         c.reset_memo();
         c.rule(q)
@@ -59,12 +59,12 @@ fn cases(prog: &Program) -> Vec<(Snapshot, Vec<RuleId>)> {
     for t in &prog.tests {
         let mut case = Case::new(prog);
         for (f, v, _) in &t.givens {
-            case.facts[*f as usize] = Slot::Value(v.clone());
-            case.provided[*f as usize] = true;
+            case.facts[f.index()] = Slot::Value(v.clone());
+            case.provided[f.index()] = true;
         }
         let mut qs: Vec<RuleId> = t.expects.iter().map(|x| x.rule).collect();
         qs.dedup();
-        let module = &prog.modules[t.module as usize].name;
+        let module = &prog.modules[t.module].name;
         out.push((Snapshot::of(format!("test {module}: {}", t.name), &case), qs));
     }
     let mut files: Vec<_> = std::fs::read_dir("tests/cases")
@@ -135,7 +135,7 @@ fn check_report(prog: &Program, snap: &Snapshot, r: &FlipReport) -> Result<(), T
         r.query
     );
     for ff in &r.facts {
-        let info = &prog.facts[ff.id as usize];
+        let info = &prog.facts[ff.id];
         for x in &ff.flips {
             let at = format!("{}: {} with {} = {}", snap.name, r.query, ff.fact, x.value.text);
             let got = snap.answer(prog, q, &[(ff.id, x.set.clone())]);
@@ -145,7 +145,7 @@ fn check_report(prog: &Program, snap: &Snapshot, r: &FlipReport) -> Result<(), T
                 x.change,
                 Change::Earlier | Change::Later | Change::Lower | Change::Higher
             );
-            if ordered && let Slot::Value(orig) = &snap.facts[ff.id as usize] {
+            if ordered && let Slot::Value(orig) = &snap.facts[ff.id.index()] {
                 let nearer = one_nearer(&info.ty, orig, &x.set);
                 proptest::prop_assert!(nearer.is_some(), "{at}: an ordered flip of an unordered value");
                 let nearer = nearer.unwrap_or(Value::None);
@@ -214,7 +214,7 @@ fn documented_examples_flips_are_real() {
         let path = std::path::PathBuf::from(format!("examples/facts/{file}.json"));
         let case = program::case_from_file(&prog, &path);
         let snap = Snapshot::of(path.display().to_string(), &case);
-        let q = prog.query(query).expect("query");
+        let q = cba::api::select::query(&prog, query).expect("query");
         let r = cba::flip::flips(&case, q, cba::flip::Options::default());
         assert!(r.facts.iter().any(|f| !f.flips.is_empty()), "{query}: no flip");
         check_report(&prog, &snap, &r).unwrap_or_else(|e| panic!("{e}"));
@@ -226,8 +226,9 @@ fn documented_examples_flips_are_real() {
 #[test]
 fn inputs_contain_every_fact_read_at_run_time() {
     let prog = program::program();
-    let queries: Vec<RuleId> = (0..prog.rules.len() as RuleId)
-        .filter(|&r| prog.rules[r as usize].params.is_none())
+    let queries: Vec<RuleId> = (0..prog.rules.len())
+        .map(RuleId::from_index)
+        .filter(|&r| prog.rules[r].params.is_none())
         .collect();
     let mut checked = 0;
     for path in program::example_files() {
@@ -239,8 +240,8 @@ fn inputs_contain_every_fact_read_at_run_time() {
                     listed.contains(&f),
                     "{}: `{}` read `{}`, which `cba inputs` does not list",
                     path.display(),
-                    prog.rules[q as usize].qualified,
-                    prog.facts[f as usize].path
+                    prog.rules[q].qualified,
+                    prog.facts[f].path
                 );
                 checked += 1;
             }
@@ -252,7 +253,7 @@ fn inputs_contain_every_fact_read_at_run_time() {
 #[test]
 fn lineage_names_the_first_reader_and_what_a_case_gives_in_vain() {
     let prog = program::program();
-    let q = prog.query("grievance.step2_timely").expect("query");
+    let q = cba::api::select::query(&prog, "grievance.step2_timely").expect("query");
     let case = program::case_from_file(&prog, std::path::Path::new("examples/facts/grievance.json"));
     let l = cba::flip::lineage(&prog, &[q], Some(&case));
     let get = |p: &str| {

@@ -48,7 +48,7 @@ fn every_group_of_every_rule_has_its_own_id_in_the_table() {
         for (ordinal, id) in ids.iter().enumerate() {
             assert_ne!(*id, CasesId::DETACHED, "a group of `{}` was not numbered", r.qualified);
             let info = prog.cases_info(*id).expect("in the table");
-            assert_eq!(info.rule, rid as RuleId);
+            assert_eq!(info.rule, RuleId::from_index(rid));
             assert_eq!(
                 info.ordinal as usize, ordinal,
                 "groups of `{}` in source order",
@@ -130,7 +130,7 @@ impl Observer for Log {
     fn memo_hit(&mut self, rule: RuleId, _: Result<&Value, &cba::eval::EvalError>) {
         self.0.push(format!("memo {rule}"));
     }
-    fn fact_read(&mut self, fact: u32, _: &cba::eval::Result<Value>) {
+    fn fact_read(&mut self, fact: cba::ir::FactId, _: &cba::eval::Result<Value>) {
         self.0.push(format!("fact {fact}"));
     }
     fn cond_enter(&mut self, b: BranchId, _: Span) {
@@ -199,8 +199,9 @@ fn observing_changes_no_answer() {
     // Every query of the Agreement on each example: the same answers with no
     // observer, with one that ignores everything, and with a full trace.
     let prog = program::program();
-    let queries: Vec<RuleId> = (0..prog.rules.len() as RuleId)
-        .filter(|&r| prog.rules[r as usize].params.is_none())
+    let queries: Vec<RuleId> = (0..prog.rules.len())
+        .map(RuleId::from_index)
+        .filter(|&r| prog.rules[r].params.is_none())
         .collect();
     let files = program::example_files();
     assert!(files.len() >= 3, "the examples are found: {}", files.len());

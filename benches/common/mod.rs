@@ -97,7 +97,7 @@ pub fn cba_facts(prog: &Program, records: &[String]) -> Vec<Vec<(FactId, Slot)>>
             scratch
                 .dirty
                 .iter()
-                .map(|f| (*f, case.facts[*f as usize].clone()))
+                .map(|f| (*f, case.facts[f.index()].clone()))
                 .collect()
         })
         .collect()
@@ -111,8 +111,8 @@ pub fn cba_eval(case: &mut Case, facts: &[Vec<(FactId, Slot)>], queries: &[RuleI
             case.reset_fact(*f);
         }
         for (f, slot) in rec {
-            case.facts[*f as usize] = slot.clone();
-            case.provided[*f as usize] = true;
+            case.facts[f.index()] = slot.clone();
+            case.provided[f.index()] = true;
         }
         case.reset_memo();
         out.clear();
@@ -138,7 +138,7 @@ pub fn cba_answers(prog: &Program, facts: &[Vec<(FactId, Slot)>]) -> Vec<Vec<Str
                 .zip(&queries)
                 .map(|(v, q)| {
                     let mut s = String::new();
-                    cba::eval::format::write_json(&mut s, prog, v, &prog.rules[*q as usize].ty);
+                    cba::eval::format::write_json(&mut s, prog, v, &prog.rules[q.index()].ty);
                     s
                 })
                 .collect()

@@ -1,12 +1,12 @@
 //! What a proposal changes: [`diff()`] compares two engines, in meaning (rule
 //! by rule) and in outcomes (over cases), as a typed [`DiffReport`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
-use super::Engine;
+use super::{Engine, Source};
 use crate::diff::outcomes::{CaseInput, read_corpus};
 use crate::diff::{DiffResult, Loaded};
 
@@ -21,6 +21,36 @@ pub enum DiffCases {
     Path(PathBuf),
     /// Cases already read.
     Given(Vec<CaseInput>),
+}
+
+impl DiffCases {
+    /// The cases of a file or directory, read now (`Err` says why they cannot be).
+    pub fn read(path: &Path) -> Result<DiffCases, String> {
+        read_corpus(path).map(DiffCases::Given)
+    }
+}
+
+/// A version of the contracts as `cba diff` names it: `embedded` (the
+/// built-in Agreement) or a directory of `.cba` files; with `base`, the
+/// directory holds only the modules it changes or adds, each replacing the
+/// base's file of the same module ([`Source::Overlay`]).
+pub fn version(spec: &str, base: Option<&Source>) -> Result<Source, String> {
+    if spec == "embedded" {
+        return Ok(Source::Builtin);
+    }
+    let dir = Path::new(spec);
+    if !dir.is_dir() {
+        return Err(format!(
+            "`{spec}` is not a directory of contracts (nor `embedded`, the built-in Agreement)"
+        ));
+    }
+    Ok(match base {
+        None => Source::Dir(dir.to_path_buf()),
+        Some(base) => Source::Overlay {
+            base: Box::new(base.clone()),
+            over: vec![dir.to_path_buf()],
+        },
+    })
 }
 
 /// Everything a comparison found: the changed rules (with their plain-words

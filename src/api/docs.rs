@@ -5,18 +5,18 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::{Engine, SelectError};
-use crate::ir::{Citation, Default, ExprKind, Program, RuleId};
+use crate::ir::{Citation, Default, ExprKind, Program, RuleId, TableId};
 use crate::syntax::span::Span;
 use crate::types::{DisplayType, Type, TypeNames};
 
 struct Names<'a>(&'a Program);
 
 impl TypeNames for Names<'_> {
-    fn enum_name(&self, id: u32) -> &str {
-        &self.0.enums[id as usize].name
+    fn enum_name(&self, id: crate::ir::EnumId) -> &str {
+        &self.0.enums[id].name
     }
-    fn record_name(&self, id: u32) -> &str {
-        &self.0.records[id as usize].name
+    fn record_name(&self, id: crate::ir::RecordId) -> &str {
+        &self.0.records[id].name
     }
 }
 
@@ -140,10 +140,10 @@ pub struct FactDoc {
 }
 
 /// The rules and functions each expression uses directly, and the tables.
-fn direct_uses(prog: &Program, rule: RuleId) -> (Vec<RuleId>, Vec<u32>) {
+fn direct_uses(prog: &Program, rule: RuleId) -> (Vec<RuleId>, Vec<TableId>) {
     let mut rules = Vec::new();
     let mut tables = Vec::new();
-    let mut todo = vec![&prog.rules[rule as usize].body];
+    let mut todo = vec![&prog.rules[rule].body];
     while let Some(e) = todo.pop() {
         match &e.kind {
             ExprKind::Rule(r) | ExprKind::Call(r, _) if *r != rule => rules.push(*r),
@@ -159,10 +159,10 @@ fn direct_uses(prog: &Program, rule: RuleId) -> (Vec<RuleId>, Vec<u32>) {
     (rules, tables)
 }
 
-fn rule_doc(prog: &Program, id: RuleId, uses: &[Vec<RuleId>], tables: &[Vec<u32>]) -> RuleDoc {
-    let r = &prog.rules[id as usize];
-    let m = &prog.modules[r.module as usize];
-    let name = |x: &RuleId| prog.rules[*x as usize].qualified.clone();
+fn rule_doc(prog: &Program, id: RuleId, uses: &[Vec<RuleId>], tables: &[Vec<TableId>]) -> RuleDoc {
+    let r = &prog.rules[id];
+    let m = &prog.modules[r.module];
+    let name = |x: &RuleId| prog.rules[x.index()].qualified.clone();
     RuleDoc {
         id,
         name: r.qualified.clone(),
@@ -181,15 +181,16 @@ fn rule_doc(prog: &Program, id: RuleId, uses: &[Vec<RuleId>], tables: &[Vec<u32>
         facts_read: prog
             .facts_read(id)
             .into_iter()
-            .map(|f| prog.facts[f as usize].path.clone())
+            .map(|f| prog.facts[f].path.clone())
             .collect(),
-        uses: uses[id as usize].iter().map(name).collect(),
-        tables: tables[id as usize]
+        uses: uses[id.index()].iter().map(name).collect(),
+        tables: tables[id.index()]
             .iter()
-            .map(|t| prog.tables[*t as usize].qualified.clone())
+            .map(|t| prog.tables[t.index()].qualified.clone())
             .collect(),
-        used_by: (0..prog.rules.len() as RuleId)
-            .filter(|x| uses[*x as usize].contains(&id))
+        used_by: (0..prog.rules.len())
+            .map(RuleId::from_index)
+            .filter(|x| uses[x.index()].contains(&id))
             .map(|x| name(&x))
             .collect(),
         tests: prog
@@ -197,7 +198,7 @@ fn rule_doc(prog: &Program, id: RuleId, uses: &[Vec<RuleId>], tables: &[Vec<u32>
             .iter()
             .filter(|t| t.expects.iter().any(|x| x.rule == id))
             .map(|t| TestDoc {
-                module: prog.modules[t.module as usize].name.clone(),
+                module: prog.modules[t.module].name.clone(),
                 name: t.name.clone(),
                 location: Location::of(prog, t.span),
             })
@@ -207,8 +208,11 @@ fn rule_doc(prog: &Program, id: RuleId, uses: &[Vec<RuleId>], tables: &[Vec<u32>
     }
 }
 
-fn all_uses(prog: &Program) -> (Vec<Vec<RuleId>>, Vec<Vec<u32>>) {
-    (0..prog.rules.len() as RuleId).map(|r| direct_uses(prog, r)).unzip()
+fn all_uses(prog: &Program) -> (Vec<Vec<RuleId>>, Vec<Vec<TableId>>) {
+    (0..prog.rules.len())
+        .map(RuleId::from_index)
+        .map(|r| direct_uses(prog, r))
+        .unzip()
 }
 
 impl Engine {
@@ -216,7 +220,8 @@ impl Engine {
     pub fn rules(&self) -> Vec<RuleDoc> {
         let prog = self.program();
         let (uses, tables) = all_uses(prog);
-        (0..prog.rules.len() as RuleId)
+        (0..prog.rules.len())
+            .map(RuleId::from_index)
             .map(|r| rule_doc(prog, r, &uses, &tables))
             .collect()
     }
@@ -256,7 +261,7 @@ impl Engine {
                     default,
                     doc: f.doc.clone(),
                     enum_values: match elem {
-                        Type::Enum(e) => Some(prog.enums[*e as usize].external.clone()),
+                        Type::Enum(e) => Some(prog.enums[e.index()].external.clone()),
                         _ => None,
                     },
                     optional: matches!(f.ty, Type::Optional(_)),

@@ -77,7 +77,7 @@ impl AnswerError {
         AnswerError {
             kind,
             message: e.message(prog),
-            fact: fact.map(|f| prog.facts[f as usize].path.clone()),
+            fact: fact.map(|f| prog.facts[f].path.clone()),
         }
     }
 
@@ -332,7 +332,7 @@ impl Engine {
                     continue;
                 }
             };
-            let r = &prog.rules[q.id as usize];
+            let r = &prog.rules[q.id];
             let value = match case.rule(q.id) {
                 Err(e) if q.implicit && matches!(e.kind, ErrorKind::MissingFact(_)) => continue,
                 v => v.map_err(|e| AnswerError::of(prog, &e)),

@@ -86,7 +86,7 @@ impl Facts {
 
     /// Whether the file gave this fact (rather than its default).
     pub fn given(&self, fact: FactId) -> bool {
-        self.data.provided.get(fact as usize).copied().unwrap_or(false)
+        self.data.provided.get(fact.index()).copied().unwrap_or(false)
     }
 
     /// Which facts the file gave, by fact id.

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use crate::ir::Program;
 
-pub use self::diff::{DiffCases, DiffReport, diff, diff_labeled};
+pub use self::diff::{DiffCases, DiffReport, diff, diff_labeled, version as diff_version};
 pub use self::docs::{CitationDoc, FactDoc, Location, ParamDoc, RuleDoc, TestDoc, type_name};
 pub use self::evaluate::{Answer, AnswerError, AnswerErrorKind, Evaluation, ExplainMode, ExprError};
 pub use self::facts::{FactFormat, Facts, FactsError};

@@ -2,9 +2,9 @@
 //! against the program, or, with none, what the facts allow.
 
 use super::{Engine, Facts};
-use crate::batch::queries::DefaultQueries;
 use crate::diag::did_you_mean;
-use crate::ir::{Program, RuleId};
+use crate::eval::Case;
+use crate::ir::{FactId, Program, RuleId};
 
 /// One query to answer: the rule, and the name it is answered under (as asked).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -18,60 +18,7 @@ pub struct Query {
     pub implicit: bool,
 }
 
-/// What a pattern or name did not match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SelectErrorKind {
-    UnknownModule,
-    UnknownQuery,
-    UnknownRule,
-}
-
-/// A pattern that names no module or query, with the nearest name when there
-/// is one.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct SelectError {
-    pub kind: SelectErrorKind,
-    /// The pattern as given.
-    pub pattern: String,
-    /// `unknown query `x`; did you mean `y`?`
-    pub message: String,
-    /// The nearest name (a query, `module.*`, or a rule).
-    pub suggestion: Option<String>,
-}
-
-impl std::fmt::Display for SelectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for SelectError {}
-
-/// A query by exact name (a rule without parameters).
-pub fn query(prog: &Program, name: &str) -> Result<RuleId, SelectError> {
-    match prog.rule_index.get(name) {
-        Some(&id) if prog.rules[id as usize].params.is_none() => Ok(id),
-        _ => {
-            let names = prog
-                .rules
-                .iter()
-                .filter(|r| r.params.is_none())
-                .map(|r| r.qualified.as_str());
-            let suggestion = did_you_mean(name, names).map(str::to_string);
-            let hint = suggestion
-                .as_ref()
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_default();
-            Err(SelectError {
-                kind: SelectErrorKind::UnknownQuery,
-                pattern: name.to_string(),
-                message: format!("unknown query `{name}`{hint}"),
-                suggestion,
-            })
-        }
-    }
-}
+pub use crate::ir::select::{SelectError, SelectErrorKind, query};
 
 /// The module `module.*` names.
 fn module(prog: &Program, pattern: &str, module: &str) -> Result<usize, SelectError> {
@@ -91,7 +38,7 @@ fn module(prog: &Program, pattern: &str, module: &str) -> Result<usize, SelectEr
 }
 
 /// Resolves patterns in order. With `facts`, no pattern means every query the
-/// facts allow (see [`crate::batch::queries::DefaultQueries`]) and `module.*`
+/// facts allow (see [`DefaultQueries`]) and `module.*`
 /// the same for one module; without, `module.*` is every rule (not function)
 /// of the module, as written. An unknown module is an error; an unknown query
 /// is kept in its place as an error (the other queries still answer).
@@ -120,7 +67,7 @@ fn resolve_with(
     };
     let implicit = |id: RuleId| Query {
         id,
-        name: prog.rules[id as usize].qualified.clone(),
+        name: prog.rules[id].qualified.clone(),
         implicit: true,
     };
     let modules: Vec<Option<&str>> = patterns.iter().map(|p| p.strip_suffix(".*")).collect();
@@ -134,7 +81,7 @@ fn resolve_with(
         // No pattern, or only `module.*`: what the facts allow, as written.
         return Ok(defaults()
             .into_iter()
-            .filter(|&id| wanted.is_empty() || wanted.contains(&(prog.rules[id as usize].module as usize)))
+            .filter(|&id| wanted.is_empty() || wanted.contains(&prog.rules[id].module.index()))
             .map(|id| Ok(implicit(id)))
             .collect());
     }
@@ -144,7 +91,7 @@ fn resolve_with(
         match m {
             Some(m) => {
                 let m = module(prog, p, m)?;
-                let of_module = |id: RuleId| prog.rules[id as usize].module as usize == m;
+                let of_module = |id: RuleId| prog.rules[id].module.index() == m;
                 if facts.is_some() {
                     out.extend(
                         allowed
@@ -155,8 +102,9 @@ fn resolve_with(
                     );
                 } else {
                     out.extend(
-                        (0..prog.rules.len() as RuleId)
-                            .filter(|&id| of_module(id) && prog.rules[id as usize].params.is_none())
+                        (0..prog.rules.len())
+                            .map(RuleId::from_index)
+                            .filter(|&id| of_module(id) && prog.rules[id].params.is_none())
                             .map(|id| {
                                 Ok(Query {
                                     implicit: false,
@@ -189,7 +137,7 @@ pub fn find_rule(prog: &Program, name: &str) -> Result<RuleId, SelectError> {
     }
     let mut same_name = (0..prog.rules.len()).filter(|&r| prog.rules[r].name == name);
     if let (Some(id), None) = (same_name.next(), same_name.next()) {
-        return Ok(id as RuleId);
+        return Ok(RuleId::from_index(id));
     }
     let suggestion = did_you_mean(name, prog.rules.iter().map(|r| r.qualified.as_str())).map(str::to_string);
     Err(SelectError {
@@ -211,7 +159,7 @@ pub fn unqualified_query(prog: &Program, name: &str) -> Option<RuleId> {
         .enumerate()
         .filter(|(_, r)| r.name == name && r.params.is_none());
     match (found.next(), found.next()) {
-        (Some((i, _)), None) => Some(i as RuleId),
+        (Some((i, _)), None) => Some(RuleId::from_index(i)),
         _ => None,
     }
 }
@@ -266,5 +214,47 @@ impl Engine {
             return Ok(id);
         }
         find_rule(prog, name)
+    }
+}
+
+/// The queries answered when none are named: every rule of the contracts that
+/// reads at least one fact the case gives (`calendar.closures` aside);
+/// constants and rules about other kinds of cases are left out. The facts each
+/// rule reads are worked out once, so choosing per case is cheap.
+#[derive(Debug, Clone)]
+pub struct DefaultQueries {
+    candidates: Vec<(RuleId, Vec<FactId>)>,
+}
+
+impl DefaultQueries {
+    pub fn new(prog: &Program) -> DefaultQueries {
+        let candidates = prog
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.params.is_none() && !prog.modules[r.module].is_stdlib)
+            .map(|(i, _)| {
+                let mut facts = prog.facts_read(RuleId::from_index(i));
+                facts.retain(|f| Some(*f) != prog.closures_fact);
+                (RuleId::from_index(i), facts)
+            })
+            .filter(|(_, facts)| !facts.is_empty())
+            .collect();
+        DefaultQueries { candidates }
+    }
+
+    /// The rules to answer for this case, in the order they are written.
+    pub fn for_case(&self, case: &Case) -> Vec<RuleId> {
+        self.for_provided(&case.provided)
+    }
+
+    /// The rules to answer when the facts marked in `provided` (by fact id)
+    /// are given, in the order they are written.
+    pub fn for_provided(&self, provided: &[bool]) -> Vec<RuleId> {
+        self.candidates
+            .iter()
+            .filter(|(_, facts)| facts.iter().any(|f| provided.get(f.index()).copied().unwrap_or(false)))
+            .map(|(r, _)| *r)
+            .collect()
     }
 }

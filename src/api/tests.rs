@@ -93,7 +93,7 @@ fn check_expects<'a>(
     let prog = case.prog;
     let mut failures = Vec::new();
     for (rule_id, want, at) in expects {
-        let rule = &prog.rules[rule_id as usize];
+        let rule = &prog.rules[rule_id];
         let text = |v: &Value| crate::eval::format::text(prog, v, &rule.ty);
         let got = case.rule(rule_id);
         let (expected, actual) = match (want, &got) {
@@ -123,8 +123,8 @@ pub fn run_test_traced(
 ) -> (String, Vec<String>, Option<Box<Coverage>>) {
     let mut case = Case::new(prog);
     for (fact, v, _) in &t.givens {
-        case.facts[*fact as usize] = Slot::Value(v.clone());
-        case.provided[*fact as usize] = true;
+        case.facts[fact.index()] = Slot::Value(v.clone());
+        case.provided[fact.index()] = true;
     }
     case.reset_memo();
     if let Some(c) = trace {
@@ -136,7 +136,7 @@ pub fn run_test_traced(
             .iter()
             .map(|x| (x.rule, x.value.as_ref(), location(prog, x.span))),
     );
-    let module = &prog.modules[t.module as usize].name;
+    let module = &prog.modules[t.module].name;
     let name = format!("{module}: {} ({})", t.name, location(prog, t.span));
     (name, failures, case.take_observer::<Coverage>())
 }
@@ -212,7 +212,7 @@ impl Engine {
             coverage: None,
         };
         for t in &prog.tests {
-            let m = &prog.modules[t.module as usize];
+            let m = &prog.modules[t.module];
             if !keep(&t.name) && !keep(&m.name) {
                 continue;
             }
@@ -257,7 +257,7 @@ impl Engine {
             }
         }
         if let Some(cov) = &cov {
-            let c = coverage::report(prog, cov, |m| opts.stdlib || !prog.modules[m as usize].is_stdlib);
+            let c = coverage::report(prog, cov, |m| opts.stdlib || !prog.modules[m].is_stdlib);
             rep.branch_percent = Some(c.total.branch_percent());
             rep.coverage = Some(c);
         }

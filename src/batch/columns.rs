@@ -157,7 +157,7 @@ fn type_at(prog: &Program, path: &str) -> Result<Type, String> {
         };
         match tree.children.iter().find(|(n, _)| n == seg).map(|(_, k)| k) {
             Some(FactNodeKind::Group(g)) => tree = g,
-            Some(FactNodeKind::Leaf(f)) => break prog.facts[*f as usize].ty.clone(),
+            Some(FactNodeKind::Leaf(f)) => break prog.facts[f.index()].ty.clone(),
             None => return Err(unknown()),
         }
     };
@@ -165,7 +165,7 @@ fn type_at(prog: &Program, path: &str) -> Result<Type, String> {
         let Type::Record(r) = ty.strip_optional() else {
             return Err(unknown());
         };
-        let fields = &prog.records[*r as usize].fields;
+        let fields = &prog.records[r.index()].fields;
         ty = match fields.iter().find(|(n, _, _)| n == seg) {
             Some((_, t, _)) => t.clone(),
             None => return Err(unknown()),
@@ -180,7 +180,7 @@ fn all_paths(prog: &Program) -> Vec<String> {
     for f in &prog.facts {
         out.push(f.path.clone());
         if let Type::Record(r) = f.ty.strip_optional() {
-            for (name, _, _) in &prog.records[*r as usize].fields {
+            for (name, _, _) in &prog.records[r.index()].fields {
                 out.push(format!("{}.{name}", f.path));
             }
         }

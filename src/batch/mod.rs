@@ -103,7 +103,7 @@ pub fn run(
         }
         None
     } else {
-        Some(queries::resolve(prog, &opts.queries)?)
+        Some(crate::api::select::select(prog, &opts.queries, None).map_err(|e| e.message)?)
     };
     let columns = match &header {
         Some(h) => Some(Columns::new(prog, h, &opts.id_field).map_err(|e| format!("{}: {e}", opts.input_name))?),

@@ -373,13 +373,13 @@ impl<'p> Worker<'p> {
         let mut rules = std::mem::take(&mut self.rules);
         rules.clear();
         match (&plan.queries, &plan.defaults) {
-            (Some(qs), _) => rules.extend(qs.iter().map(|q| q.rule)),
+            (Some(qs), _) => rules.extend(qs.iter().map(|q| q.id)),
             (None, Some(d)) => rules.extend(d.for_case(&self.case)),
             (None, None) => {}
         }
         let names = plan.queries.as_ref();
         for (i, &rule) in rules.iter().enumerate() {
-            let r = &prog.rules[rule as usize];
+            let r = &prog.rules[rule];
             let name = names.map_or(r.qualified.as_str(), |qs| qs[i].name.as_str());
             match self.case.rule(rule) {
                 Ok(v) if csv => {
@@ -486,7 +486,7 @@ fn csv_value(out: &mut String, scratch: &mut String, prog: &Program, v: &Value, 
     let _ = match (v, ty.strip_optional()) {
         (Value::None, _) => Ok(()),
         (Value::Str(s), _) => scratch.write_str(s),
-        (Value::Enum(i), Type::Enum(e)) => scratch.write_str(&prog.enums[*e as usize].external[*i as usize]),
+        (Value::Enum(i), Type::Enum(e)) => scratch.write_str(&prog.enums[e.index()].external[*i as usize]),
         (Value::Date(d), _) => dates::write_date(scratch, *d),
         (Value::Time(t), _) => dates::write_time(scratch, *t),
         (Value::DateTime(t), _) => dates::write_datetime(scratch, *t),

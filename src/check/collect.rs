@@ -15,7 +15,7 @@ impl Checker<'_> {
         // Modules.
         for (file, m, is_stdlib) in parsed {
             if let Some(&prev) = self.module_index.get(&m.name.node) {
-                let prev_file = self.modules[prev as usize].file;
+                let prev_file = self.modules[prev].file;
                 let prev_name = self.sources.get(prev_file).name.clone();
                 self.error(
                     Diagnostic::error(
@@ -27,7 +27,7 @@ impl Checker<'_> {
                     .with_help(format!("rename one of the modules; the other is in `{prev_name}`")),
                 );
             }
-            let id = self.modules.len() as ModuleId;
+            let id = ModuleId::from_index(self.modules.len());
             self.declared(SymbolRef::Module(id), m.name.span);
             self.module_index.to_mut().insert(m.name.node.clone(), id);
             self.modules.to_mut().push(ModuleInfo {
@@ -46,11 +46,11 @@ impl Checker<'_> {
         }
         // Item names.
         for (mid, (_, m, is_stdlib)) in parsed.iter().enumerate() {
-            let mid = mid as ModuleId;
+            let mid = ModuleId::from_index(mid);
             for item in &m.items {
                 let (name, r) = match item {
                     ast::Item::Enum(e) => {
-                        let id = self.enums.len() as EnumId;
+                        let id = EnumId::from_index(self.enums.len());
                         self.enums.to_mut().push(EnumInfo {
                             name: e.name.node.clone(),
                             variants: Vec::new(),
@@ -60,7 +60,7 @@ impl Checker<'_> {
                         (&e.name, ItemRef::Enum(id))
                     }
                     ast::Item::Record(r) => {
-                        let id = self.records.len() as RecordId;
+                        let id = RecordId::from_index(self.records.len());
                         self.records.to_mut().push(RecordInfo {
                             name: r.name.node.clone(),
                             fields: Vec::new(),
@@ -69,7 +69,7 @@ impl Checker<'_> {
                         (&r.name, ItemRef::Record(id))
                     }
                     ast::Item::Rule(r) => {
-                        let id = self.rules.len() as RuleId;
+                        let id = RuleId::from_index(self.rules.len());
                         self.rules.to_mut().push(RuleInfo {
                             module: mid,
                             name: r.name.node.clone(),
@@ -91,7 +91,7 @@ impl Checker<'_> {
                         (&r.name, ItemRef::Rule(id))
                     }
                     ast::Item::Table(t) => {
-                        let id = self.tables.len() as TableId;
+                        let id = TableId::from_index(self.tables.len());
                         self.tables.to_mut().push(TableInfo {
                             module: mid,
                             name: t.name.node.clone(),
@@ -107,7 +107,7 @@ impl Checker<'_> {
                     }
                     _ => continue,
                 };
-                if let Some((_, prev)) = self.module_items[mid as usize].get(&name.node) {
+                if let Some((_, prev)) = self.module_items[mid.index()].get(&name.node) {
                     let prev = *prev;
                     self.error(
                         Diagnostic::error(
@@ -122,7 +122,7 @@ impl Checker<'_> {
                     continue;
                 }
                 self.declared(r, name.span);
-                self.module_items.to_mut()[mid as usize].insert(name.node.clone(), (r, name.span));
+                self.module_items.to_mut()[mid.index()].insert(name.node.clone(), (r, name.span));
                 if *is_stdlib {
                     self.prelude.to_mut().insert(name.node.clone(), r);
                 }
@@ -147,14 +147,14 @@ impl Checker<'_> {
                 };
                 self.used(u.module.span, SymbolRef::Module(target));
                 for n in &u.names {
-                    match self.module_items[target as usize].get(&n.node).copied() {
+                    match self.module_items[target.index()].get(&n.node).copied() {
                         Some((r, _)) => {
                             self.used(n.span, r);
                             self.imports.to_mut()[mid].insert(n.node.clone(), r);
                         }
                         None => {
                             let names: Vec<&str> =
-                                self.module_items[target as usize].keys().map(String::as_str).collect();
+                                self.module_items[target.index()].keys().map(String::as_str).collect();
                             let mut d = Diagnostic::error(
                                 Code::UnknownImport,
                                 format!("module `{}` has no item `{}`", u.module.node, n.node),
@@ -174,15 +174,15 @@ impl Checker<'_> {
         for (mid, (_, m, _)) in parsed.iter().enumerate() {
             for item in &m.items {
                 match item {
-                    ast::Item::Enum(e) => self.declare_enum(mid as ModuleId, e),
-                    ast::Item::Record(r) => self.declare_record(mid as ModuleId, r),
+                    ast::Item::Enum(e) => self.declare_enum(ModuleId::from_index(mid), e),
+                    ast::Item::Record(r) => self.declare_record(ModuleId::from_index(mid), r),
                     _ => {}
                 }
             }
         }
         // Facts, rule signatures, table types.
         for (mid, (_, m, _)) in parsed.iter().enumerate() {
-            let mid = mid as ModuleId;
+            let mid = ModuleId::from_index(mid);
             for item in &m.items {
                 match item {
                     ast::Item::Facts(f) => self.declare_facts(mid, &[], f),
@@ -201,7 +201,7 @@ impl Checker<'_> {
                     r.name_span,
                     "this rule",
                 )
-                .with_label(self.facts[f as usize].span, "the fact")
+                .with_label(self.facts[f].span, "the fact")
                 .with_help("rename the rule: a dotted name must mean one thing");
                 self.diags.push(d);
             }
@@ -212,10 +212,10 @@ impl Checker<'_> {
     /// tables, sees the standard library only).
     fn lookup_item(&self, module: ModuleId, name: &str) -> Option<ItemRef> {
         self.module_items
-            .get(module as usize)
+            .get(module.index())
             .and_then(|m| m.get(name))
             .map(|(r, _)| *r)
-            .or_else(|| self.imports.get(module as usize).and_then(|m| m.get(name)).copied())
+            .or_else(|| self.imports.get(module.index()).and_then(|m| m.get(name)).copied())
             .or_else(|| self.prelude.get(name).copied())
     }
 
@@ -227,7 +227,7 @@ impl Checker<'_> {
     pub(super) fn item_at(&self, module: ModuleId, segs: &[ast::Ident]) -> Option<ItemRef> {
         match segs {
             [one] => self.item(module, &one.node),
-            [m, r] => self.module_items[*self.module_index.get(&m.node)? as usize]
+            [m, r] => self.module_items[(*self.module_index.get(&m.node)?).index()]
                 .get(&r.node)
                 .map(|x| x.0),
             _ => None,
@@ -237,7 +237,7 @@ impl Checker<'_> {
     /// The rule (without parameters: a query) a written name means.
     pub(super) fn query_at(&self, module: ModuleId, segs: &[ast::Ident]) -> Option<RuleId> {
         match self.item_at(module, segs)? {
-            ItemRef::Rule(id) if self.rules[id as usize].params.is_none() => Some(id),
+            ItemRef::Rule(id) if self.rules[id].params.is_none() => Some(id),
             _ => None,
         }
     }
@@ -279,7 +279,7 @@ impl Checker<'_> {
     }
 
     fn declare_enum(&mut self, module: ModuleId, e: &ast::EnumDecl) {
-        let Some(ItemRef::Enum(id)) = self.module_items[module as usize].get(&e.name.node).map(|x| x.0) else {
+        let Some(ItemRef::Enum(id)) = self.module_items[module.index()].get(&e.name.node).map(|x| x.0) else {
             return;
         };
         let mut seen: HashMap<&str, Span> = HashMap::new();
@@ -298,9 +298,9 @@ impl Checker<'_> {
                 continue;
             }
             seen.insert(&v.name.node, v.name.span);
-            let ix = self.enums[id as usize].variants.len() as u32;
+            let ix = self.enums[id].variants.len() as u32;
             self.declared(SymbolRef::Variant(id, ix), v.name.span);
-            let info = &mut self.enums.to_mut()[id as usize];
+            let info = &mut self.enums.to_mut()[id.index()];
             info.variants.push(v.name.node.clone());
             info.external.push(
                 v.external
@@ -311,7 +311,7 @@ impl Checker<'_> {
     }
 
     fn declare_record(&mut self, module: ModuleId, r: &ast::RecordDecl) {
-        let Some(ItemRef::Record(id)) = self.module_items[module as usize].get(&r.name.node).map(|x| x.0) else {
+        let Some(ItemRef::Record(id)) = self.module_items[module.index()].get(&r.name.node).map(|x| x.0) else {
             return;
         };
         let mut fields = Vec::new();
@@ -336,7 +336,7 @@ impl Checker<'_> {
             self.declared(SymbolRef::Field(id, fields.len() as u32), f.name.span);
             fields.push((f.name.node.clone(), ty, default));
         }
-        self.records.to_mut()[id as usize].fields = fields;
+        self.records.to_mut()[id.index()].fields = fields;
     }
 
     fn fact_default(&mut self, module: ModuleId, f: &ast::FactDecl, ty: &Type) -> Default {
@@ -382,7 +382,7 @@ impl Checker<'_> {
                         // A record-typed fact: its fields become facts.
                         let group = path.join(".");
                         self.fact_groups.to_mut().entry(group.clone()).or_insert(f.span);
-                        let fields = self.records[rid as usize].fields.clone();
+                        let fields = self.records[rid].fields.clone();
                         for (name, fty, default) in fields {
                             let info = FactInfo {
                                 path: format!("{group}.{name}"),
@@ -411,7 +411,7 @@ impl Checker<'_> {
 
     fn add_fact(&mut self, info: FactInfo) {
         if let Some(&prev) = self.fact_index.get(&info.path) {
-            let p = &self.facts[prev as usize];
+            let p = &self.facts[prev];
             if p.ty != info.ty && !p.ty.is_error() && !info.ty.is_error() {
                 let msg = format!(
                     "fact `{}` is declared as `{}` here but as `{}` elsewhere",
@@ -431,14 +431,14 @@ impl Checker<'_> {
             }
             return;
         }
-        let id = self.facts.len() as FactId;
+        let id = FactId::from_index(self.facts.len());
         self.declared(SymbolRef::Fact(id), info.span);
         self.fact_index.to_mut().insert(info.path.clone(), id);
         self.facts.to_mut().push(info);
     }
 
     fn declare_rule(&mut self, module: ModuleId, r: &ast::RuleDecl) {
-        let Some(ItemRef::Rule(id)) = self.module_items[module as usize].get(&r.name.node).map(|x| x.0) else {
+        let Some(ItemRef::Rule(id)) = self.module_items[module.index()].get(&r.name.node).map(|x| x.0) else {
             return;
         };
         let ty = self.resolve_type(module, &r.ty);
@@ -466,18 +466,14 @@ impl Checker<'_> {
             }
         };
         let citation = r.citation.as_ref().map(|c| self.citation(module, c));
-        let info = &mut self.rules.to_mut()[id as usize];
+        let info = &mut self.rules.to_mut()[id.index()];
         info.ty = ty;
         info.params = params;
         info.citation = citation;
     }
 
     pub(super) fn citation(&mut self, module: ModuleId, c: &ast::Citation) -> Citation {
-        let article = c
-            .article
-            .as_ref()
-            .map(|a| a.node)
-            .or(self.modules[module as usize].article);
+        let article = c.article.as_ref().map(|a| a.node).or(self.modules[module].article);
         if c.section.is_some() && article.is_none() && c.source.is_none() {
             self.diags.push(
                 Diagnostic::error(
@@ -500,13 +496,13 @@ impl Checker<'_> {
     }
 
     fn declare_table(&mut self, module: ModuleId, t: &ast::TableDecl) {
-        let Some(ItemRef::Table(id)) = self.module_items[module as usize].get(&t.name.node).map(|x| x.0) else {
+        let Some(ItemRef::Table(id)) = self.module_items[module.index()].get(&t.name.node).map(|x| x.0) else {
             return;
         };
         let ty = self.resolve_type(module, &t.ty);
         let keys: Vec<Type> = t.keys.iter().map(|k| self.resolve_type(module, k)).collect();
         let citation = t.citation.as_ref().map(|c| self.citation(module, c));
-        let info = &mut self.tables.to_mut()[id as usize];
+        let info = &mut self.tables.to_mut()[id.index()];
         info.ty = ty;
         info.keys = keys;
         info.citation = citation;

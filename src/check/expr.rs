@@ -215,7 +215,7 @@ impl Checker<'_> {
                     let id = *id;
                     let found = self.variant(id, text, span);
                     if let ExprKind::Const(Value::Enum(ix)) = &found.0.kind {
-                        let name = &self.enums[id as usize].variants[*ix as usize];
+                        let name = &self.enums[id].variants[*ix as usize];
                         let d = Diagnostic::warning(
                             Code::QuotedVariant,
                             format!("the enum value `{name}` is written as a string"),
@@ -582,7 +582,7 @@ impl Checker<'_> {
             return poison(span);
         };
         self.used(name.span, ItemRef::Record(rid));
-        let decl = self.records[rid as usize].fields.clone();
+        let decl = self.records[rid].fields.clone();
         let mut vals: Vec<Option<Expr>> = vec![None; decl.len()];
         for (f, e) in fields {
             match decl.iter().position(|(n, _, _)| *n == f.node) {
@@ -635,7 +635,7 @@ impl Checker<'_> {
             && let Some(tid) = self.table_ref(s, segs)
         {
             self.used_item(segs, ItemRef::Table(tid));
-            let info = self.tables[tid as usize].clone();
+            let info = self.tables[tid].clone();
             if keys.len() != info.keys.len() {
                 self.error(
                     Diagnostic::error(
@@ -695,7 +695,7 @@ impl Checker<'_> {
         };
         match target {
             Some(ItemRef::Rule(id)) => {
-                let info = self.rules[id as usize].clone();
+                let info = self.rules[id].clone();
                 let Some(params) = &info.params else {
                     self.error(
                         Diagnostic::error(
@@ -738,7 +738,7 @@ impl Checker<'_> {
                     irs.push(self.expect(s, a, pt, &format!("argument `{pn}`")));
                 }
                 if let Some(cur) = s.rule {
-                    self.deps[cur as usize].push((id, name[0].span));
+                    self.deps[cur.index()].push((id, name[0].span));
                 }
                 self.used_item(name, ItemRef::Rule(id));
                 (mk(ExprKind::Call(id, irs), span), info.ty.clone())

@@ -18,20 +18,20 @@ impl Checker<'_> {
         for (mid, (_, m, _)) in parsed.iter().enumerate() {
             for item in &m.items {
                 if let ast::Item::Exception(x) = item {
-                    match self.exception_target(mid as ModuleId, x) {
-                        Some(r) => exceptions.entry(r).or_default().push((mid as ModuleId, x)),
+                    match self.exception_target(ModuleId::from_index(mid), x) {
+                        Some(r) => exceptions.entry(r).or_default().push((ModuleId::from_index(mid), x)),
                         None => continue,
                     }
                 }
             }
         }
         for (mid, (_, m, _)) in parsed.iter().enumerate() {
-            let mid = mid as ModuleId;
+            let mid = ModuleId::from_index(mid);
             for item in &m.items {
                 match item {
                     ast::Item::Rule(r) => {
-                        if let Some((ItemRef::Rule(id), _)) = self.module_items[mid as usize].get(&r.name.node).copied()
-                            && self.rules[id as usize].span == r.span
+                        if let Some((ItemRef::Rule(id), _)) = self.module_items[mid.index()].get(&r.name.node).copied()
+                            && self.rules[id].span == r.span
                         {
                             let ex = exceptions.remove(&id).unwrap_or_default();
                             self.rule_body(mid, id, r, &ex);
@@ -76,7 +76,7 @@ impl Checker<'_> {
         r: &ast::RuleDecl,
         exceptions: &[(ModuleId, &ast::ExceptionDecl)],
     ) {
-        let info = self.rules[id as usize].clone();
+        let info = self.rules[id].clone();
         let mut s = Scope::new(module, Some(id));
         if let Some(ps) = &info.params {
             for (n, t) in ps {
@@ -138,7 +138,7 @@ impl Checker<'_> {
                 ir
             }
         };
-        let info = &mut self.rules.to_mut()[id as usize];
+        let info = &mut self.rules.to_mut()[id.index()];
         info.body = body;
         info.locals = s.max_local;
         info.exceptions = infos;
@@ -164,16 +164,16 @@ impl Checker<'_> {
     }
 
     fn table_rows(&mut self, module: ModuleId, t: &ast::TableDecl) {
-        let Some((ItemRef::Table(id), _)) = self.module_items[module as usize].get(&t.name.node).copied() else {
+        let Some((ItemRef::Table(id), _)) = self.module_items[module.index()].get(&t.name.node).copied() else {
             return;
         };
-        let info = self.tables[id as usize].clone();
+        let info = self.tables[id].clone();
         // The grammar requires `by KeyType`, so a table always has at least one key.
         if info.keys.is_empty() {
             return;
         }
         let rows = self.rows(module, &info, 0, &t.rows);
-        self.tables.to_mut()[id as usize].rows = rows;
+        self.tables.to_mut()[id.index()].rows = rows;
     }
 
     fn rows(&mut self, module: ModuleId, info: &TableInfo, level: usize, rows: &[ast::TableRow]) -> TableRows {
@@ -281,7 +281,7 @@ impl Checker<'_> {
         fn total(c: &Checker<'_>, keys: &[crate::types::Type], rows: &TableRows) -> bool {
             match (keys.first(), rows) {
                 (Some(crate::types::Type::Enum(e)), TableRows::Keyed(rs)) => {
-                    rs.len() == c.enums[*e as usize].variants.len()
+                    rs.len() == c.enums[e.index()].variants.len()
                         && rs.iter().all(|(_, cell)| match cell {
                             TableCell::Value(_) => true,
                             TableCell::Nested(n) => total(c, &keys[1..], n),
@@ -314,7 +314,7 @@ impl Checker<'_> {
             if let (Some(a), Some(b)) = (g.path.first(), g.path.last()) {
                 self.used(a.span.to(b.span), SymbolRef::Fact(fid));
             }
-            let ty = self.facts[fid as usize].ty.clone();
+            let ty = self.facts[fid].ty.clone();
             // A given is a fact value: a plain number stands for a quantity, as in a fact file.
             let v = match (strip_qty(&ty), &g.value.node) {
                 (Some(scale), ast::ExprKind::Lit(ast::Literal::Int(n))) => {
@@ -346,7 +346,7 @@ impl Checker<'_> {
             let value = match &x.value {
                 None => None,
                 Some(e) => {
-                    let ty = self.rules[rid as usize].ty.clone();
+                    let ty = self.rules[rid].ty.clone();
                     match self.const_expr(module, e, &ty) {
                         Some(v) => Some(v),
                         None => continue,
@@ -400,11 +400,11 @@ impl Checker<'_> {
         }
         let holidays = match self.item(module, &super::expr::join_path(&c.holidays)) {
             Some(ItemRef::Rule(id))
-                if self.rules[id as usize]
+                if self.rules[id]
                     .params
                     .as_ref()
                     .is_some_and(|p| p.len() == 1 && p[0].1 == crate::types::Type::Int)
-                    && self.rules[id as usize].ty == crate::types::Type::List(Box::new(crate::types::Type::Date)) =>
+                    && self.rules[id].ty == crate::types::Type::List(Box::new(crate::types::Type::Date)) =>
             {
                 self.used_item(&c.holidays, ItemRef::Rule(id));
                 id
@@ -427,10 +427,7 @@ impl Checker<'_> {
             Some(p) => {
                 let path = super::expr::join_path(p);
                 match self.fact_index.get(&path) {
-                    Some(&f)
-                        if self.facts[f as usize].ty
-                            == crate::types::Type::List(Box::new(crate::types::Type::Date)) =>
-                    {
+                    Some(&f) if self.facts[f].ty == crate::types::Type::List(Box::new(crate::types::Type::Date)) => {
                         if let (Some(a), Some(b)) = (p.first(), p.last()) {
                             self.used(a.span.to(b.span), SymbolRef::Fact(f));
                         }
@@ -476,7 +473,7 @@ impl Checker<'_> {
                 if *next < self.deps[node].len() {
                     let (to, span) = self.deps[node][*next];
                     *next += 1;
-                    let to = to as usize;
+                    let to = to.index();
                     if state[to] == 1 {
                         let pos = stack.iter().position(|(x, _)| *x == to).unwrap_or(0);
                         let cycle: Vec<usize> = stack[pos..].iter().map(|(x, _)| *x).collect();

@@ -130,7 +130,7 @@ pub fn check_expr_as(
     };
     let mut c = Checker::from_program(prog);
     // A module of its own, with no items: it sees the standard library.
-    let module = c.modules.len() as ModuleId;
+    let module = ModuleId::from_index(c.modules.len());
     let mut s = Scope::new(module, None);
     let (expr, ty) = c.expr(&mut s, &e, expected);
     if c.diags.iter().any(Diagnostic::is_error) {
@@ -255,11 +255,11 @@ impl Scope {
 }
 
 impl TypeNames for Checker<'_> {
-    fn enum_name(&self, id: u32) -> &str {
-        &self.enums[id as usize].name
+    fn enum_name(&self, id: crate::ir::EnumId) -> &str {
+        &self.enums[id].name
     }
-    fn record_name(&self, id: u32) -> &str {
-        &self.records[id as usize].name
+    fn record_name(&self, id: crate::ir::RecordId) -> &str {
+        &self.records[id].name
     }
 }
 
@@ -354,13 +354,13 @@ impl<'p> Checker<'p> {
     fn finish(self) -> Program {
         let mut fact_tree = FactTree::default();
         for (id, f) in self.facts.iter().enumerate() {
-            insert_fact(&mut fact_tree, &f.path, id as FactId);
+            insert_fact(&mut fact_tree, &f.path, FactId::from_index(id));
         }
         let rule_index = self
             .rules
             .iter()
             .enumerate()
-            .map(|(i, r)| (r.qualified.clone(), i as RuleId))
+            .map(|(i, r)| (r.qualified.clone(), RuleId::from_index(i)))
             .collect();
         let closures_fact = self.fact_index.get("calendar.closures").copied();
         let as_of_fact = self.fact_index.get("as_of").copied();
@@ -398,7 +398,7 @@ impl<'p> Checker<'p> {
     }
 }
 
-pub(crate) const WEEKDAY_ENUM: EnumId = 0;
+pub(crate) const WEEKDAY_ENUM: EnumId = EnumId(0);
 pub(crate) const WEEKDAYS: [&str; 7] = [
     "monday",
     "tuesday",

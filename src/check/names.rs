@@ -5,14 +5,14 @@ use super::expr::{boxed, join_path, list_names, mk, poison};
 use super::{Checker, Entity, ItemRef, Scope};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::eval::value::Value;
-use crate::ir::{Expr, ExprKind, SymbolRef};
+use crate::ir::{EnumId, Expr, ExprKind, SymbolRef, TableId};
 use crate::syntax::ast::{self, BinOp, Ident, Literal, UnOp};
 use crate::syntax::span::Span;
 use crate::types::Type;
 
 impl Checker<'_> {
-    pub(super) fn variant(&mut self, id: u32, name: &str, span: Span) -> (Expr, Type) {
-        let info = &self.enums[id as usize];
+    pub(super) fn variant(&mut self, id: EnumId, name: &str, span: Span) -> (Expr, Type) {
+        let info = &self.enums[id];
         let ix = info
             .variants
             .iter()
@@ -49,7 +49,7 @@ impl Checker<'_> {
         }
         if segs.len() == 1
             && let Some(Type::Enum(id)) = expected.map(|t| t.strip_optional())
-            && self.enums[*id as usize].variants.iter().any(|v| v == first)
+            && self.enums[id.index()].variants.iter().any(|v| v == first)
         {
             return self.variant(*id, first, span);
         }
@@ -70,7 +70,7 @@ impl Checker<'_> {
             if let Some(&fid) = self.fact_index.get(&p) {
                 let ty = s
                     .narrowed(Entity::Fact(fid))
-                    .unwrap_or_else(|| self.facts[fid as usize].ty.clone());
+                    .unwrap_or_else(|| self.facts[fid].ty.clone());
                 let sp = segs[0].span.to(segs[n - 1].span);
                 self.used(sp, SymbolRef::Fact(fid));
                 return self.fields(mk(ExprKind::Fact(fid), sp), ty, &segs[n..]);
@@ -80,7 +80,7 @@ impl Checker<'_> {
             && let Some(&mid) = self.module_index.get(first)
         {
             let name = segs[1].node.as_str();
-            match self.module_items[mid as usize].get(name).map(|x| x.0) {
+            match self.module_items[mid.index()].get(name).map(|x| x.0) {
                 Some(r) => {
                     let sp = segs[0].span.to(segs[1].span);
                     self.used(segs[0].span, SymbolRef::Module(mid));
@@ -90,7 +90,7 @@ impl Checker<'_> {
                 None if !self.fact_groups.contains_key(&join_path(&segs[..2])) => {
                     // The module's rules, tables and functions, and the facts under
                     // its name: `grievance.knew_onn` is a misspelt fact, not a rule.
-                    let items: Vec<&str> = self.module_items[mid as usize].keys().map(String::as_str).collect();
+                    let items: Vec<&str> = self.module_items[mid.index()].keys().map(String::as_str).collect();
                     let prefix = format!("{first}.");
                     let mut facts: Vec<&str> = self
                         .facts
@@ -158,13 +158,13 @@ impl Checker<'_> {
             let mut names: Vec<String> = s.locals.iter().map(|l| l.0.clone()).collect();
             names.extend(
                 self.module_items
-                    .get(s.module as usize)
+                    .get(s.module.index())
                     .into_iter()
                     .flat_map(|m| m.keys().cloned()),
             );
             names.extend(
                 self.imports
-                    .get(s.module as usize)
+                    .get(s.module.index())
                     .into_iter()
                     .flat_map(|m| m.keys().cloned()),
             );
@@ -207,7 +207,7 @@ impl Checker<'_> {
     fn item_value(&mut self, s: &mut Scope, r: ItemRef, name: &str, span: Span) -> (Expr, Type) {
         match r {
             ItemRef::Rule(id) => {
-                let info = &self.rules[id as usize];
+                let info = &self.rules[id];
                 if info.params.is_some() {
                     let d = Diagnostic::error(
                         Code::CallMismatch,
@@ -221,15 +221,15 @@ impl Checker<'_> {
                     return poison(span);
                 }
                 if let Some(cur) = s.rule {
-                    self.deps[cur as usize].push((id, span));
+                    self.deps[cur.index()].push((id, span));
                 }
                 self.used(span, SymbolRef::Rule(id));
-                let info = &self.rules[id as usize];
+                let info = &self.rules[id];
                 let ty = s.narrowed(Entity::Rule(id)).unwrap_or_else(|| info.ty.clone());
                 (mk(ExprKind::Rule(id), span), ty)
             }
             ItemRef::Table(id) => {
-                let keys = self.tables[id as usize].keys.len();
+                let keys = self.tables[id].keys.len();
                 self.error(
                     Diagnostic::error(
                         Code::TableMisused,
@@ -267,7 +267,7 @@ impl Checker<'_> {
             match &ty {
                 Type::Error | Type::Never => return poison(f.span),
                 Type::Record(rid) => {
-                    let info = &self.records[*rid as usize];
+                    let info = &self.records[rid.index()];
                     match info.fields.iter().position(|(n, _, _)| *n == f.node) {
                         Some(ix) => {
                             let fty = info.fields[ix].1.clone();
@@ -361,17 +361,17 @@ impl Checker<'_> {
             if let Some((slot, t)) = s.local(first) {
                 (Entity::Local(slot), t)
             } else if let Some(ItemRef::Rule(id)) = self.item(s.module, first) {
-                (Entity::Rule(id), self.rules[id as usize].ty.clone())
+                (Entity::Rule(id), self.rules[id].ty.clone())
             } else {
                 let f = *self.fact_index.get(first)?;
-                (Entity::Fact(f), self.facts[f as usize].ty.clone())
+                (Entity::Fact(f), self.facts[f].ty.clone())
             }
         } else if let Some(&f) = self.fact_index.get(&join_path(segs)) {
-            (Entity::Fact(f), self.facts[f as usize].ty.clone())
+            (Entity::Fact(f), self.facts[f].ty.clone())
         } else {
             let mid = *self.module_index.get(first)?;
-            match self.module_items[mid as usize].get(&segs[1].node)?.0 {
-                ItemRef::Rule(id) if segs.len() == 2 => (Entity::Rule(id), self.rules[id as usize].ty.clone()),
+            match self.module_items[mid.index()].get(&segs[1].node)?.0 {
+                ItemRef::Rule(id) if segs.len() == 2 => (Entity::Rule(id), self.rules[id].ty.clone()),
                 _ => return None,
             }
         };
@@ -381,7 +381,7 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn table_ref(&self, s: &Scope, segs: &[Ident]) -> Option<u32> {
+    pub(super) fn table_ref(&self, s: &Scope, segs: &[Ident]) -> Option<TableId> {
         if segs.len() == 1 && s.local(&segs[0].node).is_some() {
             return None;
         }

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use super::Format;
-use crate::diff::{Version, diff, outcomes::read_corpus, report};
+use crate::api::{DiffCases, Engine, LoadError, Source, diff_labeled, diff_version as version};
 
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct Args {
@@ -31,40 +31,48 @@ fn trouble(message: &str) -> i32 {
     super::Exit::CouldNotRun.code()
 }
 
+/// Loads one version; a version that does not check cannot be compared (1
+/// means "changed" here), so both failures are 2.
+fn load(spec: &str, source: &Source) -> Result<Engine, i32> {
+    Engine::load(source).map_err(|e| match e {
+        LoadError::Read(m) => trouble(&m),
+        LoadError::Check { .. } => {
+            eprint!("{spec} does not check:\n{}", e.render_text());
+            super::Exit::CouldNotRun.code()
+        }
+    })
+}
+
 pub fn run(args: &Args) -> i32 {
-    let base = match args.base.as_deref().map(|b| Version::read(b, None)) {
+    let base = match args.base.as_deref().map(|b| version(b, None)) {
         None => None,
         Some(Ok(b)) => Some(b),
         Some(Err(e)) => return trouble(&e),
     };
-    let versions = (
-        Version::read(&args.old, base.as_ref()),
-        Version::read(&args.new, base.as_ref()),
-    );
+    let versions = (version(&args.old, base.as_ref()), version(&args.new, base.as_ref()));
     let (old, new) = match versions {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => return trouble(&e),
     };
-    let corpus = match &args.cases {
-        None => None,
-        Some(p) => match read_corpus(p) {
-            Ok(c) => Some(c),
+    let cases = match &args.cases {
+        None => DiffCases::InlineTests,
+        Some(p) => match DiffCases::read(p) {
+            Ok(c) => c,
             Err(e) => return trouble(&e),
         },
     };
-    let (old_loaded, new_loaded) = match (old.load(), new.load()) {
+    let (old_engine, new_engine) = match (load(&args.old, &old), load(&args.new, &new)) {
         (Ok(o), Ok(n)) => (o, n),
-        (Err(e), _) | (_, Err(e)) => {
-            // A version that does not check cannot be compared (1 means "changed" here).
-            eprint!("{e}");
-            return super::Exit::CouldNotRun.code();
-        }
+        (Err(code), _) | (_, Err(code)) => return code,
     };
-    let result = diff(&old_loaded, &new_loaded, (&old.label, &new.label), corpus);
+    let report = match diff_labeled(&old_engine, &new_engine, (&args.old, &args.new), &cases) {
+        Ok(r) => r,
+        Err(e) => return trouble(&e),
+    };
     match args.format {
-        Format::Text => print!("{}", report::text(&result)),
-        Format::Json => println!("{}", report::json(&result)),
+        Format::Text => print!("{}", report.to_text()),
+        Format::Json => println!("{}", report.to_json()),
     }
     // As `diff` does: 1 when something changed (docs/cli.md).
-    super::Exit::problems_if(result.has_changes()).code()
+    super::Exit::problems_if(report.has_changes()).code()
 }

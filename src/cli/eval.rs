@@ -85,14 +85,18 @@ pub fn read_facts(engine: &Engine, path: &PathBuf, strict: bool) -> Option<Facts
         }
         Err(e) if e.syntax => {
             let offset = e.offset.unwrap_or(0);
-            let report = miette::miette!(
-                labels = vec![miette::LabeledSpan::at_offset(offset.min(text.len()), "here")],
-                help = "fix the syntax of the fact file",
-                "{name}: {}",
-                e.message
-            )
-            .with_source_code(miette::NamedSource::new(name.clone(), text.clone()));
-            eprintln!("{report:?}");
+            eprint!(
+                "{}",
+                crate::report::render_at(
+                    &name,
+                    &text,
+                    offset,
+                    &format!("{name}: {}", e.message),
+                    "here",
+                    "fix the syntax of the fact file",
+                    crate::report::stderr_colour(),
+                )
+            );
             None
         }
         Err(e) => {

@@ -170,7 +170,7 @@ fn greeting(session: &Session, args: &Args) -> String {
         Some(d) => format!("the contracts in `{}`", d.display()),
         None => "the Agreement".into(),
     };
-    let contract = |m: u32| !prog.modules[m as usize].is_stdlib;
+    let contract = |m: crate::ir::ModuleId| !prog.modules[m].is_stdlib;
     let modules = prog.modules.iter().filter(|m| !m.is_stdlib).count();
     let rules = prog
         .rules

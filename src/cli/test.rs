@@ -111,7 +111,7 @@ pub fn coverage_text(prog: &Program, rep: &Report) -> String {
     let width = rep
         .modules
         .iter()
-        .map(|(m, _)| prog.modules[*m as usize].name.len())
+        .map(|(m, _)| prog.modules[m.index()].name.len())
         .max()
         .unwrap_or(0)
         .max("module".len());
@@ -126,13 +126,13 @@ pub fn coverage_text(prog: &Program, rep: &Report) -> String {
         )
     };
     for (m, c) in &rep.modules {
-        out.push_str(&row(&prog.modules[*m as usize].name, c));
+        out.push_str(&row(&prog.modules[m.index()].name, c));
     }
     out.push_str(&row("total", &rep.total));
     if !rep.rules_missed.is_empty() {
         out.push_str("rules no test evaluated:\n");
         for r in &rep.rules_missed {
-            let info = &prog.rules[*r as usize];
+            let info = &prog.rules[r.index()];
             out.push_str(&format!("  {}  {}\n", location(prog, info.name_span), info.qualified));
         }
     }
@@ -144,7 +144,7 @@ pub fn coverage_text(prog: &Program, rep: &Report) -> String {
     if !branches.is_empty() {
         out.push_str("branches no test took:\n");
         for b in branches {
-            let info = &prog.rules[b.rule as usize];
+            let info = &prog.rules[b.rule];
             let what = match b.cond {
                 Some(c) => format!("when {}", crate::explain::text::excerpt(prog, c)),
                 None => format!("otherwise => {}", crate::explain::text::excerpt(prog, b.value)),

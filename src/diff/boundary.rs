@@ -14,7 +14,7 @@ use super::outcomes::{CaseChange, CaseInput, Scope, compare, get_path, set_path}
 use super::rules::{Change, Graph, ItemChange, rule_id};
 use crate::eval::value::Value;
 use crate::facts::{FactNode, FactValue, UNKNOWN_OFFSET, parse_json};
-use crate::ir::{Program, RuleId};
+use crate::ir::{FactId, Program, RuleId};
 use crate::types::{QUnit, Type};
 use rust_decimal::Decimal;
 
@@ -66,7 +66,7 @@ pub fn generate(
         let probes: Vec<RuleId> = users
             .iter()
             .copied()
-            .filter(|&r| new.rules[r as usize].params.is_none())
+            .filter(|&r| new.rules[r].params.is_none())
             .collect();
         if probes.is_empty() {
             continue;
@@ -176,7 +176,7 @@ fn unreached(new: &Program, c: &ItemChange, readers: &[RuleId]) -> BoundaryGroup
     let mut facts: Vec<&str> = readers
         .iter()
         .flat_map(|&r| new.facts_read(r))
-        .map(|f| new.facts[f as usize].path.as_str())
+        .map(|f| new.facts[f].path.as_str())
         .collect();
     facts.sort_unstable();
     facts.dedup();
@@ -203,14 +203,14 @@ fn unreached(new: &Program, c: &ItemChange, readers: &[RuleId]) -> BoundaryGroup
 
 /// The facts read by the rules that use the probed rule, but not by the probed
 /// rule itself (changing those would move the threshold).
-fn facts_to_vary(new: &Program, graph: &Graph, c: &ItemChange, probed: &str) -> Vec<u32> {
+fn facts_to_vary(new: &Program, graph: &Graph, c: &ItemChange, probed: &str) -> Vec<FactId> {
     let Some(p) = rule_id(new, probed) else {
         return Vec::new();
     };
     let own = new.facts_read(p);
     let mut users = graph.direct_users(new, c);
     users.extend(graph.users_of(p));
-    let mut facts: Vec<u32> = users
+    let mut facts: Vec<FactId> = users
         .iter()
         .filter(|&&u| u != p)
         .flat_map(|&u| new.facts_read(u))
@@ -229,7 +229,7 @@ fn answered(new: &Program, base: &CaseInput, probes: &[RuleId]) -> (usize, usize
     let given = probes
         .iter()
         .flat_map(|&p| new.facts_read(p))
-        .filter(|&f| get_path(&base.facts, &new.facts[f as usize].path).is_some())
+        .filter(|&f| get_path(&base.facts, &new.facts[f].path).is_some())
         .count();
     (answers, given)
 }
@@ -240,7 +240,7 @@ fn thresholds(old: &Program, new: &Program, base: &CaseInput, probes: &[RuleId],
     let mut b = super::outcomes::case_for(new, base);
     let mut out = Vec::new();
     for (i, &p) in probes.iter().enumerate() {
-        let info = &new.rules[p as usize];
+        let info = &new.rules[p];
         if i > 0 && out.iter().any(|t: &Threshold| Some(t.rule.as_str()) == own) {
             break;
         }
@@ -292,8 +292,8 @@ fn moved(v: &Value, ty: &Type, n: i64) -> Option<Value> {
 }
 
 /// The base case with fact `f` set around the threshold's values.
-fn variants(new: &Program, base: &CaseInput, f: u32, t: &Threshold) -> Vec<CaseInput> {
-    let info = &new.facts[f as usize];
+fn variants(new: &Program, base: &CaseInput, f: FactId, t: &Threshold) -> Vec<CaseInput> {
+    let info = &new.facts[f];
     let fty = info.ty.strip_optional();
     let mut out = Vec::new();
     let mut push = |value: Value, ty: &Type, label: String| {

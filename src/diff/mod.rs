@@ -129,6 +129,10 @@ impl Loaded {
             .enumerate()
             .filter(|(i, _)| !stdlib.contains(&FileId(*i as u32)))
             .filter_map(|(_, f)| parse_module(&f.text, FileId(0)).0)
+            .map(|mut m| {
+                crate::syntax::apply_module_source(&mut m);
+                m
+            })
             .collect();
         Loaded { program, modules }
     }

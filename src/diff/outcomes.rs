@@ -78,7 +78,7 @@ impl Scope {
         for c in changes {
             for (g, p) in [(&old_graph, old), (&new_graph, new)] {
                 for r in g.dependents(p, c) {
-                    reach.insert(p.rules[r as usize].qualified.clone());
+                    reach.insert(p.rules[r].qualified.clone());
                 }
             }
         }
@@ -86,18 +86,18 @@ impl Scope {
             .rules
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.params.is_none() && !new.modules[r.module as usize].is_stdlib)
+            .filter(|(_, r)| r.params.is_none() && !new.modules[r.module].is_stdlib)
             .filter(|(_, r)| everything || reach.contains(&r.qualified))
             // A constant answers the same in every case: the rule diff shows it.
-            .filter(|(i, _)| !new.facts_read(*i as RuleId).is_empty())
+            .filter(|(i, _)| !new.facts_read(RuleId::from_index(*i)).is_empty())
             .filter_map(|(i, r)| {
                 let o = old.rule_index.get(&r.qualified).copied().or_else(|| {
                     old.rules
                         .iter()
                         .position(|x| x.qualified == r.qualified && x.params.is_none())
-                        .map(|x| x as RuleId)
+                        .map(RuleId::from_index)
                 })?;
-                Some((r.qualified.clone(), o, i as RuleId))
+                Some((r.qualified.clone(), o, RuleId::from_index(i)))
             })
             .collect();
         Scope { queries }
@@ -120,10 +120,10 @@ pub fn case_for<'p>(prog: &'p Program, input: &CaseInput) -> Case<'p> {
 pub fn answer(case: &mut Case, rule: RuleId) -> Answer {
     let prog = case.prog;
     match case.rule(rule) {
-        Ok(v) => Answer::Value(crate::eval::format::text(prog, &v, &prog.rules[rule as usize].ty)),
+        Ok(v) => Answer::Value(crate::eval::format::text(prog, &v, &prog.rules[rule].ty)),
         Err(e) => match e.kind {
-            ErrorKind::MissingFact(f) => Answer::Missing(prog.facts[f as usize].path.clone()),
-            ErrorKind::BadFact(f, why) => Answer::Error(format!("fact `{}` {why}", prog.facts[f as usize].path)),
+            ErrorKind::MissingFact(f) => Answer::Missing(prog.facts[f].path.clone()),
+            ErrorKind::BadFact(f, why) => Answer::Error(format!("fact `{}` {why}", prog.facts[f].path)),
             ErrorKind::Raised(m) => Answer::Error(m),
             ErrorKind::Runtime(e) => Answer::Error(e.to_string()),
         },
@@ -177,7 +177,7 @@ pub fn test_cases(old: &Program, new: &Program) -> Vec<CaseInput> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for prog in [old, new] {
         for t in &prog.tests {
-            let module = &prog.modules[t.module as usize];
+            let module = &prog.modules[t.module];
             if module.is_stdlib {
                 continue;
             }
@@ -186,7 +186,7 @@ pub fn test_cases(old: &Program, new: &Program) -> Vec<CaseInput> {
                 offset: UNKNOWN_OFFSET,
             };
             for (f, v, _) in &t.givens {
-                let info = &prog.facts[*f as usize];
+                let info = &prog.facts[f.index()];
                 let mut json = String::new();
                 crate::eval::format::write_json(&mut json, prog, v, &info.ty);
                 if let Ok(node) = parse_json(&json) {

@@ -313,7 +313,7 @@ pub fn diff_items(old: &Loaded, new: &Loaded) -> Vec<ItemChange> {
         let mut affected = BTreeSet::new();
         for (graph, prog) in [(&old_graph, &old.program), (&new_graph, &new.program)] {
             for r in graph.dependents(prog, &c) {
-                affected.insert(prog.rules[r as usize].qualified.clone());
+                affected.insert(prog.rules[r].qualified.clone());
             }
         }
         if let Some(r) = &c.rule {
@@ -420,13 +420,13 @@ impl Graph {
             users_of_fact: vec![Vec::new(); prog.facts.len()],
         };
         for (id, r) in prog.rules.iter().enumerate() {
-            let id = id as RuleId;
+            let id = RuleId::from_index(id);
             let mut todo = vec![&r.body];
             while let Some(e) = todo.pop() {
                 match &e.kind {
-                    ExprKind::Rule(x) | ExprKind::Call(x, _) => g.users_of_rule[*x as usize].push(id),
-                    ExprKind::Table(t, _) => g.users_of_table[*t as usize].push(id),
-                    ExprKind::Fact(f) => g.users_of_fact[*f as usize].push(id),
+                    ExprKind::Rule(x) | ExprKind::Call(x, _) => g.users_of_rule[x.index()].push(id),
+                    ExprKind::Table(t, _) => g.users_of_table[t.index()].push(id),
+                    ExprKind::Fact(f) => g.users_of_fact[f.index()].push(id),
                     _ => {}
                 }
                 e.for_each_child(|c| todo.push(c));
@@ -449,7 +449,7 @@ impl Graph {
         let mut out = Vec::new();
         if let Some(r) = c.rule.as_deref().and_then(|q| rule_id(prog, q)) {
             out.push(r);
-            out.extend(&self.users_of_rule[r as usize]);
+            out.extend(&self.users_of_rule[r.index()]);
         }
         if let Some(t) = c
             .table
@@ -470,7 +470,7 @@ impl Graph {
 
     /// The rules that use rule `r` directly.
     pub fn users_of(&self, r: RuleId) -> Vec<RuleId> {
-        self.users_of_rule[r as usize].clone()
+        self.users_of_rule[r.index()].clone()
     }
 
     /// The rules whose answers may change with `c`: its rule and every rule that
@@ -480,11 +480,11 @@ impl Graph {
         let mut stack = self.direct_users(prog, c);
         let mut out = Vec::new();
         while let Some(r) = stack.pop() {
-            if std::mem::replace(&mut seen[r as usize], true) {
+            if std::mem::replace(&mut seen[r.index()], true) {
                 continue;
             }
             out.push(r);
-            stack.extend(&self.users_of_rule[r as usize]);
+            stack.extend(&self.users_of_rule[r.index()]);
         }
         out
     }
@@ -495,5 +495,5 @@ pub fn rule_id(prog: &Program, qualified: &str) -> Option<RuleId> {
     prog.rules
         .iter()
         .position(|r| r.qualified == qualified)
-        .map(|i| i as RuleId)
+        .map(RuleId::from_index)
 }

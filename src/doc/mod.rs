@@ -4,7 +4,7 @@
 //! record where the text is ambiguous. Nothing here is written by hand, so the
 //! generated `docs/queries.md` and `docs/readings.md` cannot drift from the rules.
 
-use crate::ir::{Citation, Program};
+use crate::ir::{Citation, ModuleId, Program, RuleId};
 use crate::types::Type;
 
 /// One public query, as the reference lists it.
@@ -36,12 +36,13 @@ fn type_text(prog: &Program, t: &Type) -> String {
 }
 
 /// Modules of the contracts (not the standard library), by article, then name.
-fn contract_modules(prog: &Program) -> Vec<u32> {
-    let mut ids: Vec<u32> = (0..prog.modules.len() as u32)
-        .filter(|&m| !prog.modules[m as usize].is_stdlib)
+fn contract_modules(prog: &Program) -> Vec<ModuleId> {
+    let mut ids: Vec<ModuleId> = (0..prog.modules.len())
+        .map(ModuleId::from_index)
+        .filter(|&m| !prog.modules[m].is_stdlib)
         .collect();
     ids.sort_by_key(|&m| {
-        let info = &prog.modules[m as usize];
+        let info = &prog.modules[m];
         (info.article.unwrap_or(u32::MAX), info.name.clone())
     });
     ids
@@ -65,14 +66,14 @@ pub fn queries(prog: &Program) -> Vec<Query> {
             }
             let (citation, quote) = citation_parts(r.citation.as_ref());
             let mut facts: Vec<String> = prog
-                .facts_read(id as u32)
+                .facts_read(RuleId::from_index(id))
                 .into_iter()
-                .map(|f| prog.facts[f as usize].path.clone())
+                .map(|f| prog.facts[f].path.clone())
                 .collect();
             facts.sort();
             out.push(Query {
                 name: r.qualified.clone(),
-                module: prog.modules[m as usize].name.clone(),
+                module: prog.modules[m].name.clone(),
                 ty: type_text(prog, &r.ty),
                 citation,
                 quote,
@@ -177,7 +178,7 @@ fn reading_paragraphs(doc: &str) -> Option<String> {
 pub fn readings(prog: &Program) -> Vec<Reading> {
     let mut out = Vec::new();
     for m in contract_modules(prog) {
-        let module = prog.modules[m as usize].name.clone();
+        let module = prog.modules[m].name.clone();
         let mut push = |item: String, c: Option<&Citation>, doc: Option<&String>| {
             if let Some(text) = doc.and_then(|d| reading_paragraphs(d)) {
                 let (citation, quote) = citation_parts(c);

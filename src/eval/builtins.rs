@@ -211,7 +211,7 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
             (Value::None, Value::Num(f)) => {
                 let f = to_i64(*f, "a fact", span)? as u32;
                 return Err(EvalError {
-                    kind: super::ErrorKind::MissingFact(f),
+                    kind: super::ErrorKind::MissingFact(crate::ir::FactId(f)),
                     span,
                     rule: None,
                 });

@@ -96,7 +96,7 @@ impl serde::Serialize for JsonValue<'_> {
             Value::YearMonth(ym) => s.serialize_str(&dates::format_year_month(*ym)),
             Value::Str(x) => s.serialize_str(x),
             Value::Enum(i) => match inner {
-                Type::Enum(e) => s.serialize_str(&prog.enums[*e as usize].external[*i as usize]),
+                Type::Enum(e) => s.serialize_str(&prog.enums[e.index()].external[*i as usize]),
                 _ => s.serialize_str(&i.to_string()),
             },
             Value::List(xs) => {
@@ -112,7 +112,7 @@ impl serde::Serialize for JsonValue<'_> {
             }
             Value::Record(fs) => {
                 let fields: &[(String, Type, crate::ir::Default)] = match inner {
-                    Type::Record(r) => &prog.records[*r as usize].fields,
+                    Type::Record(r) => &prog.records[r.index()].fields,
                     _ => &[],
                 };
                 let mut map = s.serialize_map(Some(fs.len()))?;
@@ -146,7 +146,7 @@ pub fn write_json(out: &mut String, prog: &Program, v: &Value, ty: &Type) {
             return;
         }
         (Value::Enum(i), Type::Enum(e)) => {
-            if let Some(s) = prog.enums[*e as usize].external.get(*i as usize)
+            if let Some(s) = prog.enums[*e].external.get(*i as usize)
                 && plain(s)
             {
                 out.push('"');
@@ -191,13 +191,13 @@ pub fn text(prog: &Program, v: &Value, ty: &Type) -> String {
             }
         }
         (Value::Num(n), Type::Percent) => format!("{}%", n.checked_mul(Decimal::from(100)).unwrap_or(*n).normalize()),
-        (Value::Enum(i), Type::Enum(e)) => prog.enums[*e as usize].external[*i as usize].clone(),
+        (Value::Enum(i), Type::Enum(e)) => prog.enums[e.index()].external[*i as usize].clone(),
         (Value::List(xs), Type::List(t)) => {
             let items: Vec<String> = xs.iter().map(|x| text(prog, x, t)).collect();
             format!("[{}]", items.join(", "))
         }
         (Value::Record(fs), Type::Record(r)) => {
-            let fields = &prog.records[*r as usize].fields;
+            let fields = &prog.records[r.index()].fields;
             let items: Vec<String> = fs
                 .iter()
                 .zip(fields)

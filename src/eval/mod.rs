@@ -63,12 +63,12 @@ impl EvalError {
     /// A one-line message naming the fact, the rule and its citation.
     pub fn message(&self, prog: &Program) -> String {
         let what = match &self.kind {
-            ErrorKind::MissingFact(f) => format!("missing fact `{}`", prog.facts[*f as usize].path),
-            ErrorKind::BadFact(f, why) => format!("fact `{}` {}", prog.facts[*f as usize].path, why),
+            ErrorKind::MissingFact(f) => format!("missing fact `{}`", prog.facts[f.index()].path),
+            ErrorKind::BadFact(f, why) => format!("fact `{}` {}", prog.facts[f.index()].path, why),
             ErrorKind::Raised(m) => m.clone(),
             ErrorKind::Runtime(e) => e.to_string(),
         };
-        match self.rule.map(|r| &prog.rules[r as usize]) {
+        match self.rule.map(|r| &prog.rules[r]) {
             Some(r) => match &r.citation {
                 Some(c) => format!("{what} (needed by `{}`, {c})", r.qualified),
                 None => format!("{what} (needed by `{}`)", r.qualified),
@@ -167,22 +167,22 @@ impl<'p> Case<'p> {
 
     /// Sets a fact, forgetting memoized answers.
     pub fn set_fact(&mut self, f: FactId, slot: Slot) {
-        self.facts[f as usize] = slot;
+        self.facts[f.index()] = slot;
         self.reset_memo();
     }
 
     /// Puts one fact back to its default (or missing), as if no file gave it;
     /// memoized answers are kept (call [`Case::reset_memo`] after a refill).
     pub fn reset_fact(&mut self, f: FactId) {
-        self.facts[f as usize] = default_slot(&self.prog.facts[f as usize], self.today);
-        self.provided[f as usize] = false;
+        self.facts[f.index()] = default_slot(&self.prog.facts[f], self.today);
+        self.provided[f.index()] = false;
     }
 
     /// Makes the case new again (every fact at its default, nothing memoized)
     /// without allocating: for evaluating many cases one after another.
     pub fn reset(&mut self) {
         for f in 0..self.facts.len() {
-            self.reset_fact(f as FactId);
+            self.reset_fact(FactId::from_index(f));
         }
         self.reset_memo();
         self.stack.clear();
@@ -229,7 +229,7 @@ impl<'p> Case<'p> {
 
     /// The answer of a rule (memoized).
     pub fn rule(&mut self, id: RuleId) -> Result<Value> {
-        let slot = &self.memo[id as usize];
+        let slot = &self.memo[id.index()];
         let current = slot.generation == self.generation || slot.generation == KEPT;
         match if current { &slot.memo } else { &Memo::Unset } {
             Memo::Done(v) => {
@@ -247,7 +247,7 @@ impl<'p> Case<'p> {
             Memo::Unset => {}
         }
         let prog = self.prog;
-        let r = &prog.rules[id as usize];
+        let r = &prog.rules[id];
         let frame = self.stack.len();
         self.stack.resize(frame + r.locals as usize, Value::None);
         if let Some(o) = &mut self.observer {
@@ -261,8 +261,8 @@ impl<'p> Case<'p> {
         let kept = self
             .constant
             .as_ref()
-            .is_some_and(|keep| keep.get(id as usize).copied().unwrap_or(false));
-        self.memo[id as usize] = MemoSlot {
+            .is_some_and(|keep| keep.get(id.index()).copied().unwrap_or(false));
+        self.memo[id.index()] = MemoSlot {
             generation: if kept { KEPT } else { self.generation },
             memo: match &res {
                 Ok(v) => Memo::Done(v.clone()),
@@ -282,7 +282,7 @@ impl<'p> Case<'p> {
     /// Calls a function whose arguments are on the stack from `frame` on.
     fn call_at(&mut self, id: RuleId, frame: usize) -> Result<Value> {
         let prog = self.prog;
-        let r = &prog.rules[id as usize];
+        let r = &prog.rules[id.index()];
         if let Some(o) = &mut self.observer {
             o.rule_enter(id, Some(&self.stack[frame..]));
         }
@@ -300,14 +300,14 @@ impl<'p> Case<'p> {
     /// in any error that does not name one yet.
     fn nested(&mut self, id: RuleId, f: impl FnOnce(&mut Self) -> Result<Value>) -> Result<Value> {
         if self.depth >= MAX_DEPTH {
-            let r = &self.prog.rules[id as usize];
+            let r = &self.prog.rules[id];
             return Err(EvalError {
                 kind: ErrorKind::Runtime(RuntimeError::NestingTooDeep),
                 span: r.span,
                 rule: Some(id),
             });
         }
-        self.check_interrupt(self.prog.rules[id as usize].span)?;
+        self.check_interrupt(self.prog.rules[id.index()].span)?;
         self.depth += 1;
         let res = f(self).map_err(|mut e| {
             self.name_given_facts(id, &mut e);
@@ -339,7 +339,7 @@ impl<'p> Case<'p> {
     }
 
     fn fact(&self, f: FactId, span: Span) -> Result<Value> {
-        match &self.facts[f as usize] {
+        match &self.facts[f.index()] {
             Slot::Value(v) => Ok(v.clone()),
             Slot::Missing => Err(EvalError {
                 kind: ErrorKind::MissingFact(f),
@@ -422,7 +422,7 @@ impl<'p> Case<'p> {
                 for k in keys {
                     ks.push(self.eval(k, frame)?);
                 }
-                let v = lookup(&self.prog.tables[*t as usize].rows, &ks).unwrap_or(Value::None);
+                let v = lookup(&self.prog.tables[t.index()].rows, &ks).unwrap_or(Value::None);
                 if let Some(o) = &mut self.observer {
                     o.table_row(*t, &ks, &v);
                 }
@@ -822,18 +822,14 @@ impl Case<'_> {
             .prog
             .facts_read(id)
             .into_iter()
-            .filter(|&f| self.provided.get(f as usize).copied().unwrap_or(false))
+            .filter(|&f| self.provided.get(f.index()).copied().unwrap_or(false))
             .collect();
         read.sort_unstable();
         read.dedup();
         let given: Vec<String> = read
             .iter()
-            .filter_map(|&f| match &self.facts[f as usize] {
-                Slot::Value(v) => Some(format!(
-                    "`{}` = {}",
-                    self.prog.facts[f as usize].path,
-                    format::plain_text(v)
-                )),
+            .filter_map(|&f| match &self.facts[f.index()] {
+                Slot::Value(v) => Some(format!("`{}` = {}", self.prog.facts[f].path, format::plain_text(v))),
                 _ => None,
             })
             .collect();

@@ -86,7 +86,7 @@ pub fn branches_of(prog: &Program, rule: RuleId) -> Vec<Branch> {
         e.for_each_child(|c| walk(c, rule, out));
     }
     let mut out = Vec::new();
-    walk(&prog.rules[rule as usize].body, rule, &mut out);
+    walk(&prog.rules[rule].body, rule, &mut out);
     out
 }
 
@@ -105,7 +105,7 @@ impl Coverage {
 
 impl Observer for Coverage {
     fn rule_enter(&mut self, rule: RuleId, _args: Option<&[Value]>) {
-        if let Some(h) = self.rules_hit.get_mut(rule as usize) {
+        if let Some(h) = self.rules_hit.get_mut(rule.index()) {
             *h = true;
         }
     }
@@ -129,7 +129,7 @@ pub struct Report {
 pub fn report(prog: &Program, cov: &Coverage, include: impl Fn(ModuleId) -> bool) -> Report {
     let mut rep = Report::default();
     for (mid, _) in prog.modules.iter().enumerate() {
-        let mid = mid as ModuleId;
+        let mid = ModuleId::from_index(mid);
         if !include(mid) {
             continue;
         }
@@ -138,9 +138,9 @@ pub fn report(prog: &Program, cov: &Coverage, include: impl Fn(ModuleId) -> bool
             if r.module != mid {
                 continue;
             }
-            let rid = rid as RuleId;
+            let rid = RuleId::from_index(rid);
             c.rules += 1;
-            if cov.rules_hit.get(rid as usize).copied().unwrap_or(false) {
+            if cov.rules_hit.get(rid.index()).copied().unwrap_or(false) {
                 c.rules_hit += 1;
             } else {
                 rep.rules_missed.push(rid);

@@ -155,7 +155,7 @@ struct Builder<'a> {
 
 /// Where one branch of a `Cases` came from.
 fn branch_origin(prog: &Program, rule: RuleId, b: BranchId) -> Option<usize> {
-    let r = &prog.rules[rule as usize];
+    let r = &prog.rules[rule];
     if r.exceptions.is_empty() || !is_body_cases(r, b.cases) {
         return None;
     }
@@ -172,7 +172,7 @@ fn branch_origin(prog: &Program, rule: RuleId, b: BranchId) -> Option<usize> {
 
 /// Whether the rule is written `= …` with exceptions (its `otherwise` is the body).
 fn plain_body_with_exceptions(prog: &Program, rule: RuleId, cases: CasesId) -> bool {
-    let r = &prog.rules[rule as usize];
+    let r = &prog.rules[rule];
     let excepted: u32 = r.exceptions.iter().map(|x| x.branches).sum();
     match &r.body.kind {
         ExprKind::Cases(id, bs, _) => *id == cases && bs.len() as u32 == excepted && excepted > 0,
@@ -197,7 +197,7 @@ pub fn question(case: &Case, trace: &Trace, root: NodeId, opts: Options) -> Vec<
         stdlib_root: false,
     };
     let mut out = Vec::new();
-    let Some(node) = trace.nodes.get(root as usize) else {
+    let Some(node) = trace.nodes.get(root.index()) else {
         return out;
     };
     for &c in &node.children {
@@ -205,7 +205,7 @@ pub fn question(case: &Case, trace: &Trace, root: NodeId, opts: Options) -> Vec<
             Event::Rule { rule, .. } | Event::Memo { rule, .. } => *rule,
             _ => continue,
         };
-        b.stdlib_root = prog.modules[prog.rules[rule as usize].module as usize].is_stdlib;
+        b.stdlib_root = prog.modules[(prog.rules[rule].module).index()].is_stdlib;
         if let Some(d) = b.rule_event(c) {
             out.push(d);
         }
@@ -242,7 +242,7 @@ impl Builder<'_> {
         args: Option<Vec<Value>>,
         result: Option<Result<Value>>,
     ) -> Derivation {
-        let r = &self.prog.rules[rule as usize];
+        let r = &self.prog.rules[rule];
         let mut d = Derivation {
             rule,
             args,
@@ -252,7 +252,7 @@ impl Builder<'_> {
             seen_above: false,
             collapsed: false,
         };
-        if self.prog.modules[r.module as usize].is_stdlib && !self.stdlib_root {
+        if self.prog.modules[r.module].is_stdlib && !self.stdlib_root {
             d.collapsed = true;
             return d;
         }
@@ -289,7 +289,7 @@ impl Builder<'_> {
                 Event::Fact { fact, result } => reads.add_fact(FactRead {
                     fact: *fact,
                     result: result.clone(),
-                    given: self.provided.get(*fact as usize).copied().unwrap_or(false),
+                    given: self.provided.get(fact.index()).copied().unwrap_or(false),
                 }),
                 Event::Table { table, keys, value } => reads.add_table(TableRead {
                     table: *table,

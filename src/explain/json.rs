@@ -81,7 +81,7 @@ fn cite(obj: &mut Map, c: &Option<Citation>) {
 
 /// One derivation as a JSON object.
 pub fn derivation<'a>(prog: &'a Program, d: &'a Derivation, opts: Options) -> Json<'a> {
-    let r = &prog.rules[d.rule as usize];
+    let r = &prog.rules[d.rule];
     let mut o = Map::new();
     o.insert("rule".into(), json!(r.qualified).into());
     if let (Some(args), Some(params)) = (&d.args, &r.params) {
@@ -119,7 +119,7 @@ pub fn derivation<'a>(prog: &'a Program, d: &'a Derivation, opts: Options) -> Js
 }
 
 fn exception(prog: &Program, d: &Derivation, ix: Option<usize>, o: &mut Map) {
-    let r = &prog.rules[d.rule as usize];
+    let r = &prog.rules[d.rule];
     if let Some(x) = ix.and_then(|i| r.exceptions.get(i)) {
         let mut e = Map::new();
         cite(&mut e, &x.citation);
@@ -166,7 +166,7 @@ fn reads<'a>(o: &mut Map<'a>, prog: &'a Program, r: &'a Reads, opts: Options) {
         .facts
         .iter()
         .map(|f| {
-            let info = &prog.facts[f.fact as usize];
+            let info = &prog.facts[f.fact];
             match &f.result {
                 Ok(v) => {
                     let mut x = Map::new();
@@ -184,7 +184,7 @@ fn reads<'a>(o: &mut Map<'a>, prog: &'a Program, r: &'a Reads, opts: Options) {
         .tables
         .iter()
         .map(|t| {
-            let info = &prog.tables[t.table as usize];
+            let info = &prog.tables[t.table];
             let keys: Vec<Json> = t
                 .keys
                 .iter()
@@ -206,7 +206,7 @@ fn reads<'a>(o: &mut Map<'a>, prog: &'a Program, r: &'a Reads, opts: Options) {
         let more: serde_json::Map<String, serde_json::Value> = r
             .more_calls
             .iter()
-            .map(|(rule, n)| (prog.rules[*rule as usize].qualified.clone(), json!(n)))
+            .map(|(rule, n)| (prog.rules[rule.index()].qualified.clone(), json!(n)))
             .collect();
         o.insert("more_calls".into(), serde_json::Value::Object(more).into());
     }

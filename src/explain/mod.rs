@@ -48,10 +48,10 @@ pub fn explain_rule(case: &mut Case, rule: RuleId) -> Derivation {
 /// `:why RULE` prints. Shows the branches that did not fire, too.
 pub fn why_text(case: &mut Case, rule: RuleId) -> String {
     let prog = case.prog;
-    if prog.rules.get(rule as usize).is_some_and(|r| r.params.is_some()) {
+    if prog.rules.get(rule.index()).is_some_and(|r| r.params.is_some()) {
         return format!(
             "`{}` is a function: ask about a rule that calls it\n",
-            prog.rules[rule as usize].qualified
+            prog.rules[rule].qualified
         );
     }
     let d = explain_rule(case, rule);

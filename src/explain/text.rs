@@ -105,7 +105,7 @@ fn value_text(prog: &Program, v: &crate::eval::value::Value, ty: &Type) -> Strin
 /// The name of a rule or a function call: `grievance.step1_deadline`,
 /// `grievance.receipt_extension(mail, false)`.
 pub fn call_name(prog: &Program, d: &Derivation) -> String {
-    let r = &prog.rules[d.rule as usize];
+    let r = &prog.rules[d.rule];
     match (&d.args, &r.params) {
         (Some(args), Some(params)) => {
             let shown: Vec<String> = args
@@ -121,7 +121,7 @@ pub fn call_name(prog: &Program, d: &Derivation) -> String {
 
 /// `= value` or `: error: message`.
 fn outcome(prog: &Program, d: &Derivation) -> String {
-    let r = &prog.rules[d.rule as usize];
+    let r = &prog.rules[d.rule];
     match &d.result {
         Some(Ok(v)) => format!(" = {}", value_text(prog, v, &r.ty)),
         Some(Err(e)) => format!(": error: {}", e.message(prog)),
@@ -142,7 +142,7 @@ fn line(out: &mut String, depth: usize, text: &str) {
 }
 
 fn derivation(out: &mut String, prog: &Program, d: &Derivation, depth: usize, opts: Options) {
-    let r = &prog.rules[d.rule as usize];
+    let r = &prog.rules[d.rule];
     let mut head = format!("{}{}", call_name(prog, d), outcome(prog, d));
     // A failure's message already names the rule and its citation.
     let failed = matches!(d.result, Some(Err(_)));
@@ -182,7 +182,7 @@ fn derivation(out: &mut String, prog: &Program, d: &Derivation, depth: usize, op
 
 /// `exception Art. 10 §4.B.5 "quote"` when the branch is an exception's.
 fn exception_label(prog: &Program, d: &Derivation, ix: Option<usize>) -> Option<String> {
-    let r = &prog.rules[d.rule as usize];
+    let r = &prog.rules[d.rule];
     let x = r.exceptions.get(ix?)?;
     let mut s = String::from("by exception");
     if let Some(c) = &x.citation {
@@ -231,7 +231,7 @@ fn not_taken(out: &mut String, prog: &Program, d: &Derivation, nt: &NotTaken, de
 
 fn reads(out: &mut String, prog: &Program, r: &Reads, depth: usize, opts: Options) {
     for f in &r.facts {
-        let info = &prog.facts[f.fact as usize];
+        let info = &prog.facts[f.fact];
         let v = match &f.result {
             Ok(v) => format!("= {}", value_text(prog, v, &info.ty)),
             Err(e) => format!("error: {}", e.message(prog)),
@@ -244,7 +244,7 @@ fn reads(out: &mut String, prog: &Program, r: &Reads, depth: usize, opts: Option
         line(out, depth, &format!("· fact {} {v}{origin}", info.path));
     }
     for t in &r.tables {
-        let info = &prog.tables[t.table as usize];
+        let info = &prog.tables[t.table];
         let keys: Vec<String> = t
             .keys
             .iter()
@@ -278,7 +278,7 @@ fn reads(out: &mut String, prog: &Program, r: &Reads, depth: usize, opts: Option
         }
     }
     for (rule, n) in &r.more_calls {
-        let name = &prog.rules[*rule as usize].qualified;
+        let name = &prog.rules[rule.index()].qualified;
         let calls = if *n == 1 { "call" } else { "calls" };
         line(out, depth, &format!("· … and {n} more {calls} of {name}"));
     }

@@ -10,7 +10,16 @@ use crate::eval::{EvalError, Result};
 use crate::ir::{BranchId, FactId, Program, RuleId, TableId};
 use crate::syntax::span::Span;
 
-pub type NodeId = u32;
+/// One node of a [`Trace`] ([`Trace::nodes`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    /// The position in [`Trace::nodes`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// One recorded event; its children happened inside it.
 #[derive(Debug, Clone)]
@@ -77,13 +86,13 @@ impl Trace {
     }
 
     fn push(&mut self, event: Event) -> NodeId {
-        let id = self.nodes.len() as NodeId;
+        let id = NodeId(self.nodes.len() as u32);
         self.nodes.push(Node {
             event,
             children: Vec::new(),
         });
         if let Some(&parent) = self.open.last() {
-            self.nodes[parent as usize].children.push(id);
+            self.nodes[parent.index()].children.push(id);
         }
         id
     }
@@ -97,7 +106,7 @@ impl Trace {
     }
 
     pub fn node(&self, id: NodeId) -> &Node {
-        &self.nodes[id as usize]
+        &self.nodes[id.index()]
     }
 }
 
@@ -109,7 +118,7 @@ impl Observer for Trace {
             result: None,
         });
         if args.is_none()
-            && let Some(slot) = self.rule_node.get_mut(rule as usize)
+            && let Some(slot) = self.rule_node.get_mut(rule.index())
         {
             *slot = Some(id);
         }
@@ -118,14 +127,14 @@ impl Observer for Trace {
 
     fn rule_exit(&mut self, _rule: RuleId, res: &Result<Value>) {
         if let Some(id) = self.open.pop()
-            && let Event::Rule { result, .. } = &mut self.nodes[id as usize].event
+            && let Event::Rule { result, .. } = &mut self.nodes[id.index()].event
         {
             *result = Some(res.clone());
         }
     }
 
     fn memo_hit(&mut self, rule: RuleId, res: std::result::Result<&Value, &EvalError>) {
-        let node = self.rule_node.get(rule as usize).copied().flatten();
+        let node = self.rule_node.get(rule.index()).copied().flatten();
         self.push(Event::Memo {
             rule,
             node,
@@ -159,7 +168,7 @@ impl Observer for Trace {
 
     fn cond_tested(&mut self, _branch: BranchId, res: &Result<bool>) {
         if let Some(id) = self.open.pop()
-            && let Event::Cond { holds, .. } = &mut self.nodes[id as usize].event
+            && let Event::Cond { holds, .. } = &mut self.nodes[id.index()].event
         {
             *holds = res.as_ref().ok().copied();
         }

@@ -117,8 +117,8 @@ fn one(prog: &Program, node: &FactNode, origin: &Origin, default_name: &str) -> 
             ("expect", FactValue::Object(xs)) => {
                 for (q, x) in xs {
                     let here = at(origin.name, origin.text, x.offset);
-                    match prog.query(q) {
-                        Ok(rule) => match convert(prog, x, &prog.rules[rule as usize].ty, origin) {
+                    match crate::ir::select::query(prog, q) {
+                        Ok(rule) => match convert(prog, x, &prog.rules[rule].ty, origin) {
                             Ok(value) => case.expects.push(CaseExpect {
                                 rule,
                                 value: Some(value),
@@ -134,7 +134,7 @@ fn one(prog: &Program, node: &FactNode, origin: &Origin, default_name: &str) -> 
                 for x in xs {
                     let here = at(origin.name, origin.text, x.offset);
                     match &x.value {
-                        FactValue::String(q) => match prog.query(q) {
+                        FactValue::String(q) => match crate::ir::select::query(prog, q) {
                             Ok(rule) => case.expects.push(CaseExpect {
                                 rule,
                                 value: None,

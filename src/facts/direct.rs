@@ -364,7 +364,7 @@ impl<'t> Reader<'t, '_> {
     }
 
     fn leaf(&mut self, f: FactId, case: &mut Case, depth: usize) -> Option<()> {
-        let info = &self.prog.facts[f as usize];
+        let info = &self.prog.facts[f];
         let (slot, given) = if self.peek() == Some(b'n') {
             self.word("null")?;
             let slot = match (&info.ty, &info.default) {
@@ -376,8 +376,8 @@ impl<'t> Reader<'t, '_> {
         } else {
             (Slot::Value(self.value(&info.ty, depth)?), true)
         };
-        case.facts[f as usize] = slot;
-        case.provided[f as usize] = given;
+        case.facts[f.index()] = slot;
+        case.provided[f.index()] = given;
         self.scratch.dirty.push(f);
         Some(())
     }
@@ -406,7 +406,7 @@ impl<'t> Reader<'t, '_> {
             Type::String => Value::Str(self.string()?.into()),
             Type::Enum(e) => {
                 let s = self.string()?;
-                let info = &self.prog.enums[*e as usize];
+                let info = &self.prog.enums[e.index()];
                 let ix = info
                     .external
                     .iter()

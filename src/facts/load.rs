@@ -49,8 +49,8 @@ fn walk(prog: &Program, tree: &FactTree, node: &FactNode, prefix: &str, origin: 
         let Some(child) = node.get(name) else { continue };
         match kind {
             FactNodeKind::Leaf(id) => {
-                let info = &prog.facts[*id as usize];
-                slots[*id as usize] = match (&child.value, &info.ty) {
+                let info = &prog.facts[id.index()];
+                slots[id.index()] = match (&child.value, &info.ty) {
                     (FactValue::Null, Type::Optional(_)) => Slot::Value(Value::None),
                     (FactValue::Null, _) => match &info.default {
                         Default::Value(v) => Slot::Value(v.clone()),
@@ -130,7 +130,7 @@ fn mark_provided(tree: &FactTree, node: &FactNode, provided: &mut [bool]) {
     for (name, kind) in &tree.children {
         let Some(child) = node.get(name) else { continue };
         match (kind, &child.value) {
-            (FactNodeKind::Leaf(id), value) => provided[*id as usize] = !matches!(value, FactValue::Null),
+            (FactNodeKind::Leaf(id), value) => provided[id.index()] = !matches!(value, FactValue::Null),
             (FactNodeKind::Group(sub), FactValue::Object(_)) => mark_provided(sub, child, provided),
             (FactNodeKind::Group(_), FactValue::Null) => {}
             // A group given as something else (`"grievance": "oops"`, TOML's
@@ -144,7 +144,7 @@ fn mark_provided(tree: &FactTree, node: &FactNode, provided: &mut [bool]) {
 fn mark_all(tree: &FactTree, provided: &mut [bool]) {
     for (_, kind) in &tree.children {
         match kind {
-            FactNodeKind::Leaf(id) => provided[*id as usize] = true,
+            FactNodeKind::Leaf(id) => provided[id.index()] = true,
             FactNodeKind::Group(g) => mark_all(g, provided),
         }
     }
@@ -153,7 +153,7 @@ fn mark_all(tree: &FactTree, provided: &mut [bool]) {
 fn mark_bad(tree: &FactTree, why: &Arc<str>, slots: &mut [Slot]) {
     for (_, kind) in &tree.children {
         match kind {
-            FactNodeKind::Leaf(id) => slots[*id as usize] = Slot::Bad(why.clone()),
+            FactNodeKind::Leaf(id) => slots[id.index()] = Slot::Bad(why.clone()),
             FactNodeKind::Group(g) => mark_bad(g, why, slots),
         }
     }
@@ -185,13 +185,13 @@ fn expected(prog: &Program, ty: &Type) -> String {
         Type::YearMonth => "a month like \"2025-02\"".into(),
         Type::String => "a string".into(),
         Type::Enum(e) => {
-            let ext = &prog.enums[*e as usize].external;
+            let ext = &prog.enums[e.index()].external;
             let shown: Vec<String> = ext.iter().take(8).map(|s| format!("\"{s}\"")).collect();
             format!("one of {}{}", shown.join(", "), if ext.len() > 8 { ", …" } else { "" })
         }
         Type::Record(r) => format!(
             "an object with {}",
-            prog.records[*r as usize]
+            prog.records[r.index()]
                 .fields
                 .iter()
                 .map(|f| format!("`{}`", f.0))
@@ -257,7 +257,7 @@ pub fn convert(prog: &Program, node: &FactNode, ty: &Type, origin: &Origin) -> R
             _ => return Err(bad()),
         },
         Type::Enum(e) => {
-            let info = &prog.enums[*e as usize];
+            let info = &prog.enums[e.index()];
             let s = str_of(v).ok_or_else(bad)?;
             let ix = info
                 .external
@@ -278,7 +278,7 @@ pub fn convert(prog: &Program, node: &FactNode, ty: &Type, origin: &Origin) -> R
         },
         Type::Record(r) => match v {
             FactValue::Object(_) => {
-                let fields = &prog.records[*r as usize].fields;
+                let fields = &prog.records[r.index()].fields;
                 let mut out = Vec::with_capacity(fields.len());
                 for (name, fty, default) in fields {
                     match node.get(name) {

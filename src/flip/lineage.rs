@@ -26,7 +26,7 @@ pub fn inputs(prog: &Program, queries: &[RuleId]) -> Vec<Input> {
     let mut out = Vec::new();
     let mut queue: VecDeque<RuleId> = VecDeque::new();
     for &q in queries {
-        if !std::mem::replace(&mut seen_rule[q as usize], true) {
+        if !std::mem::replace(&mut seen_rule[q.index()], true) {
             queue.push_back(q);
         }
     }
@@ -34,7 +34,7 @@ pub fn inputs(prog: &Program, queries: &[RuleId]) -> Vec<Input> {
     while let Some(r) = queue.pop_front() {
         let mut reads = Vec::new();
         let mut uses = Vec::new();
-        walk(&prog.rules[r as usize].body, &mut |e| match &e.kind {
+        walk(&prog.rules[r].body, &mut |e| match &e.kind {
             ExprKind::Fact(f) => reads.push(*f),
             ExprKind::Rule(x) | ExprKind::Call(x, _) => uses.push(*x),
             ExprKind::Builtin(Builtin::WorkdaysBetween, _)
@@ -42,7 +42,7 @@ pub fn inputs(prog: &Program, queries: &[RuleId]) -> Vec<Input> {
             _ => {}
         });
         for f in reads {
-            if !std::mem::replace(&mut seen_fact[f as usize], true) {
+            if !std::mem::replace(&mut seen_fact[f.index()], true) {
                 out.push(Input {
                     fact: f,
                     first_read_by: r,
@@ -50,7 +50,7 @@ pub fn inputs(prog: &Program, queries: &[RuleId]) -> Vec<Input> {
             }
         }
         for x in uses {
-            if !std::mem::replace(&mut seen_rule[x as usize], true) {
+            if !std::mem::replace(&mut seen_rule[x.index()], true) {
                 queue.push_back(x);
             }
         }
@@ -81,7 +81,7 @@ pub fn read_in_case(case: &mut Case, rule: RuleId) -> Vec<FactId> {
         .then(|| case.prog.calendar.as_ref().and_then(|c| c.closures))
         .flatten();
     for f in read.into_iter().chain(closures) {
-        if !std::mem::replace(&mut seen[f as usize], true) {
+        if !std::mem::replace(&mut seen[f.index()], true) {
             out.push(f);
         }
     }

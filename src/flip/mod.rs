@@ -45,7 +45,7 @@ pub fn lineage(prog: &Program, queries: &[RuleId], case: Option<&Case>) -> Linea
         let mut read = vec![false; prog.facts.len()];
         for &q in queries {
             for f in lineage::read_in_case(&mut probe, q) {
-                read[f as usize] = true;
+                read[f.index()] = true;
             }
         }
         read
@@ -54,7 +54,7 @@ pub fn lineage(prog: &Program, queries: &[RuleId], case: Option<&Case>) -> Linea
     let facts = inputs
         .iter()
         .map(|i| {
-            let info = &prog.facts[i.fact as usize];
+            let info = &prog.facts[i.fact];
             InputFact {
                 fact: info.path.clone(),
                 ty: names.of(&info.ty),
@@ -63,9 +63,9 @@ pub fn lineage(prog: &Program, queries: &[RuleId], case: Option<&Case>) -> Linea
                     Default::Today => Some("today".into()),
                     Default::Value(v) => Some(crate::eval::format::text(prog, v, &info.ty)),
                 },
-                first_read_by: prog.rules[i.first_read_by as usize].qualified.clone(),
-                read: read.as_ref().map(|r| r[i.fact as usize]),
-                given: case.map(|c| c.provided[i.fact as usize]),
+                first_read_by: prog.rules[i.first_read_by].qualified.clone(),
+                read: read.as_ref().map(|r| r[i.fact.index()]),
+                given: case.map(|c| c.provided[i.fact.index()]),
                 id: i.fact,
             }
         })
@@ -73,7 +73,7 @@ pub fn lineage(prog: &Program, queries: &[RuleId], case: Option<&Case>) -> Linea
     let given_unused = case.map(|c| {
         let mut reachable = vec![false; prog.facts.len()];
         for i in &inputs {
-            reachable[i.fact as usize] = true;
+            reachable[i.fact.index()] = true;
         }
         (0..prog.facts.len())
             .filter(|&f| c.provided[f] && !reachable[f])
@@ -81,10 +81,7 @@ pub fn lineage(prog: &Program, queries: &[RuleId], case: Option<&Case>) -> Linea
             .collect()
     });
     Lineage {
-        queries: queries
-            .iter()
-            .map(|&q| prog.rules[q as usize].qualified.clone())
-            .collect(),
+        queries: queries.iter().map(|&q| prog.rules[q].qualified.clone()).collect(),
         facts,
         given_unused,
     }
@@ -112,7 +109,7 @@ pub fn flips(case: &Case, query: RuleId, opts: Options) -> FlipReport {
     let original = inner.rule(query);
     let reference = prog
         .as_of_fact
-        .and_then(|f| match &inner.facts[f as usize] {
+        .and_then(|f| match &inner.facts[f.index()] {
             Slot::Value(Value::Date(d)) => Some(*d),
             _ => None,
         })
@@ -126,8 +123,8 @@ pub fn flips(case: &Case, query: RuleId, opts: Options) -> FlipReport {
     let names = crate::repl::TypeText(prog);
     let mut facts = Vec::new();
     for f in read {
-        let info = &prog.facts[f as usize];
-        let slot = probe.case.facts[f as usize].clone();
+        let info = &prog.facts[f];
+        let slot = probe.case.facts[f.index()].clone();
         let (raws, notes) = search::fact(&mut probe, f, reference);
         let orig = match &slot {
             Slot::Value(v) => v.clone(),
@@ -151,7 +148,7 @@ pub fn flips(case: &Case, query: RuleId, opts: Options) -> FlipReport {
             id: f,
         });
     }
-    let rule = &prog.rules[query as usize];
+    let rule = &prog.rules[query];
     let choice = matches!(rule.ty.strip_optional(), Type::Bool | Type::Enum(_));
     let (pairs, pair_notes) = if opts.pairs && facts.iter().all(|f| f.flips.is_empty()) {
         if choice {
@@ -185,24 +182,24 @@ pub fn flips(case: &Case, query: RuleId, opts: Options) -> FlipReport {
 
 fn explain(probe: &mut Probe, f: FactId, x: &mut report::Flip, opts: Options) {
     let prog = probe.case.prog;
-    let old = std::mem::replace(&mut probe.case.facts[f as usize], Slot::Value(x.set.clone()));
+    let old = std::mem::replace(&mut probe.case.facts[f.index()], Slot::Value(x.set.clone()));
     // The flipped value is given, not a default, in the explanation.
-    let was_given = std::mem::replace(&mut probe.case.provided[f as usize], x.set != Value::None);
+    let was_given = std::mem::replace(&mut probe.case.provided[f.index()], x.set != Value::None);
     let d = crate::explain::explain_rule(&mut probe.case, probe.query);
     let eo = crate::explain::Options { why_not: opts.why_not };
     x.explanation_text = Some(crate::explain::text::render(prog, &d, eo));
     x.explanation = serde_json::value::to_raw_value(&crate::explain::json::derivation(prog, &d, eo)).ok();
-    probe.case.facts[f as usize] = old;
-    probe.case.provided[f as usize] = was_given;
+    probe.case.facts[f.index()] = old;
+    probe.case.provided[f.index()] = was_given;
     probe.case.reset_memo();
 }
 
 /// A few values of each fact, far and near, for the pair search.
 fn candidates(probe: &Probe, f: FactId, reference: i32) -> Vec<Value> {
     let prog = probe.case.prog;
-    let info = &prog.facts[f as usize];
+    let info = &prog.facts[f];
     let ty = info.ty.strip_optional();
-    let cur = match &probe.case.facts[f as usize] {
+    let cur = match &probe.case.facts[f.index()] {
         Slot::Value(v) => v.clone(),
         _ => Value::None,
     };
@@ -214,7 +211,7 @@ fn candidates(probe: &Probe, f: FactId, reference: i32) -> Vec<Value> {
         (Type::Bool, Value::Bool(b)) => out.push(Value::Bool(!b)),
         (Type::Bool, _) => out.extend([Value::Bool(false), Value::Bool(true)]),
         (Type::Enum(e), _) => out.extend(
-            (0..prog.enums[*e as usize].variants.len() as u32)
+            (0..prog.enums[e.index()].variants.len() as u32)
                 .map(Value::Enum)
                 .filter(|v| *v != cur),
         ),
@@ -244,7 +241,7 @@ fn candidates(probe: &Probe, f: FactId, reference: i32) -> Vec<Value> {
 /// Pairs of facts changed together, bounded by [`MAX_PAIR_EVALUATIONS`].
 fn pair_search(probe: &mut Probe, facts: &[FactFlips], reference: i32) -> (Option<Vec<PairFlip>>, Vec<String>) {
     let prog = probe.case.prog;
-    let qty = prog.rules[probe.query as usize].ty.clone();
+    let qty = prog.rules[probe.query].ty.clone();
     let cands: Vec<(FactId, Vec<Value>)> = facts
         .iter()
         .map(|f| (f.id, candidates(probe, f.id, reference)))
@@ -267,8 +264,8 @@ fn pair_search(probe: &mut Probe, facts: &[FactFlips], reference: i32) -> (Optio
                     if search::same(&ans, &probe.original) {
                         continue;
                     }
-                    let ia = &prog.facts[fa as usize];
-                    let ib = &prog.facts[fb as usize];
+                    let ia = &prog.facts[fa];
+                    let ib = &prog.facts[fb];
                     found.push(PairFlip {
                         facts: [ia.path.clone(), ib.path.clone()],
                         values: [Shown::value(prog, a, &ia.ty), Shown::value(prog, b, &ib.ty)],

@@ -62,12 +62,12 @@ impl<'p> Probe<'p> {
     pub fn with_all(&mut self, changes: &[(FactId, Value)]) -> Result<Value, EvalError> {
         let old: Vec<Slot> = changes
             .iter()
-            .map(|(f, v)| std::mem::replace(&mut self.case.facts[*f as usize], Slot::Value(v.clone())))
+            .map(|(f, v)| std::mem::replace(&mut self.case.facts[f.index()], Slot::Value(v.clone())))
             .collect();
         self.case.reset_memo();
         let r = self.case.rule(self.query);
         for ((f, _), s) in changes.iter().zip(old) {
-            self.case.facts[*f as usize] = s;
+            self.case.facts[f.index()] = s;
         }
         self.case.reset_memo();
         self.evaluations += 1;
@@ -228,12 +228,12 @@ fn ordered(
 /// a search stopped. `reference` is the date an absent date is tried at.
 pub fn fact(probe: &mut Probe, f: FactId, reference: i32) -> (Vec<Raw>, Vec<String>) {
     let prog = probe.case.prog;
-    let info = &prog.facts[f as usize];
+    let info = &prog.facts[f];
     let optional = matches!(info.ty, Type::Optional(_));
     let ty = info.ty.strip_optional().clone();
     let mut out = Vec::new();
     let mut notes = Vec::new();
-    let current = match &probe.case.facts[f as usize] {
+    let current = match &probe.case.facts[f.index()] {
         Slot::Value(Value::None) | Slot::Missing => None,
         Slot::Value(v) => Some(v.clone()),
         Slot::Bad(why) => {
@@ -245,7 +245,7 @@ pub fn fact(probe: &mut Probe, f: FactId, reference: i32) -> (Vec<Raw>, Vec<Stri
         // Absent: try it present, with a value of each kind.
         let tries: Vec<Value> = match &ty {
             Type::Bool => vec![Value::Bool(false), Value::Bool(true)],
-            Type::Enum(e) => (0..prog.enums[*e as usize].variants.len() as u32)
+            Type::Enum(e) => (0..prog.enums[e.index()].variants.len() as u32)
                 .map(Value::Enum)
                 .collect(),
             Type::Date => vec![Value::Date(reference)],
@@ -289,7 +289,7 @@ pub fn fact(probe: &mut Probe, f: FactId, reference: i32) -> (Vec<Raw>, Vec<Stri
             }
         }
         (Type::Enum(e), Value::Enum(i)) => {
-            for j in 0..prog.enums[*e as usize].variants.len() as u32 {
+            for j in 0..prog.enums[e.index()].variants.len() as u32 {
                 if j != *i
                     && let Some(answer) = probe.differs(f, &Value::Enum(j))
                 {
@@ -430,7 +430,7 @@ fn list(
         notes.push(format!("and {} more single removals", removed - MAX_LIST_FLIPS));
     }
     let candidates: Vec<Value> = match elem {
-        Type::Enum(e) => (0..probe.case.prog.enums[*e as usize].variants.len() as u32)
+        Type::Enum(e) => (0..probe.case.prog.enums[e.index()].variants.len() as u32)
             .map(Value::Enum)
             .filter(|v| !xs.contains(v))
             .collect(),
@@ -483,8 +483,8 @@ fn list(
 /// Turns a raw flip into its report, with the distance from the case's value.
 pub fn shown(probe: &mut Probe, f: FactId, orig: &Value, raw: Raw) -> Flip {
     let prog = probe.case.prog;
-    let fty = prog.facts[f as usize].ty.clone();
-    let qty = prog.rules[probe.query as usize].ty.clone();
+    let fty = prog.facts[f].ty.clone();
+    let qty = prog.rules[probe.query].ty.clone();
     let ety = match fty.strip_optional() {
         Type::List(t) => (**t).clone(),
         t => t.clone(),

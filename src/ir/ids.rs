@@ -12,8 +12,89 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Expr, ExprKind, Program, RuleId, RuleInfo};
+use super::{Expr, ExprKind, Program, RuleInfo};
 use crate::syntax::span::Span;
+
+/// Declares an index newtype: a `u32` that names one entry of a program
+/// table, serialised as the bare number, indexing its table directly
+/// (`prog.rules[id]`).
+macro_rules! id_newtype {
+    ($(#[$doc:meta])* $name:ident => $info:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The position in its table.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+
+            /// The id of the `i`th entry of its table.
+            pub fn from_index(i: usize) -> Self {
+                $name(i as u32)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::ops::Index<$name> for [super::$info] {
+            type Output = super::$info;
+            fn index(&self, id: $name) -> &super::$info {
+                &self[id.index()]
+            }
+        }
+
+        impl std::ops::IndexMut<$name> for [super::$info] {
+            fn index_mut(&mut self, id: $name) -> &mut super::$info {
+                &mut self[id.index()]
+            }
+        }
+
+        impl std::ops::Index<$name> for Vec<super::$info> {
+            type Output = super::$info;
+            fn index(&self, id: $name) -> &super::$info {
+                &self.as_slice()[id.index()]
+            }
+        }
+
+        impl std::ops::IndexMut<$name> for Vec<super::$info> {
+            fn index_mut(&mut self, id: $name) -> &mut super::$info {
+                &mut self.as_mut_slice()[id.index()]
+            }
+        }
+    };
+}
+
+id_newtype!(
+    /// A fact of a program ([`Program::facts`](super::Program::facts)).
+    FactId => FactInfo
+);
+id_newtype!(
+    /// A rule or function of a program ([`Program::rules`](super::Program::rules)).
+    RuleId => RuleInfo
+);
+id_newtype!(
+    /// A table of a program ([`Program::tables`](super::Program::tables)).
+    TableId => TableInfo
+);
+id_newtype!(
+    /// An enum of a program ([`Program::enums`](super::Program::enums)).
+    EnumId => EnumInfo
+);
+id_newtype!(
+    /// A record type of a program ([`Program::records`](super::Program::records)).
+    RecordId => RecordInfo
+);
+id_newtype!(
+    /// A module of a program ([`Program::modules`](super::Program::modules)).
+    ModuleId => ModuleInfo
+);
 
 /// One `when … otherwise` group of a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -80,7 +161,7 @@ pub fn number_cases(rules: &mut [RuleInfo]) -> Vec<CasesInfo> {
     let mut out = Vec::new();
     for (i, r) in rules.iter_mut().enumerate() {
         let first = out.len();
-        walk(&mut r.body, i as RuleId, first, &mut out);
+        walk(&mut r.body, RuleId::from_index(i), first, &mut out);
     }
     out
 }
@@ -109,7 +190,7 @@ impl Program {
     pub fn branch_key(&self, b: BranchId) -> Option<BranchKey> {
         let c = self.cases_info(b.cases)?;
         (b.index <= c.branches).then(|| BranchKey {
-            rule: self.rules[c.rule as usize].qualified.clone(),
+            rule: self.rules[c.rule].qualified.clone(),
             ordinal: c.ordinal,
             index: b.index,
         })

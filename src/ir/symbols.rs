@@ -40,17 +40,17 @@ impl Symbols {
     /// standard library only.
     pub fn item(&self, module: ModuleId, name: &str) -> Option<ItemRef> {
         self.module_items
-            .get(module as usize)
+            .get(module.index())
             .and_then(|m| m.get(name))
             .map(|(r, _)| *r)
-            .or_else(|| self.imports.get(module as usize).and_then(|m| m.get(name)).copied())
+            .or_else(|| self.imports.get(module.index()).and_then(|m| m.get(name)).copied())
             .or_else(|| self.prelude.get(name).copied())
     }
 
     /// The item `module.name` (its own items only).
     pub fn qualified(&self, module: &str, name: &str) -> Option<ItemRef> {
         let mid = *self.module_index.get(module)?;
-        self.module_items[mid as usize].get(name).map(|x| x.0)
+        self.module_items[mid.index()].get(name).map(|x| x.0)
     }
 }
 
@@ -160,7 +160,7 @@ impl super::Program {
                     .iter()
                     .position(|r| contains(r.span, s) || r.exceptions.iter().any(|x| contains(x.span, s)))
             })
-            .map(|i| i as RuleId)
+            .map(RuleId::from_index)
             .filter(|r| SymbolRef::Rule(*r) != sym)
             .collect();
         out.sort_unstable();
@@ -172,18 +172,18 @@ impl super::Program {
     /// `grievance.knew_on`, `Method.mail`, `Step.received_on`, `grievance`.
     pub fn symbol_name(&self, sym: SymbolRef) -> String {
         match sym {
-            SymbolRef::Module(m) => self.modules[m as usize].name.clone(),
-            SymbolRef::Rule(r) => self.rules[r as usize].qualified.clone(),
-            SymbolRef::Fact(f) => self.facts[f as usize].path.clone(),
-            SymbolRef::Table(t) => self.tables[t as usize].qualified.clone(),
-            SymbolRef::Enum(e) => self.enums[e as usize].name.clone(),
+            SymbolRef::Module(m) => self.modules[m].name.clone(),
+            SymbolRef::Rule(r) => self.rules[r].qualified.clone(),
+            SymbolRef::Fact(f) => self.facts[f].path.clone(),
+            SymbolRef::Table(t) => self.tables[t].qualified.clone(),
+            SymbolRef::Enum(e) => self.enums[e].name.clone(),
             SymbolRef::Variant(e, v) => {
-                let info = &self.enums[e as usize];
+                let info = &self.enums[e];
                 format!("{}.{}", info.name, info.variants[v as usize])
             }
-            SymbolRef::Record(r) => self.records[r as usize].name.clone(),
+            SymbolRef::Record(r) => self.records[r].name.clone(),
             SymbolRef::Field(r, f) => {
-                let info = &self.records[r as usize];
+                let info = &self.records[r];
                 format!("{}.{}", info.name, info.fields[f as usize].0)
             }
         }

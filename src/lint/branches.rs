@@ -134,7 +134,7 @@ pub fn implies(b: &Expr, a: &Expr) -> bool {
 pub fn dead_branches(prog: &Program, rule: RuleId, out: &mut Vec<Diagnostic>) {
     fn walk(prog: &Program, e: &Expr, rule: RuleId, out: &mut Vec<Diagnostic>) {
         if let ExprKind::Cases(_, bs, otherwise) = &e.kind {
-            let name = &prog.rules[rule as usize].qualified;
+            let name = &prog.rules[rule].qualified;
             for (j, (cj, _)) in bs.iter().enumerate() {
                 if let Some((ci, _)) = bs[..j].iter().find(|(ci, _)| implies(cj, ci)) {
                     out.push(
@@ -168,7 +168,7 @@ pub fn dead_branches(prog: &Program, rule: RuleId, out: &mut Vec<Diagnostic>) {
         }
         e.for_each_child(|c| walk(prog, c, rule, out));
     }
-    walk(prog, &prog.rules[rule as usize].body, rule, out);
+    walk(prog, &prog.rules[rule].body, rule, out);
 }
 
 /// The interval of dates `[from, until)` a condition allows on its subject:

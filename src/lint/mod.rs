@@ -44,7 +44,7 @@ pub fn lint_parsed<'a>(
     tree: impl Fn(FileId) -> Option<std::borrow::Cow<'a, ast::Module>>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let contract = |m: ModuleId| !prog.modules[m as usize].is_stdlib;
+    let contract = |m: ModuleId| !prog.modules[m].is_stdlib;
     for (id, r) in prog.rules.iter().enumerate() {
         if !contract(r.module) {
             continue;
@@ -61,7 +61,7 @@ pub fn lint_parsed<'a>(
                 .with_help("after the type, cite the text it encodes: `§6.A \"quoted words\"`, `Art. 23 §3.B`, or `source \"…\"`"),
             );
         }
-        branches::dead_branches(prog, id as RuleId, &mut out);
+        branches::dead_branches(prog, RuleId::from_index(id), &mut out);
     }
     unused_facts(prog, &mut out);
     unused_rules(prog, &mut out);
@@ -75,7 +75,7 @@ pub fn lint_parsed<'a>(
         }
         table_dates(&module, &mut out);
         if let Some(o) = outline {
-            citations(prog, mid as ModuleId, &module, o, &mut out);
+            citations(prog, ModuleId::from_index(mid), &module, o, &mut out);
         }
     }
     out.sort_by_key(|d| (d.primary.span.file.0, d.primary.span.start, d.code));
@@ -121,7 +121,10 @@ pub fn outline_for(contracts: &crate::load::Contracts) -> Result<Option<Outline>
 
 /// The module a file holds.
 fn module_of_file(prog: &Program, file: FileId) -> Option<ModuleId> {
-    prog.modules.iter().position(|m| m.file == file).map(|i| i as ModuleId)
+    prog.modules
+        .iter()
+        .position(|m| m.file == file)
+        .map(ModuleId::from_index)
 }
 
 /// W0604. Facts made from a record's fields (`step1: Step` gives
@@ -133,13 +136,13 @@ fn unused_facts(prog: &Program, out: &mut Vec<Diagnostic>) {
         let mut todo = vec![&r.body];
         while let Some(e) = todo.pop() {
             if let ExprKind::Fact(f) = e.kind {
-                read[f as usize] = true;
+                read[f.index()] = true;
             }
             e.for_each_child(|c| todo.push(c));
         }
     }
     if let Some(f) = prog.calendar.as_ref().and_then(|c| c.closures) {
-        read[f as usize] = true;
+        read[f.index()] = true;
     }
     // A plain fact's span is its name; a record field's fact has the span of the
     // `name: Record` declaration it came from.
@@ -170,7 +173,7 @@ fn unused_facts(prog: &Program, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let k = key(f);
-        if prog.modules[m as usize].is_stdlib || used.contains(&k) || !reported.insert(k.clone()) {
+        if prog.modules[m].is_stdlib || used.contains(&k) || !reported.insert(k.clone()) {
             continue;
         }
         let (message, label) = if k.0.is_empty() {
@@ -205,23 +208,23 @@ fn unused_rules(prog: &Program, out: &mut Vec<Diagnostic>) {
         let mut todo = vec![&r.body];
         while let Some(e) = todo.pop() {
             if let ExprKind::Rule(x) | ExprKind::Call(x, _) = e.kind
-                && x as usize != id
+                && x.index() != id
             {
-                used[x as usize] = true;
+                used[x.index()] = true;
             }
             e.for_each_child(|c| todo.push(c));
         }
     }
     if let Some(c) = &prog.calendar {
-        used[c.holidays as usize] = true;
+        used[c.holidays.index()] = true;
     }
     for t in &prog.tests {
         for x in &t.expects {
-            used[x.rule as usize] = true;
+            used[x.rule.index()] = true;
         }
     }
     for (id, r) in prog.rules.iter().enumerate() {
-        if used[id] || prog.modules[r.module as usize].is_stdlib {
+        if used[id] || prog.modules[r.module].is_stdlib {
             continue;
         }
         let what = if r.params.is_some() { "function" } else { "rule" };
@@ -274,7 +277,7 @@ fn table_dates(module: &ast::Module, out: &mut Vec<Diagnostic>) {
 
 /// W0606: each citation of the module against the outline.
 fn citations(prog: &Program, mid: ModuleId, module: &ast::Module, outline: &Outline, out: &mut Vec<Diagnostic>) {
-    let own = prog.modules[mid as usize].article;
+    let own = prog.modules[mid].article;
     for item in &module.items {
         let c = match item {
             ast::Item::Rule(r) => r.citation.as_ref(),

@@ -15,7 +15,7 @@ use super::nav::module_of;
 use super::text::LineIndex;
 use super::workspace::Workspace;
 use crate::check::{BUILTINS, ItemRef};
-use crate::ir::Program;
+use crate::ir::{Program, RuleId};
 
 /// Words special in one place only (after `sort`, in a `calendar`, …), offered
 /// beside the parser's reserved words.
@@ -66,8 +66,8 @@ fn item(label: &str, kind: CompletionItemKind, detail: Option<String>, doc: Opti
     }
 }
 
-fn rule_item(prog: &Program, id: u32, label: &str) -> CompletionItem {
-    let r = &prog.rules[id as usize];
+fn rule_item(prog: &Program, id: RuleId, label: &str) -> CompletionItem {
+    let r = &prog.rules[id];
     let ty = type_text(prog, &r.ty);
     match &r.params {
         None => item(label, CompletionItemKind::VARIABLE, Some(ty), r.doc.as_ref()),
@@ -87,7 +87,7 @@ fn item_ref(prog: &Program, i: ItemRef, label: &str) -> CompletionItem {
     match i {
         ItemRef::Rule(r) => rule_item(prog, r, label),
         ItemRef::Table(t) => {
-            let t = &prog.tables[t as usize];
+            let t = &prog.tables[t];
             let keys: Vec<String> = t.keys.iter().map(|k| type_text(prog, k)).collect();
             item(
                 label,
@@ -151,7 +151,7 @@ pub fn completion(ws: &mut Workspace, p: &TextDocumentPositionParams) -> Vec<Com
     if let Some((head, _)) = written.rsplit_once('.') {
         fact_children(&prog, &format!("{head}."), &mut out);
         if let Some(&m) = n.module_index.get(head) {
-            for (name, (i, _)) in &n.module_items[m as usize] {
+            for (name, (i, _)) in &n.module_items[m.index()] {
                 out.insert(name.clone(), item_ref(&prog, *i, name));
             }
         }
@@ -166,10 +166,10 @@ pub fn completion(ws: &mut Workspace, p: &TextDocumentPositionParams) -> Vec<Com
         return out.into_values().collect();
     }
     if let Some(m) = module {
-        for (name, (i, _)) in &n.module_items[m as usize] {
+        for (name, (i, _)) in &n.module_items[m.index()] {
             out.insert(name.clone(), item_ref(&prog, *i, name));
         }
-        for (name, i) in &n.imports[m as usize] {
+        for (name, i) in &n.imports[m.index()] {
             out.insert(name.clone(), item_ref(&prog, *i, name));
         }
     }

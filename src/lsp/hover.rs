@@ -80,7 +80,7 @@ fn article_title(article: u32) -> String {
 
 /// A rule's citation with its quoted phrase and the cited text.
 fn citation(prog: &Program, module: ModuleId, c: &Citation) -> String {
-    let article = c.article.or(prog.modules[module as usize].article);
+    let article = c.article.or(prog.modules[module].article);
     let mut out = format!("**{c}**");
     if c.article.is_none()
         && let Some(a) = article
@@ -110,7 +110,7 @@ pub fn describe(prog: &Program, sym: &Symbol) -> String {
     let mut parts = Vec::new();
     match *sym {
         Symbol::Ref(SymbolRef::Rule(r)) => {
-            let r = &prog.rules[r as usize];
+            let r = &prog.rules[r];
             let head = match &r.params {
                 None => format!("rule {}: {}", r.qualified, ty(&r.ty)),
                 Some(ps) => {
@@ -129,7 +129,7 @@ pub fn describe(prog: &Program, sym: &Symbol) -> String {
             }
         }
         Symbol::Ref(SymbolRef::Table(t)) => {
-            let t = &prog.tables[t as usize];
+            let t = &prog.tables[t];
             let keys: Vec<String> = t.keys.iter().map(ty).collect();
             parts.push(code(&format!(
                 "table {}: {} by {}",
@@ -143,11 +143,11 @@ pub fn describe(prog: &Program, sym: &Symbol) -> String {
             }
         }
         Symbol::Ref(SymbolRef::Enum(e)) => {
-            let e = &prog.enums[e as usize];
+            let e = &prog.enums[e];
             parts.push(code(&format!("enum {} {{ {} }}", e.name, e.variants.join(", "))));
         }
         Symbol::Ref(SymbolRef::Variant(e, v)) => {
-            let e = &prog.enums[e as usize];
+            let e = &prog.enums[e];
             let name = &e.variants[v as usize];
             let ext = &e.external[v as usize];
             let mut s = format!("{}.{name}", e.name);
@@ -157,12 +157,12 @@ pub fn describe(prog: &Program, sym: &Symbol) -> String {
             parts.push(code(&s));
         }
         Symbol::Ref(SymbolRef::Record(r)) => {
-            let r = &prog.records[r as usize];
+            let r = &prog.records[r];
             let fields: Vec<String> = r.fields.iter().map(|(n, t, _)| format!("  {n}: {}", ty(t))).collect();
             parts.push(code(&format!("record {} {{\n{}\n}}", r.name, fields.join("\n"))));
         }
         Symbol::Ref(SymbolRef::Fact(f)) => {
-            let f = &prog.facts[f as usize];
+            let f = &prog.facts[f];
             let default = match &f.default {
                 crate::ir::Default::None => String::new(),
                 crate::ir::Default::Today => " = today()".into(),
@@ -181,7 +181,7 @@ pub fn describe(prog: &Program, sym: &Symbol) -> String {
             parts.push(format!("{n} facts"));
         }
         Symbol::Ref(SymbolRef::Module(m)) => {
-            let m = &prog.modules[m as usize];
+            let m = &prog.modules[m];
             let mut head = format!("module {}", m.name);
             if let Some(a) = m.article {
                 head.push_str(&format!("\narticle {a}"));
@@ -193,7 +193,7 @@ pub fn describe(prog: &Program, sym: &Symbol) -> String {
             parts.extend(m.doc.clone());
         }
         Symbol::Ref(SymbolRef::Field(r, i)) => {
-            let r = &prog.records[r as usize];
+            let r = &prog.records[r];
             let (name, t, default) = &r.fields[i as usize];
             let default = match default {
                 crate::ir::Default::None => String::new(),

@@ -48,7 +48,10 @@ pub fn name_at(text: &str, offset: usize) -> Option<(usize, usize)> {
 
 /// The module a file holds.
 pub fn module_of(prog: &Program, file: FileId) -> Option<ModuleId> {
-    prog.modules.iter().position(|m| m.file == file).map(|i| i as ModuleId)
+    prog.modules
+        .iter()
+        .position(|m| m.file == file)
+        .map(ModuleId::from_index)
 }
 
 /// What the checker's tables say a (dotted) name written in a module means,
@@ -424,7 +427,7 @@ pub fn workspace_symbols(ws: &mut Workspace, query: &str) -> Vec<SymbolInformati
         .into_iter()
         .filter(|(n, _, _)| fuzzy(n, query))
         .filter_map(|(name, kind, span)| {
-            let module = module_of(&prog, span.file).map(|m| prog.modules[m as usize].name.clone());
+            let module = module_of(&prog, span.file).map(|m| prog.modules[m].name.clone());
             Some(SymbolInformation {
                 name,
                 kind,

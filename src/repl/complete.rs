@@ -37,7 +37,7 @@ impl Words {
         let names = TypeText(prog);
         let mut w = Words::default();
         for r in &prog.rules {
-            let stdlib = prog.modules[r.module as usize].is_stdlib;
+            let stdlib = prog.modules[r.module].is_stdlib;
             let cite = r.citation.as_ref().map(|c| format!("  {c}")).unwrap_or_default();
             match &r.params {
                 None => {
@@ -75,7 +75,7 @@ fn fact_paths(prog: &Program, tree: &FactTree, prefix: &str, w: &mut Words) {
         };
         match kind {
             FactNodeKind::Leaf(id) => {
-                let ty = &prog.facts[*id as usize].ty;
+                let ty = &prog.facts[id.index()].ty;
                 about_fact(prog, ty, &path, w);
                 record_fields(prog, ty, &path, w, 0);
             }
@@ -90,7 +90,7 @@ fn about_fact(prog: &Program, ty: &Type, path: &str, w: &mut Words) {
         .insert(path.to_string(), format!("fact: {}", TypeText(prog).of(ty)));
     if let Type::Enum(e) = ty.strip_optional() {
         w.variants
-            .insert(path.to_string(), prog.enums[*e as usize].variants.clone());
+            .insert(path.to_string(), prog.enums[e.index()].variants.clone());
     }
 }
 
@@ -99,7 +99,7 @@ fn record_fields(prog: &Program, ty: &Type, path: &str, w: &mut Words, depth: u3
     if depth > 3 {
         return;
     }
-    for (name, fty, _) in &prog.records[*r as usize].fields {
+    for (name, fty, _) in &prog.records[r.index()].fields {
         let sub = format!("{path}.{name}");
         about_fact(prog, fty, &sub, w);
         record_fields(prog, fty, &sub, w, depth + 1);

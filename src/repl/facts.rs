@@ -7,7 +7,7 @@ use crate::diag::did_you_mean;
 use crate::eval::value::Value;
 use crate::eval::{Case, Slot};
 use crate::facts::{FactNode, FactValue, UNKNOWN_OFFSET};
-use crate::ir::{FactId, FactNodeKind, FactTree, Program};
+use crate::ir::{FactId, FactNodeKind, FactTree, Program, RecordId};
 use crate::types::Type;
 
 /// Where a dotted path leads among the program's facts.
@@ -49,7 +49,7 @@ pub fn resolve(prog: &Program, path: &str) -> Result<Target, String> {
         match kind {
             FactNodeKind::Group(sub) => tree = sub,
             FactNodeKind::Leaf(id) => {
-                let mut ty = prog.facts[*id as usize].ty.clone();
+                let mut ty = prog.facts[id.index()].ty.clone();
                 for (j, field) in segs.iter().enumerate().skip(i + 1) {
                     if let Type::List(_) = ty.strip_optional() {
                         return Err(format!(
@@ -64,7 +64,7 @@ pub fn resolve(prog: &Program, path: &str) -> Result<Target, String> {
                             segs[..j].join(".")
                         ));
                     };
-                    let rec = &prog.records[*r as usize];
+                    let rec = &prog.records[r.index()];
                     let Some((_, fty, _)) = rec.fields.iter().find(|f| f.0 == *field) else {
                         let hint = did_you_mean(field, rec.fields.iter().map(|f| f.0.as_str()))
                             .map(|s| format!("did you mean `{}.{s}`?", segs[..j].join(".")))
@@ -83,8 +83,8 @@ pub fn resolve(prog: &Program, path: &str) -> Result<Target, String> {
     Ok(Target::Group)
 }
 
-fn field_list(prog: &Program, r: u32) -> String {
-    prog.records[r as usize]
+fn field_list(prog: &Program, r: RecordId) -> String {
+    prog.records[r]
         .fields
         .iter()
         .map(|f| format!("`{}`", f.0))
@@ -201,7 +201,7 @@ fn group<'a>(prog: &Program, tree: &FactTree, node: &'a FactNode, prefix: &str, 
         let path = join(prefix, key);
         match tree.children.iter().find(|(n, _)| n == key).map(|(_, k)| k) {
             Some(FactNodeKind::Leaf(id)) => {
-                let ty = prog.facts[*id as usize].ty.clone();
+                let ty = prog.facts[id.index()].ty.clone();
                 value(prog, *id, Vec::new(), ty, child, path, out);
             }
             Some(FactNodeKind::Group(sub)) => match &child.value {
@@ -233,7 +233,7 @@ fn value<'a>(
 ) {
     match (&node.value, ty.strip_optional()) {
         (FactValue::Object(members), Type::Record(r)) => {
-            let rec = &prog.records[*r as usize];
+            let rec = &prog.records[r.index()];
             for (key, child) in members {
                 let sub = join(&path, key);
                 match rec.fields.iter().position(|f| &f.0 == key) {
@@ -272,7 +272,7 @@ pub fn listing(case: &Case, root: &FactNode) -> String {
         .into_iter()
         .map(|e| match e {
             Entry::Known { path, fact, fields, ty } => {
-                let shown = match &case.facts[fact as usize] {
+                let shown = match &case.facts[fact.index()] {
                     Slot::Value(v) => {
                         field_of(v, &fields).map_or_else(|| "none".into(), |v| crate::eval::format::text(prog, v, &ty))
                     }

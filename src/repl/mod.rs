@@ -91,11 +91,11 @@ fn lines(mut s: String) -> String {
 pub(crate) struct TypeText<'a>(pub &'a Program);
 
 impl TypeNames for TypeText<'_> {
-    fn enum_name(&self, id: u32) -> &str {
-        &self.0.enums[id as usize].name
+    fn enum_name(&self, id: crate::ir::EnumId) -> &str {
+        &self.0.enums[id].name
     }
-    fn record_name(&self, id: u32) -> &str {
-        &self.0.records[id as usize].name
+    fn record_name(&self, id: crate::ir::RecordId) -> &str {
+        &self.0.records[id].name
     }
 }
 
@@ -220,7 +220,7 @@ impl Session {
             Ok(c) => c,
             Err((sources, diags)) => {
                 if let Some(id) = crate::api::select::unqualified_query(prog, input) {
-                    return self.eval(&prog.rules[id as usize].qualified.clone());
+                    return self.eval(&prog.rules[id].qualified.clone());
                 }
                 return Reply::error(render_text(&sources, &diags));
             }
@@ -542,7 +542,7 @@ help: nothing was set",
             Ok(id) => id,
             Err(e) => return Reply::error(format!("error: {e}")),
         };
-        if prog.rules[id as usize].params.is_some() {
+        if prog.rules[id].params.is_some() {
             return Reply::error(format!(
                 "error: `{name}` is a function: it answers for the arguments it is given\nhelp: ask `{name}(…)` with arguments"
             ));
@@ -555,7 +555,7 @@ help: nothing was set",
     fn query_named(&self, name: &str, cmd: &str) -> Result<RuleId, Reply> {
         let prog = &*self.prog;
         let id = find_rule(prog, name).map_err(|e| Reply::error(format!("error: {e}")))?;
-        if prog.rules[id as usize].params.is_some() {
+        if prog.rules[id].params.is_some() {
             return Err(Reply::error(format!(
                 "error: `{name}` is a function: `{cmd}` takes a rule\nhelp: ask about a rule that calls it"
             )));
@@ -610,7 +610,7 @@ help: nothing was set",
             let rows: Vec<(String, String, String)> = prog
                 .rules
                 .iter()
-                .filter(|r| r.module as usize == m)
+                .filter(|r| r.module.index() == m)
                 .map(|r| {
                     let sig = match &r.params {
                         Some(ps) => format!(
@@ -661,10 +661,10 @@ pub fn find_rule(prog: &Program, name: &str) -> Result<RuleId, String> {
 fn answers(case: &mut Case) -> Vec<(String, String)> {
     let prog = case.prog;
     (0..prog.rules.len())
-        .filter(|&r| prog.rules[r].params.is_none() && !prog.modules[prog.rules[r].module as usize].is_stdlib)
+        .filter(|&r| prog.rules[r].params.is_none() && !prog.modules[(prog.rules[r].module).index()].is_stdlib)
         .map(|r| {
             let rule = &prog.rules[r];
-            let shown = match case.rule(r as RuleId) {
+            let shown = match case.rule(RuleId::from_index(r)) {
                 Ok(v) => text(prog, &v, &rule.ty),
                 Err(e) => short_error(prog, &e),
             };
@@ -675,8 +675,8 @@ fn answers(case: &mut Case) -> Vec<(String, String)> {
 
 fn short_error(prog: &Program, e: &EvalError) -> String {
     match &e.kind {
-        ErrorKind::MissingFact(f) => format!("(needs `{}`)", prog.facts[*f as usize].path),
-        ErrorKind::BadFact(f, _) => format!("(fact `{}` is mistyped)", prog.facts[*f as usize].path),
+        ErrorKind::MissingFact(f) => format!("(needs `{}`)", prog.facts[f.index()].path),
+        ErrorKind::BadFact(f, _) => format!("(fact `{}` is mistyped)", prog.facts[f.index()].path),
         ErrorKind::Raised(m) => format!("(error: {m})"),
         ErrorKind::Runtime(e) => format!("(error: {e})"),
     }

@@ -266,7 +266,7 @@ pub async fn batch(State(st): State<AppState>, RawQuery(raw): RawQuery, body: Bo
         .map(|(_, v)| v.into_owned())
         .collect();
     if !queries.is_empty() {
-        crate::batch::queries::resolve(&st.prog, &queries).map_err(WebError::bad)?;
+        crate::api::select::select(&st.prog, &queries, None).map_err(|e| WebError::bad(e.message))?;
     }
     // The body's chunks, counted against the limit, to the reader below.
     let (in_tx, in_rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(8);

@@ -55,7 +55,7 @@ impl Cites {
             by_rule: vec![Vec::new(); prog.rules.len()],
         };
         for (id, r) in prog.rules.iter().enumerate() {
-            let m = &prog.modules[r.module as usize];
+            let m = &prog.modules[r.module];
             if m.is_stdlib {
                 continue;
             }

@@ -60,11 +60,7 @@ pub fn impact(result: &DiffResult, new: &Program) -> Vec<QueryImpact> {
     let mut sums: BTreeMap<&str, (Decimal, usize)> = BTreeMap::new();
     for c in &result.outcomes.cases {
         for q in &c.changes {
-            let Some(unit) = new
-                .rule_index
-                .get(&q.query)
-                .and_then(|&id| unit_of(&new.rules[id as usize].ty))
-            else {
+            let Some(unit) = new.rule_index.get(&q.query).and_then(|&id| unit_of(&new.rules[id].ty)) else {
                 continue;
             };
             if let (Answer::Value(o), Answer::Value(n)) = (&q.old, &q.new)
@@ -81,10 +77,7 @@ pub fn impact(result: &DiffResult, new: &Program) -> Vec<QueryImpact> {
         .per_query
         .iter()
         .map(|(q, &changed)| {
-            let unit = new
-                .rule_index
-                .get(q)
-                .and_then(|&id| unit_of(&new.rules[id as usize].ty));
+            let unit = new.rule_index.get(q).and_then(|&id| unit_of(&new.rules[id].ty));
             let (total, mean) = match sums.get(q.as_str()) {
                 Some(&(sum, n)) if n > 0 => (Some(sum), Some((sum / Decimal::from(n)).round_dp(2))),
                 _ => (None, None),

@@ -21,9 +21,9 @@ pub async fn page(State(st): State<AppState>, Query(p): Query<Params>) -> Markup
     // The rule whose quote to highlight, with the parts of the text it cites.
     let hl = p.rule.as_deref().and_then(|name| {
         let id = *prog.rule_index.get(name)?;
-        let r = &prog.rules[id as usize];
+        let r = &prog.rules[id];
         let quote = r.citation.as_ref()?.quote.clone()?;
-        Some((name.to_string(), st.cites.by_rule[id as usize].clone(), quote))
+        Some((name.to_string(), st.cites.by_rule[id.index()].clone(), quote))
     });
     let body = html! {
         h1 { "The Agreement" }
@@ -89,7 +89,7 @@ pub async fn search(State(st): State<AppState>, Query(p): Query<SearchParams>) -
         let rules: Vec<&str> = prog
             .rules
             .iter()
-            .filter(|r| !prog.modules[r.module as usize].is_stdlib && r.qualified.to_lowercase().contains(&q))
+            .filter(|r| !prog.modules[r.module].is_stdlib && r.qualified.to_lowercase().contains(&q))
             .map(|r| r.qualified.as_str())
             .take(100)
             .collect();

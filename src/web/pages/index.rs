@@ -11,7 +11,7 @@ pub async fn page(State(st): State<AppState>) -> Markup {
         .prog
         .rules
         .iter()
-        .filter(|r| !st.prog.modules[r.module as usize].is_stdlib)
+        .filter(|r| !st.prog.modules[r.module].is_stdlib)
         .count();
     layout(
         "cba",

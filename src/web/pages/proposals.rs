@@ -81,7 +81,7 @@ fn change(st: &St, p: &Proposal, c: &ItemChange) -> Markup {
                 .program()
                 .rule_index
                 .get(n)
-                .map(|&id| &p.engine.program().rules[id as usize])
+                .map(|&id| &p.engine.program().rules[id])
         })
         .and_then(|r| r.doc.clone());
     let rule = c.rule.as_deref().unwrap_or(&c.name);

@@ -24,7 +24,7 @@ pub async fn list(State(st): State<AppState>) -> Markup {
                 @if m.is_stdlib { " " span.muted { "(standard library)" } }
             }
             ul {
-                @for r in prog.rules.iter().filter(|r| r.module as usize == mi) {
+                @for r in prog.rules.iter().filter(|r| r.module.index() == mi) {
                     li { a href={ "/rules/" (r.qualified) } { code { (r.qualified) } }
                         @if let Some(c) = &r.citation { " " span.muted { (c.to_string()) } } }
                 }
@@ -120,8 +120,8 @@ pub async fn page(State(st): State<AppState>, Path(name): Path<String>) -> Respo
     };
     let d = &st.docs[i];
     let prog = &st.prog;
-    let r = &prog.rules[d.id as usize];
-    let places = &st.cites.by_rule[d.id as usize];
+    let r = &prog.rules[d.id];
+    let places = &st.cites.by_rule[d.id.index()];
     let quote = d.citation.as_ref().and_then(|c| c.quote.clone());
     let src = &prog.sources.get(r.span.file).text;
     let formula = src.get(r.span.range()).unwrap_or("");

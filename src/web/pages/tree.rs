@@ -20,7 +20,7 @@ pub fn plain(v: &Value) -> String {
 /// The link to the part of the Agreement a rule cites, with the quote highlighted.
 pub fn citation_href(st: &State, rule: &str) -> Option<String> {
     let id = *st.prog.rule_index.get(rule)?;
-    let place = st.cites.by_rule.get(id as usize)?.first()?;
+    let place = st.cites.by_rule.get(id.index())?.first()?;
     Some(format!("/agreement?rule={rule}#{}", place.anchor))
 }
 

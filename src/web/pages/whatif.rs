@@ -267,7 +267,7 @@ fn answer_list(st: &crate::web::State, answers: &[crate::api::Answer], flipped: 
                 }
             }
             @for a in answers {
-                @let rule = st.prog.rule_index.get(&a.query).map(|&id| &st.prog.rules[id as usize]);
+                @let rule = st.prog.rule_index.get(&a.query).map(|&id| &st.prog.rules[id]);
                 @let explanation = serde_json::to_value(a).ok().and_then(|v| v.get("explanation").cloned());
                 details.tree.answer data-query=(a.query) {
                     summary {
