@@ -299,7 +299,10 @@ fn every_query_answers_as_stored() {
     let mut by_module: BTreeMap<usize, Vec<RuleId>> = BTreeMap::new();
     for (i, r) in prog.rules.iter().enumerate() {
         if r.params.is_none() {
-            by_module.entry(r.module.index()).or_default().push(RuleId::from_index(i));
+            by_module
+                .entry(r.module.index())
+                .or_default()
+                .push(RuleId::from_index(i));
         }
     }
     let mut settings = insta::Settings::clone_current();

@@ -203,12 +203,18 @@ async fn api_eval_refuses_an_unknown_query_as_cba_eval_does() {
     let r = post(
         "/api/eval",
         "application/json",
-        eval_body(&["grievance.step2_deadline", "grievance.step2_deadlin"], serde_json::json!(false)),
+        eval_body(
+            &["grievance.step2_deadline", "grievance.step2_deadlin"],
+            serde_json::json!(false),
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let v: serde_json::Value = serde_json::from_str(&r.body).expect("a JSON error");
-    assert!(v["error"].as_str().unwrap_or("").contains("grievance.step2_deadlin"), "{v}");
+    assert!(
+        v["error"].as_str().unwrap_or("").contains("grievance.step2_deadlin"),
+        "{v}"
+    );
     assert_eq!(v["help"], "did you mean `grievance.step2_deadline`?", "{v}");
 }
 
