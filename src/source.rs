@@ -53,10 +53,9 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// The standard library, embedded at build time.
-pub const STDLIB: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/stdlib.rs"));
-/// The Agreement, embedded at build time.
-pub const CONTRACTS: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/contracts.rs"));
+/// The standard library and the Agreement, embedded at build time (they live in
+/// [`crate::builtin`], so that the build script can include this file).
+pub use crate::builtin::{CONTRACTS, STDLIB};
 
 /// Every `.cba` file under `dir`, recursively, sorted by path.
 pub fn read_dir_cba(dir: &Path) -> std::io::Result<Vec<(String, String)>> {

@@ -122,8 +122,11 @@ impl Engine {
     /// Loads and checks a program; on success also returns its warnings
     /// (render them against `engine.program().sources`).
     pub fn load_with_warnings(source: &Source) -> Result<(Engine, Vec<Diagnostic>), LoadError> {
-        let files = source.files().map_err(LoadError::Read)?;
-        let (program, diagnostics) = check(&files);
+        let (program, diagnostics) = match source {
+            // Checked when the binary was built (see `crate::builtin`).
+            Source::Builtin => crate::builtin::load(),
+            _ => check(&source.files().map_err(LoadError::Read)?),
+        };
         match program {
             Ok(p) => Ok((Engine::new(p), diagnostics)),
             Err(sources) => Err(LoadError::Check { sources, diagnostics }),
