@@ -21,6 +21,8 @@ mod check;
 mod diag;
 #[path = "src/ir.rs"]
 mod ir;
+#[path = "src/lint/mod.rs"]
+mod lint;
 #[path = "src/source.rs"]
 mod source;
 #[path = "src/syntax/mod.rs"]
@@ -40,6 +42,16 @@ mod eval_value;
 mod eval_workdays;
 // `eval/workdays.rs` names its sibling `super::dates`.
 use eval_dates as dates;
+
+/// What `lint::outline_for` matches on (the rest of `load` is not needed here).
+mod load {
+    pub enum Contracts {
+        Embedded,
+        Dir(std::path::PathBuf),
+        Paths(Vec<std::path::PathBuf>),
+        Overlay(Vec<std::path::PathBuf>),
+    }
+}
 
 /// `source.rs` re-exports the embedded texts from here; the front end does not
 /// read them (the build script hands it the files).
@@ -108,6 +120,11 @@ fn embed_checked(stdlib: &[(String, PathBuf)], contracts: &[(String, PathBuf)]) 
             let bytes = postcard::to_allocvec(&program).expect("serialize the checked program");
             let path = out_dir().join("checked.postcard");
             fs::write(&path, bytes).expect("write the checked program");
+            // `cba check` lints the Agreement after checking it; when the lints
+            // find nothing, it need not parse the files again to know that.
+            let lints_clean = lint::outline_for(&load::Contracts::Embedded)
+                .is_ok_and(|outline| lint::lint(&program, outline.as_ref()).is_empty());
+            fs::write(out_dir().join("lints_clean.rs"), lints_clean.to_string()).expect("write lints_clean.rs");
             format!("Some(include_bytes!({:?}) as &[u8])", path.display().to_string())
         }
         (_, diags) => {
@@ -115,6 +132,7 @@ fn embed_checked(stdlib: &[(String, PathBuf)], contracts: &[(String, PathBuf)]) 
                 "cargo:warning=the built-in rules have {} diagnostic(s): they are checked at each start until fixed (see `cargo run -- check`)",
                 diags.len()
             );
+            fs::write(out_dir().join("lints_clean.rs"), "false").expect("write lints_clean.rs");
             "None".to_string()
         }
     };

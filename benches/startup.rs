@@ -57,7 +57,10 @@ fn main() {
         ("check", &["check"]),
     ];
     println!("cba startup: CPU time (user + sys) of {runs} runs each, release build");
-    println!("{:<18} {:>10} {:>10} {:>12} {:>12}", "command", "min ms", "median ms", "min ratio", "median ratio");
+    println!(
+        "{:<18} {:>10} {:>10} {:>12} {:>12}",
+        "command", "min ms", "median ms", "min ratio", "median ratio"
+    );
     let mut base: Option<(Duration, Duration)> = None;
     for (name, args) in commands {
         // One warm-up run (page cache, dynamic loader).

@@ -45,6 +45,11 @@ pub fn inputs() -> Vec<Input> {
     stdlib.chain(CONTRACTS.iter().map(|f| input(f, false))).collect()
 }
 
+/// Whether the lints of `cba check` found nothing in the embedded program when
+/// the binary was built (`false` when the binary does not hold it), so that
+/// `cba check` need not parse the files again to lint them.
+pub const LINTS_CLEAN: bool = include!(concat!(env!("OUT_DIR"), "/lints_clean.rs"));
+
 /// The built-in program's sources, numbered as the checker numbers them.
 pub fn sources() -> SourceMap {
     let mut sources = SourceMap::default();
