@@ -3,6 +3,8 @@
 //! Style (after Cedar's guide): messages lowercase, no final period, user input
 //! in backticks, a help line that says how to fix it, never a Rust type name.
 
+// The path spelled out: the build script includes this file with `#[path]`.
+#[path = "diag/code.rs"]
 mod code;
 
 pub use code::Code;

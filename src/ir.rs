@@ -4,12 +4,18 @@
 //! every operator is specialised to its operand types, so evaluation does no
 //! string lookups and no type dispatch beyond the value itself.
 
+// Paths spelled out: the build script includes this file with `#[path]` (see build.rs).
+#[path = "ir/ids.rs"]
 pub mod ids;
+#[path = "ir/select.rs"]
 pub mod select;
+#[path = "ir/symbols.rs"]
 pub mod symbols;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
 
 use crate::eval::value::Value;
 use crate::eval::workdays::WorkdayTable;
@@ -20,8 +26,11 @@ pub use ids::{BranchId, BranchKey, CasesId, CasesInfo, EnumId, FactId, ModuleId,
 pub use symbols::{ItemRef, SymbolRef, Symbols, UseIndex};
 
 /// The whole checked program: standard library and contracts.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Program {
+    /// Not serialized: the built-in program's texts are in the binary already
+    /// (see [`crate::builtin`]).
+    #[serde(skip)]
     pub sources: SourceMap,
     /// Name tables, for checking expressions against the program later.
     pub symbols: Symbols,
@@ -42,6 +51,7 @@ pub struct Program {
     /// `module.rule` → rule, for queries (edges only).
     pub rule_index: HashMap<String, RuleId>,
     /// The precomputed workday table, built on first use.
+    #[serde(skip)]
     pub workdays: OnceLock<Result<WorkdayTable, String>>,
     /// The fact `calendar.closures`, if declared.
     pub closures_fact: Option<FactId>,
@@ -49,7 +59,7 @@ pub struct Program {
     pub as_of_fact: Option<FactId>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ModuleInfo {
     pub name: String,
     pub doc: Option<String>,
@@ -59,14 +69,14 @@ pub struct ModuleInfo {
     pub is_stdlib: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Default {
     None,
     Value(Value),
     Today,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FactInfo {
     /// Dotted path: `grievance.step1.received_on`.
     pub path: String,
@@ -77,19 +87,19 @@ pub struct FactInfo {
 }
 
 /// Paths of facts as a tree, for reading nested fact files.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FactTree {
     pub children: Vec<(String, FactNodeKind)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum FactNodeKind {
     Leaf(FactId),
     Group(FactTree),
 }
 
 /// A citation, normalised.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Citation {
     pub article: Option<u32>,
     pub section: Option<String>,
@@ -121,7 +131,7 @@ impl std::fmt::Display for Citation {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RuleInfo {
     pub module: ModuleId,
     pub name: String,
@@ -143,7 +153,7 @@ pub struct RuleInfo {
 }
 
 /// An exception to a rule: its branches come first in the rule's body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExceptionInfo {
     pub module: ModuleId,
     pub citation: Option<Citation>,
@@ -153,7 +163,7 @@ pub struct ExceptionInfo {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TableInfo {
     pub module: ModuleId,
     pub name: String,
@@ -167,20 +177,20 @@ pub struct TableInfo {
 }
 
 /// Rows of one key level.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum TableRows {
     /// Effective-dated: sorted by date.
     Dated(Vec<(i32, Option<String>, TableCell)>),
     Keyed(Vec<(Value, TableCell)>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum TableCell {
     Value(Value),
     Nested(TableRows),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnumInfo {
     pub name: String,
     pub variants: Vec<String>,
@@ -189,14 +199,14 @@ pub struct EnumInfo {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecordInfo {
     pub name: String,
     pub fields: Vec<(String, Type, Default)>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestInfo {
     pub module: ModuleId,
     pub name: String,
@@ -205,7 +215,7 @@ pub struct TestInfo {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestExpect {
     pub rule: RuleId,
     /// `None`: the query is expected to fail.
@@ -213,7 +223,7 @@ pub struct TestExpect {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CalendarInfo {
     pub weekend: [bool; 7],
     /// A function `(year: int): list of date`.
@@ -222,13 +232,13 @@ pub struct CalendarInfo {
 }
 
 /// An expression with the span of the text it came from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ExprKind {
     Const(Value),
     Fact(FactId),
@@ -275,7 +285,7 @@ pub enum ExprKind {
 }
 
 /// Binary operators specialised to operand types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Op {
     /// Numbers and quantities (including money): exact decimal arithmetic.
     Add,
@@ -310,7 +320,7 @@ pub enum Op {
     NotIn,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Builtin {
     Min,
     Max,

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod batch;
+pub mod builtin;
 pub mod check;
 pub mod cli;
 pub mod diag;

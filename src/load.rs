@@ -149,11 +149,11 @@ pub fn load(contracts: &Contracts) -> Result<Loaded, String> {
     let mut inputs = stdlib_inputs();
     let mut bad = Vec::new();
     match contracts {
-        Contracts::Embedded => inputs.extend(CONTRACTS.iter().map(|(n, t)| Input {
-            name: n.to_string(),
-            text: t.to_string(),
-            is_stdlib: false,
-        })),
+        Contracts::Embedded => {
+            // Checked when the binary was built (see `crate::builtin`).
+            let (program, diags) = crate::builtin::load();
+            return Ok(Loaded { program, diags });
+        }
         Contracts::Dir(d) => {
             if !d.exists() {
                 return Err(format!("the contracts directory `{}` does not exist", d.display()));

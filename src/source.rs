@@ -53,10 +53,9 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// The standard library, embedded at build time.
-pub const STDLIB: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/stdlib.rs"));
-/// The Agreement, embedded at build time.
-pub const CONTRACTS: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/contracts.rs"));
+/// The standard library and the Agreement, embedded at build time (they live in
+/// [`crate::builtin`], so that the build script can include this file).
+pub use crate::builtin::{CONTRACTS, STDLIB};
 
 /// Every `.cba` file under `dir`, recursively, sorted by path. A file that is
 /// not UTF-8 text is an error naming it (see [`read_dir_rules`] to report it as

@@ -5,7 +5,7 @@ use std::fmt;
 use crate::ir::ids::{EnumId, RecordId};
 
 /// Units of quantities.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum QUnit {
     Money,
     Hours,
@@ -37,7 +37,7 @@ impl QUnit {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Type {
     Bool,
     Int,

@@ -146,8 +146,16 @@ impl Engine {
     /// Loads and checks a program; on success also returns its warnings
     /// (render them against `engine.program().sources`).
     pub fn load_with_warnings(source: &Source) -> Result<(Engine, Vec<Diagnostic>), LoadError> {
-        let (files, bad) = source.read().map_err(LoadError::Read)?;
-        let (program, mut diagnostics) = check(&files);
+        // The built-in program was checked when the binary was built (see
+        // `crate::builtin`); its files are the binary's own, always UTF-8.
+        let (files, bad) = match source {
+            Source::Builtin => (Vec::new(), Vec::new()),
+            _ => source.read().map_err(LoadError::Read)?,
+        };
+        let (program, mut diagnostics) = match source {
+            Source::Builtin => crate::builtin::load(),
+            _ => check(&files),
+        };
         let program = match program {
             // A file that is not UTF-8 text is checked as read (so its other
             // errors show too) but never makes a program: error E0007.

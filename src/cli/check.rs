@@ -34,7 +34,11 @@ pub fn run(args: &Args) -> i32 {
         }
     };
     let mut loaded = loaded;
-    if let Ok(prog) = &loaded.program {
+    // The built-in Agreement was linted when the binary was built (see `crate::builtin`).
+    let linted = matches!(source, Contracts::Embedded) && crate::builtin::LINTS_CLEAN;
+    if let Ok(prog) = &loaded.program
+        && !linted
+    {
         let outline = crate::lint::outline_for(&source);
         match &outline {
             Ok(o) => loaded.diags.extend(crate::lint::lint(prog, o.as_ref())),

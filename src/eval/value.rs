@@ -6,11 +6,11 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 /// `Eq` and `Hash` agree: a number hashes by its value (`1.0` like `1.00`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     Bool(bool),
     /// int, decimal, percent (as a fraction), money, hours and durations.
-    Num(Decimal),
+    Num(#[serde(with = "decimal_bits")] Decimal),
     /// Days since 1970-01-01.
     Date(i32),
     /// Minutes since midnight.
@@ -25,6 +25,22 @@ pub enum Value {
     List(Arc<[Value]>),
     Record(Arc<[Value]>),
     None,
+}
+
+/// A decimal as its 16 bytes ([`Decimal::serialize`]): exact, and readable by
+/// formats that do not describe themselves (the built-in program is embedded
+/// with postcard).
+mod decimal_bits {
+    use rust_decimal::Decimal;
+
+    pub fn serialize<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&d.serialize(), s)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let bytes: [u8; 16] = serde::Deserialize::deserialize(d)?;
+        Ok(Decimal::deserialize(bytes))
+    }
 }
 
 impl Value {

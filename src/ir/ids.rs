@@ -124,7 +124,7 @@ pub struct BranchId {
 }
 
 /// What the program knows of one group.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CasesInfo {
     /// The rule (or function) whose body holds it.
     pub rule: RuleId,

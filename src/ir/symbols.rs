@@ -5,11 +5,13 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::{EnumId, FactId, ModuleId, RecordId, RuleId, TableId};
 use crate::syntax::span::{FileId, Span};
 
 /// An item a name in a module can mean.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ItemRef {
     Rule(RuleId),
     Table(TableId),
@@ -18,7 +20,7 @@ pub enum ItemRef {
 }
 
 /// The name tables: what each written name means.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Symbols {
     /// Module name → module.
     pub module_index: HashMap<String, ModuleId>,
@@ -55,7 +57,7 @@ impl Symbols {
 }
 
 /// What a name in the source refers to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum SymbolRef {
     Module(ModuleId),
     /// A rule or a function.
@@ -83,7 +85,7 @@ impl From<ItemRef> for SymbolRef {
 
 /// Where each resolved name is used and where each symbol is declared: in
 /// rule and function bodies, exceptions, tables, tests, types and imports.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UseIndex {
     /// Each use: the span of the written name and what it resolved to, sorted
     /// by file and position.
