@@ -227,9 +227,13 @@ async fn scenario(c: &Client, server: SocketAddr) {
     // What would change Step Two's timeliness: received a workday past the deadline.
     let flips = "[data-flips=\"grievance.step2_timely\"]";
     click(c, &format!("{flips} button.flip-ask")).await;
-    let url = c.current_url().await.expect("a url");
-    assert!(url.as_str().contains("flip=grievance.step2_timely"), "{url}");
-    assert_eq!(url.fragment(), Some("flips-grievance.step2_timely"), "{url}");
+    let url = url_once(c, |u| u.contains("flip=")).await;
+    assert!(url.contains("flip=grievance.step2_timely"), "{url}");
+    assert_eq!(
+        url.split_once('#').map(|(_, f)| f),
+        Some("flips-grievance.step2_timely"),
+        "{url}"
+    );
     let later = text_of(
         c,
         &format!("{flips} tr[data-fact=\"grievance.step2.received_on\"] li.flip[data-change=\"later\"]"),
@@ -251,6 +255,19 @@ async fn scenario(c: &Client, server: SocketAddr) {
     let count = text_of(c, "[data-proposal=\"union-2026\"] td.changed-count").await;
     assert_eq!(count, "3");
     screenshot(c, "proposals").await;
+}
+
+/// The page's URL once it satisfies `done` (a click's navigation may still be
+/// under way when the click returns), or the last one seen after 10 s.
+async fn url_once(c: &Client, done: impl Fn(&str) -> bool) -> String {
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let url = c.current_url().await.expect("a url").to_string();
+        if done(&url) || std::time::Instant::now() > until {
+            return url;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn click(c: &Client, css: &str) {
