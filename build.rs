@@ -30,18 +30,8 @@ mod syntax;
 #[path = "src/types.rs"]
 mod types;
 
-/// The parts of `eval` the front end uses (values, dates, the workday table).
-mod eval {
-    pub(crate) use super::{eval_dates as dates, eval_value as value, eval_workdays as workdays};
-}
-#[path = "src/eval/dates.rs"]
-mod eval_dates;
-#[path = "src/eval/value.rs"]
-mod eval_value;
-#[path = "src/eval/workdays.rs"]
-mod eval_workdays;
-// `eval/workdays.rs` names its sibling `super::dates`.
-use eval_dates as dates;
+#[path = "src/values/mod.rs"]
+mod values;
 
 /// What `lint::outline_for` matches on (the rest of `load` is not needed here).
 mod load {

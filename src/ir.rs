@@ -17,11 +17,11 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::eval::value::Value;
-use crate::eval::workdays::WorkdayTable;
 use crate::source::SourceMap;
 use crate::syntax::span::Span;
 pub use crate::types::{QUnit, Type};
+use crate::values::value::Value;
+use crate::values::workdays::WorkdayTable;
 pub use ids::{BranchId, BranchKey, CasesId, CasesInfo, EnumId, FactId, ModuleId, RecordId, RuleId, TableId};
 pub use symbols::{ItemRef, SymbolRef, Symbols, UseIndex};
 
@@ -532,4 +532,22 @@ fn uses_only(e: &Expr, ok: &[bool]) -> bool {
     let mut children = true;
     e.for_each_child(|c| children = children && uses_only(c, ok));
     here && children
+}
+
+/// Types by name (`date?`, `Method`, `list of Step`).
+pub struct TypeText<'a>(pub &'a Program);
+
+impl crate::types::TypeNames for TypeText<'_> {
+    fn enum_name(&self, id: EnumId) -> &str {
+        &self.0.enums[id].name
+    }
+    fn record_name(&self, id: RecordId) -> &str {
+        &self.0.records[id].name
+    }
+}
+
+impl TypeText<'_> {
+    pub fn of(&self, t: &Type) -> String {
+        crate::types::DisplayType(t, self).to_string()
+    }
 }

@@ -27,4 +27,5 @@ pub mod report;
 pub mod source;
 pub mod syntax;
 pub mod types;
+pub mod values;
 pub mod web;

@@ -210,3 +210,24 @@ pub fn load(contracts: &Contracts) -> Result<Loaded, String> {
     }
     Ok(Loaded { program, diags })
 }
+
+/// The module a file declares (`None` if its header does not parse).
+fn module_name(text: &str) -> Option<String> {
+    crate::syntax::parse_module(text, FileId(0)).0.map(|m| m.name.node)
+}
+
+/// `base` with each module of `changed` replacing the base file of that module
+/// (or added).
+pub fn overlay(base: &[(String, String)], changed: Vec<(String, String)>) -> Vec<(String, String)> {
+    let changed_names: Vec<Option<String>> = changed.iter().map(|(_, t)| module_name(t)).collect();
+    let mut out: Vec<(String, String)> = base
+        .iter()
+        .filter(|(_, t)| {
+            let name = module_name(t);
+            name.is_none() || !changed_names.contains(&name)
+        })
+        .cloned()
+        .collect();
+    out.extend(changed);
+    out
+}

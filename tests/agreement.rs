@@ -72,7 +72,7 @@ fn worked_examples_answer() {
     for path in files {
         let mut case = program::case_from_file(&prog, &path);
         let name = path.display().to_string();
-        let queries = cba::batch::queries::DefaultQueries::new(&prog).for_case(&case);
+        let queries = cba::api::select::DefaultQueries::new(&prog).for_case(&case);
         assert!(!queries.is_empty(), "{name} answers nothing");
         for q in queries {
             if let Err(e) = case.rule(q) {

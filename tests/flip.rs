@@ -92,7 +92,7 @@ fn cases(prog: &Program) -> Vec<(Snapshot, Vec<RuleId>)> {
             out.push((Snapshot::of(format!("{name}: {}", c.name), &case), qs));
         }
     }
-    let defaults = cba::batch::queries::DefaultQueries::new(prog);
+    let defaults = cba::api::select::DefaultQueries::new(prog);
     let examples = program::example_files();
     assert!(!examples.is_empty(), "no examples/facts");
     for path in examples {

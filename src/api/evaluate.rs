@@ -10,12 +10,12 @@ use serde::{Serialize, Serializer};
 
 use super::{Engine, Facts, Query, SelectError};
 use crate::diag::Diagnostic;
-use crate::eval::value::Value;
 use crate::eval::{ErrorKind, EvalError};
 use crate::explain::derive::Derivation;
 use crate::ir::{Program, RuleId};
 use crate::source::SourceMap;
 use crate::types::Type;
+use crate::values::value::Value;
 
 /// Whether answers come with their explanations.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -39,6 +39,8 @@ struct FactsData {
     slots: Vec<Slot>,
     provided: Vec<bool>,
     today: i32,
+    /// Keys of the file that name no declared fact (usually typos).
+    unknown: Vec<String>,
 }
 
 /// Why a fact file could not be read: bad syntax (with where), or not an
@@ -80,6 +82,7 @@ impl Facts {
                 slots: case.facts.clone(),
                 provided: case.provided.clone(),
                 today: case.today,
+                unknown: Vec::new(),
             }),
         }
     }
@@ -87,6 +90,12 @@ impl Facts {
     /// Whether the file gave this fact (rather than its default).
     pub fn given(&self, fact: FactId) -> bool {
         self.data.provided.get(fact.index()).copied().unwrap_or(false)
+    }
+
+    /// What the file gave that no declared fact matches, one message each
+    /// (a misspelt key, say): front ends warn, or refuse under `--strict`.
+    pub fn unknown(&self) -> &[String] {
+        &self.data.unknown
     }
 
     /// Which facts the file gave, by fact id.
@@ -151,6 +160,7 @@ impl Engine {
                 slots: std::mem::take(&mut case.facts),
                 provided: std::mem::take(&mut case.provided),
                 today: case.today,
+                unknown: crate::facts::load::unknown_facts(self.program(), root, &[]),
             }),
         })
     }

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use super::Engine;
 use crate::check::{Input, check_files};
 use crate::diag::Diagnostic;
+pub use crate::load::overlay;
 use crate::load::read_path;
 use crate::source::{CONTRACTS, SourceMap};
-use crate::syntax::parse_module;
 use crate::syntax::span::FileId;
 
 /// The contracts a program is built from; the standard library is always the
@@ -174,25 +174,4 @@ impl Engine {
             }
         }
     }
-}
-
-/// The module a file declares (`None` if its header does not parse).
-fn module_name(text: &str) -> Option<String> {
-    parse_module(text, FileId(0)).0.map(|m| m.name.node)
-}
-
-/// `base` with each module of `changed` replacing the base file of that module
-/// (or added).
-pub fn overlay(base: &[(String, String)], changed: Vec<(String, String)>) -> Vec<(String, String)> {
-    let changed_names: Vec<Option<String>> = changed.iter().map(|(_, t)| module_name(t)).collect();
-    let mut out: Vec<(String, String)> = base
-        .iter()
-        .filter(|(_, t)| {
-            let name = module_name(t);
-            name.is_none() || !changed_names.contains(&name)
-        })
-        .cloned()
-        .collect();
-    out.extend(changed);
-    out
 }

@@ -40,7 +40,7 @@ pub struct Engine {
     prog: Arc<Program>,
     /// The facts each query reads, worked out on first use (choosing the
     /// queries a case's facts allow), shared by the clones.
-    defaults: Arc<std::sync::OnceLock<crate::batch::queries::DefaultQueries>>,
+    defaults: Arc<std::sync::OnceLock<select::DefaultQueries>>,
 }
 
 impl Engine {
@@ -58,9 +58,8 @@ impl Engine {
     }
 
     /// The queries a case's facts allow, worked out once per engine.
-    pub(crate) fn default_queries(&self) -> &crate::batch::queries::DefaultQueries {
-        self.defaults
-            .get_or_init(|| crate::batch::queries::DefaultQueries::new(&self.prog))
+    pub(crate) fn default_queries(&self) -> &select::DefaultQueries {
+        self.defaults.get_or_init(|| select::DefaultQueries::new(&self.prog))
     }
 
     /// The checked program.

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::Engine;
-use crate::eval::value::Value;
 use crate::eval::{Case, Slot};
 use crate::explain::coverage::{self, Coverage, Report};
 use crate::facts::cases::{CaseExpect, TestCase};
 use crate::ir::{Program, RuleId, TestInfo};
+use crate::values::value::Value;
 
 /// What to run.
 #[derive(Debug, Clone, Default)]

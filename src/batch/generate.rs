@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::eval::dates;
+use crate::values::dates;
 
 /// A small, fast, well-mixed PRNG (SplitMix64).
 #[derive(Debug, Clone)]

@@ -13,7 +13,6 @@
 pub mod columns;
 pub mod generate;
 pub mod input;
-pub mod queries;
 pub mod record;
 
 use std::collections::BTreeMap;
@@ -115,7 +114,7 @@ pub fn run(
         direct,
         keys: Plan::json_keys(queries.as_deref()),
         constant: prog.case_independent().into(),
-        defaults: queries.is_none().then(|| queries::DefaultQueries::new(prog)),
+        defaults: queries.is_none().then(|| crate::api::select::DefaultQueries::new(prog)),
         queries,
         format: opts.format,
         id_field: opts.id_field.clone(),

@@ -5,15 +5,15 @@ use std::fmt::Write as _;
 
 use super::columns::Columns;
 use super::input::{Chunk, Records};
-use super::queries::{DefaultQueries, Query};
+use crate::api::select::{DefaultQueries, Query};
 use crate::eval::format::{json_string, write_json};
-use crate::eval::value::Value;
 use crate::eval::{Case, ErrorKind, Slot, dates};
 use crate::facts::direct::{DirectReader, Scratch};
 use crate::facts::load::{Origin, fill_case, parse};
 use crate::facts::{FactNode, FactValue, parse_json};
 use crate::ir::{Program, RuleId};
 use crate::types::Type;
+use crate::values::value::Value;
 
 /// How answers are written.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]

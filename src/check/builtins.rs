@@ -385,7 +385,7 @@ impl Checker<'_> {
             "required" if one(&tys) => match (irs[0].kind.clone(), &tys[0]) {
                 (ExprKind::Fact(f), Type::Optional(inner)) => {
                     let mut irs = irs;
-                    let fid = crate::eval::value::Value::int(f.0 as i64);
+                    let fid = crate::values::value::Value::int(f.0 as i64);
                     irs.push(mk(ExprKind::Const(fid), span));
                     return (mk(ExprKind::Builtin(B::Required, irs), span), (**inner).clone());
                 }
@@ -394,7 +394,7 @@ impl Checker<'_> {
             "text" if one(&tys) => match &tys[0] {
                 Type::Enum(e) => {
                     let mut irs = irs;
-                    irs.push(mk(ExprKind::Const(crate::eval::value::Value::Enum(e.0)), span));
+                    irs.push(mk(ExprKind::Const(crate::values::value::Value::Enum(e.0)), span));
                     return (mk(ExprKind::Builtin(B::EnumText, irs), span), Type::String);
                 }
                 _ => Ok((B::Text, Type::String)),

@@ -79,7 +79,7 @@ impl Checker<'_> {
                             citation: None,
                             doc: r.doc.clone(),
                             body: Expr {
-                                kind: ExprKind::Const(crate::eval::value::Value::None),
+                                kind: ExprKind::Const(crate::values::value::Value::None),
                                 span: r.span,
                             },
                             locals: 0,
@@ -342,7 +342,7 @@ impl Checker<'_> {
     fn fact_default(&mut self, module: ModuleId, f: &ast::FactDecl, ty: &Type) -> Default {
         let Some(e) = &f.default else {
             return if matches!(ty, Type::Optional(_)) {
-                Default::Value(crate::eval::value::Value::None)
+                Default::Value(crate::values::value::Value::None)
             } else {
                 Default::None
             };

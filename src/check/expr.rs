@@ -3,12 +3,12 @@
 use super::ops::{arith, comparable, orderable};
 use super::{Checker, ItemRef, Scope};
 use crate::diag::{Code, Diagnostic, did_you_mean};
-use crate::eval::dates;
-use crate::eval::value::Value;
 use crate::ir::{self, Expr, ExprKind, Op};
 use crate::syntax::ast::{self, BinOp, Ident, Literal, UnOp, Unit};
 use crate::syntax::span::Span;
 use crate::types::{QUnit, Type};
+use crate::values::dates;
+use crate::values::value::Value;
 use rust_decimal::Decimal;
 
 pub(super) fn mk(kind: ExprKind, span: Span) -> Expr {

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use super::expr::mk;
 use super::{Checker, ItemRef, Scope};
 use crate::diag::{Code, Diagnostic};
-use crate::eval::value::Value;
 use crate::ir::*;
 use crate::syntax::ast;
 use crate::syntax::span::FileId;
+use crate::values::value::Value;
 
 impl Checker<'_> {
     pub(super) fn check_bodies(&mut self, parsed: &[(FileId, ast::Module, bool)]) {
@@ -225,7 +225,7 @@ impl Checker<'_> {
                     continue;
                 };
                 // The parser has already reported a date that does not exist.
-                let Some(day) = crate::eval::dates::from_ymd(d.node.year, d.node.month, d.node.day) else {
+                let Some(day) = crate::values::dates::from_ymd(d.node.year, d.node.month, d.node.day) else {
                     continue;
                 };
                 if let Some(c) = cell(self, r) {

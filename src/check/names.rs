@@ -4,11 +4,11 @@
 use super::expr::{boxed, join_path, list_names, mk, poison};
 use super::{Checker, Entity, ItemRef, Scope};
 use crate::diag::{Code, Diagnostic, did_you_mean};
-use crate::eval::value::Value;
 use crate::ir::{EnumId, Expr, ExprKind, SymbolRef, TableId};
 use crate::syntax::ast::{self, BinOp, Ident, Literal, UnOp};
 use crate::syntax::span::Span;
 use crate::types::Type;
+use crate::values::value::Value;
 
 impl Checker<'_> {
     pub(super) fn variant(&mut self, id: EnumId, name: &str, span: Span) -> (Expr, Type) {

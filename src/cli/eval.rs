@@ -71,15 +71,12 @@ pub fn read_facts(engine: &Engine, path: &PathBuf, strict: bool) -> Option<Facts
     match engine.facts_from_text(&name, &text, format) {
         Ok(f) => {
             // Keys that name no fact are usually typos: say so (errors with --strict).
-            if let Ok(root) = crate::facts::load::parse(&text, is_toml) {
-                let unknown = crate::facts::load::unknown_facts(engine.program(), &root, &[]);
-                let what = if strict { "error" } else { "warning" };
-                for u in &unknown {
-                    eprintln!("{what}: {name}: {u}");
-                }
-                if strict && !unknown.is_empty() {
-                    return None;
-                }
+            let what = if strict { "error" } else { "warning" };
+            for u in f.unknown() {
+                eprintln!("{what}: {name}: {u}");
+            }
+            if strict && !f.unknown().is_empty() {
+                return None;
             }
             Some(f)
         }

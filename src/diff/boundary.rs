@@ -12,10 +12,10 @@
 
 use super::outcomes::{CaseChange, CaseInput, Scope, compare, get_path, set_path};
 use super::rules::{Change, Graph, ItemChange, rule_id};
-use crate::eval::value::Value;
 use crate::facts::{FactNode, FactValue, UNKNOWN_OFFSET, parse_json};
 use crate::ir::{FactId, Program, RuleId};
 use crate::types::{QUnit, Type};
+use crate::values::value::Value;
 use rust_decimal::Decimal;
 
 /// Base cases tried for each change.
@@ -352,15 +352,15 @@ fn list_of(prog: &Program, given: Option<&FactNode>, elem: &Type, len: i64) -> O
         let start = items
             .first()
             .and_then(|x| match &x.value {
-                FactValue::String(s) => crate::eval::dates::parse_date(s),
+                FactValue::String(s) => crate::values::dates::parse_date(s),
                 _ => None,
             })
-            .unwrap_or(crate::eval::dates::parse_date("2025-06-02")?);
-        let weekdays = (start..).filter(|&d| crate::eval::dates::weekday(d) < 5);
+            .unwrap_or(crate::values::dates::parse_date("2025-06-02")?);
+        let weekdays = (start..).filter(|&d| crate::values::dates::weekday(d) < 5);
         let dates = weekdays.step_by(2).take(n).map(Value::Date).collect::<Vec<_>>();
         let label = format!(
             "{n} dates, every other weekday from {}",
-            crate::eval::dates::format_date(start)
+            crate::values::dates::format_date(start)
         );
         return Some((Value::List(dates.into()), label));
     } else {

@@ -72,7 +72,7 @@ impl Version {
         }
         let files = match base {
             None => files,
-            Some(base) => crate::api::overlay(&base.files, files),
+            Some(base) => crate::load::overlay(&base.files, files),
         };
         Ok(Version {
             label: spec.to_string(),

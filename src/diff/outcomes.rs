@@ -210,13 +210,8 @@ pub fn test_cases(old: &Program, new: &Program) -> Vec<CaseInput> {
     out
 }
 
-/// Sets `path` (dotted) in an object of facts, making the groups on the way.
-pub use crate::repl::facts::set as set_path;
-
-/// The fact at `path` in an object of facts.
-pub fn get_path<'a>(root: &'a FactNode, path: &str) -> Option<&'a FactNode> {
-    path.split('.').try_fold(root, |n, part| n.get(part))
-}
+/// Paths in an object of facts (`grievance.step1.received_on`).
+pub use crate::facts::{get_path, set_path};
 
 /// Reads a corpus: a JSON Lines file (one fact object a line), a JSON or TOML
 /// fact file (one case), or a directory of them.

@@ -5,12 +5,9 @@
 
 pub mod builtins;
 pub mod calendar;
-pub mod dates;
 mod error;
 pub mod format;
 pub mod observe;
-pub mod value;
-pub mod workdays;
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -19,6 +16,7 @@ use rust_decimal::Decimal;
 
 use crate::ir::*;
 use crate::syntax::span::Span;
+pub use crate::values::{dates, value, workdays};
 pub use error::RuntimeError;
 use observe::Observer;
 use value::Value;

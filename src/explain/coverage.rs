@@ -5,9 +5,9 @@
 use std::collections::HashSet;
 
 use crate::eval::observe::Observer;
-use crate::eval::value::Value;
 use crate::ir::{BranchId, Expr, ExprKind, ModuleId, Program, RuleId};
 use crate::syntax::span::Span;
+use crate::values::value::Value;
 
 /// One branch of a `when … otherwise` in a rule body.
 #[derive(Debug, Clone)]

@@ -6,10 +6,10 @@ use std::collections::HashSet;
 
 use super::Options;
 use super::trace::{Event, NodeId, Trace};
-use crate::eval::value::Value;
 use crate::eval::{Case, Result};
 use crate::ir::{BranchId, CasesId, ExprKind, FactId, Program, RuleId, TableId};
 use crate::syntax::span::Span;
+use crate::values::value::Value;
 
 /// Calls of one function shown in full before the rest are only counted.
 const CALLS_SHOWN: usize = 3;

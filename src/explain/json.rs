@@ -18,9 +18,9 @@ use super::Options;
 use super::derive::{Derivation, NotTaken, Reads, Step, StepKind};
 use super::text::{excerpt, first_sentence};
 use crate::eval::format::JsonValue;
-use crate::eval::value::Value;
 use crate::ir::{Citation, Program};
 use crate::types::Type;
+use crate::values::value::Value;
 
 /// An explanation as JSON: plain JSON, or an answer's value written by
 /// [`JsonValue`] (the one writer of values), nested in objects (keys sorted)

@@ -13,9 +13,9 @@ pub mod json;
 pub mod text;
 pub mod trace;
 
-use crate::eval::value::Value;
 use crate::eval::{Case, Result};
 use crate::ir::RuleId;
+use crate::values::value::Value;
 use derive::Derivation;
 use trace::Trace;
 

@@ -98,7 +98,7 @@ pub fn citation(c: &Citation) -> String {
     c.to_string()
 }
 
-fn value_text(prog: &Program, v: &crate::eval::value::Value, ty: &Type) -> String {
+fn value_text(prog: &Program, v: &crate::values::value::Value, ty: &Type) -> String {
     cut(&format::text(prog, v, ty), MAX_EXCERPT)
 }
 
@@ -238,7 +238,7 @@ fn reads(out: &mut String, prog: &Program, r: &Reads, depth: usize, opts: Option
         };
         // A value the case did not give is its declared default (`none` is just absent).
         let origin = match &f.result {
-            Ok(v) if !f.given && *v != crate::eval::value::Value::None => " (default)",
+            Ok(v) if !f.given && *v != crate::values::value::Value::None => " (default)",
             _ => "",
         };
         line(out, depth, &format!("· fact {} {v}{origin}", info.path));

@@ -5,10 +5,10 @@
 //! case carries it only while an explanation is asked for.
 
 use crate::eval::observe::Observer;
-use crate::eval::value::Value;
 use crate::eval::{EvalError, Result};
 use crate::ir::{BranchId, FactId, Program, RuleId, TableId};
 use crate::syntax::span::Span;
+use crate::values::value::Value;
 
 /// One node of a [`Trace`] ([`Trace::nodes`]).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -16,8 +16,8 @@
 
 use super::load::{Origin, convert, parse};
 use super::{FactNode, FactValue, UNKNOWN_OFFSET};
-use crate::eval::value::Value;
 use crate::ir::{FactNodeKind, FactTree, Program, RuleId};
+use crate::values::value::Value;
 
 /// One case of a case file.
 #[derive(Debug, Clone)]

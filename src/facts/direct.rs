@@ -10,10 +10,10 @@
 
 use super::json::parse_json_at;
 use super::load::{Origin, convert, parse_number};
-use crate::eval::value::Value;
 use crate::eval::{Case, Slot, dates};
 use crate::ir::{Default, FactId, FactNodeKind, FactTree, Program};
 use crate::types::Type;
+use crate::values::value::Value;
 
 /// The declared facts as a tree of keys, built once per program.
 #[derive(Debug, Clone)]

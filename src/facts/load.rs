@@ -7,10 +7,10 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::{FactNode, FactValue, UNKNOWN_OFFSET};
-use crate::eval::value::Value;
 use crate::eval::{Case, Slot, dates};
 use crate::ir::{Default, FactNodeKind, FactTree, Program};
 use crate::types::{QUnit, Type};
+use crate::values::value::Value;
 
 /// Where a fact file's values came from, for messages.
 pub struct Origin<'a> {

@@ -83,3 +83,42 @@ impl std::error::Error for FactSyntaxError {}
 pub(crate) fn offset_u32(offset: usize) -> u32 {
     u32::try_from(offset).unwrap_or(UNKNOWN_OFFSET)
 }
+
+/// An empty fact tree.
+pub fn empty() -> FactNode {
+    FactNode {
+        value: FactValue::Object(Vec::new()),
+        offset: UNKNOWN_OFFSET,
+    }
+}
+
+/// Puts `value` at `path`, making objects on the way (replacing whatever is not one).
+pub fn set_path(root: &mut FactNode, path: &str, value: FactNode) {
+    let mut node = root;
+    let mut segs = path.split('.').peekable();
+    while let Some(seg) = segs.next() {
+        if !matches!(node.value, FactValue::Object(_)) {
+            *node = empty();
+        }
+        let FactValue::Object(members) = &mut node.value else {
+            return;
+        };
+        let ix = match members.iter().position(|(k, _)| k == seg) {
+            Some(ix) => ix,
+            None => {
+                members.push((seg.to_string(), empty()));
+                members.len() - 1
+            }
+        };
+        if segs.peek().is_none() {
+            members[ix].1 = value;
+            return;
+        }
+        node = &mut members[ix].1;
+    }
+}
+
+/// The value at a dotted path, if there is one.
+pub fn get_path<'a>(root: &'a FactNode, path: &str) -> Option<&'a FactNode> {
+    path.split('.').try_fold(root, |n, part| n.get(part))
+}

@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 
 use crate::eval::Case;
 use crate::eval::observe::Observer;
-use crate::eval::value::Value;
 use crate::ir::{Builtin, Expr, ExprKind, FactId, Op, Program, RuleId};
+use crate::values::value::Value;
 
 /// A fact a query can read, with the rule (or function) nearest the query
 /// that reads it.

@@ -13,9 +13,9 @@ pub mod search;
 
 use std::sync::Arc;
 
-use crate::eval::value::Value;
 use crate::eval::{Case, Slot};
 use crate::ir::{Default, FactId, Program, RuleId, Type};
+use crate::values::value::Value;
 use report::{FactFlips, FlipReport, InputFact, Lineage, PairFlip, Shown};
 use search::Probe;
 
@@ -50,7 +50,7 @@ pub fn lineage(prog: &Program, queries: &[RuleId], case: Option<&Case>) -> Linea
         }
         read
     });
-    let names = crate::repl::TypeText(prog);
+    let names = crate::ir::TypeText(prog);
     let facts = inputs
         .iter()
         .map(|i| {
@@ -120,7 +120,7 @@ pub fn flips(case: &Case, query: RuleId, opts: Options) -> FlipReport {
         original,
         evaluations: 1,
     };
-    let names = crate::repl::TypeText(prog);
+    let names = crate::ir::TypeText(prog);
     let mut facts = Vec::new();
     for f in read {
         let info = &prog.facts[f];

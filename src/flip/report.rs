@@ -4,10 +4,10 @@
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::eval::value::Value;
 use crate::eval::{EvalError, Slot, format};
 use crate::ir::{FactId, Program};
 use crate::types::Type;
+use crate::values::value::Value;
 
 /// A value (or a failure) as the answers print it: text and JSON.
 #[derive(Debug, Clone, Serialize)]

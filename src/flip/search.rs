@@ -12,9 +12,9 @@
 use rust_decimal::Decimal;
 
 use super::report::{Change, Flip, Shown};
-use crate::eval::value::Value;
 use crate::eval::{Case, EvalError, Slot, dates};
 use crate::ir::{FactId, QUnit, RuleId, Type};
+use crate::values::value::Value;
 
 /// Steps checked one by one on each side before doubling.
 pub const LINEAR_STEPS: i64 = 64;

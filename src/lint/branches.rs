@@ -3,10 +3,10 @@
 //! are out of order.
 
 use crate::diag::{Code, Diagnostic};
-use crate::eval::dates;
-use crate::eval::value::Value;
 use crate::ir::{Expr, ExprKind, Op, Program, RuleId};
 use crate::syntax::span::Span;
+use crate::values::dates;
+use crate::values::value::Value;
 
 /// Whether two checked expressions are the same (spans aside).
 pub fn same(a: &Expr, b: &Expr) -> bool {

@@ -4,11 +4,12 @@
 //! of program (`:load rules.cba`): they are simply read again.
 
 use crate::diag::did_you_mean;
-use crate::eval::value::Value;
 use crate::eval::{Case, Slot};
 use crate::facts::{FactNode, FactValue, UNKNOWN_OFFSET};
+pub use crate::facts::{empty, set_path as set};
 use crate::ir::{FactId, FactNodeKind, FactTree, Program, RecordId};
 use crate::types::Type;
+use crate::values::value::Value;
 
 /// Where a dotted path leads among the program's facts.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,14 +93,6 @@ fn field_list(prog: &Program, r: RecordId) -> String {
         .join(", ")
 }
 
-/// An empty fact tree.
-pub fn empty() -> FactNode {
-    FactNode {
-        value: FactValue::Object(Vec::new()),
-        offset: UNKNOWN_OFFSET,
-    }
-}
-
 /// Forgets where a value came from (it is placed in another tree).
 pub fn unplaced(mut node: FactNode) -> FactNode {
     node.offset = UNKNOWN_OFFSET;
@@ -109,32 +102,6 @@ pub fn unplaced(mut node: FactNode) -> FactNode {
         v => v,
     };
     node
-}
-
-/// Puts `value` at `path`, making objects on the way (replacing whatever is not one).
-pub fn set(root: &mut FactNode, path: &str, value: FactNode) {
-    let mut node = root;
-    let mut segs = path.split('.').peekable();
-    while let Some(seg) = segs.next() {
-        if !matches!(node.value, FactValue::Object(_)) {
-            *node = empty();
-        }
-        let FactValue::Object(members) = &mut node.value else {
-            return;
-        };
-        let ix = match members.iter().position(|(k, _)| k == seg) {
-            Some(ix) => ix,
-            None => {
-                members.push((seg.to_string(), empty()));
-                members.len() - 1
-            }
-        };
-        if segs.peek().is_none() {
-            members[ix].1 = value;
-            return;
-        }
-        node = &mut members[ix].1;
-    }
 }
 
 /// Takes the value at `path` out, and any object left empty by that. False when

@@ -20,11 +20,12 @@ use crate::eval::format::{text, write_json};
 use crate::eval::{Case, ErrorKind, EvalError};
 use crate::facts::load::{Origin, convert, fill_case, parse};
 use crate::facts::{FactNode, FactValue, UNKNOWN_OFFSET, parse_json};
+pub(crate) use crate::ir::TypeText;
 use crate::ir::{Program, RuleId};
 use crate::report::render_text;
 use crate::source::SourceMap;
 use crate::syntax::span::FileId;
-use crate::types::{DisplayType, Type, TypeNames};
+use crate::types::Type;
 use command::Command;
 use facts::Target;
 
@@ -85,24 +86,6 @@ fn lines(mut s: String) -> String {
         s.push('\n');
     }
     s
-}
-
-/// Types by name (`date?`, `Method`, `list of Step`).
-pub(crate) struct TypeText<'a>(pub &'a Program);
-
-impl TypeNames for TypeText<'_> {
-    fn enum_name(&self, id: crate::ir::EnumId) -> &str {
-        &self.0.enums[id].name
-    }
-    fn record_name(&self, id: crate::ir::RecordId) -> &str {
-        &self.0.records[id].name
-    }
-}
-
-impl TypeText<'_> {
-    pub fn of(&self, t: &Type) -> String {
-        DisplayType(t, self).to_string()
-    }
 }
 
 /// A fact file's name and text, for positions in messages.
@@ -331,7 +314,7 @@ help: nothing was set",
             .case()
             .eval_top(&checked.expr, checked.locals)
             .map_err(|e| format!("error: {}", e.message(prog)))?;
-        if matches!(v, crate::eval::value::Value::None) && !optional {
+        if matches!(v, crate::values::value::Value::None) && !optional {
             return Err(not_optional());
         }
         let mut json = String::new();

@@ -1,5 +1,5 @@
 use super::*;
-use crate::eval::dates::parse_date;
+use crate::values::dates::parse_date;
 use proptest::prelude::*;
 
 const SAT_SUN: [bool; 7] = [false, false, false, false, false, true, true];
