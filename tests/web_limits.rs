@@ -117,6 +117,55 @@ fn a_slow_evaluation_is_stopped_at_the_time_limit_and_its_worker_serves_again() 
     });
 }
 
+#[test]
+fn a_slow_whatif_page_is_stopped_at_the_time_limit_too() {
+    let addr = start(slow_state());
+    let client = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a client runtime");
+    client.block_on(async {
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let tasks: Vec<_> = (0..workers + 1)
+            .map(|_| tokio::spawn(async move { http_get(addr, "/whatif?query=slow.spin&f.slow.width=1000").await }))
+            .collect();
+        for t in tasks {
+            let (status, body) = tokio::time::timeout(Duration::from_secs(120), t)
+                .await
+                .expect("the slow page was stopped")
+                .expect("a client task");
+            assert_eq!(status, 503, "{body}");
+            assert!(
+                body.contains("the request took longer than the limit of 100 ms"),
+                "{body}"
+            );
+        }
+        let (status, body) = tokio::time::timeout(
+            Duration::from_secs(120),
+            http_post(addr, "/api/eval", &eval_body("grievance.step2_deadline")),
+        )
+        .await
+        .expect("the workers are free again");
+        assert_eq!(status, 200, "{body}");
+    });
+}
+
+/// One HTTP/1.1 GET on its own connection: the status and the body.
+async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.expect("the request is sent");
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await.expect("the response");
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
 /// The response's next line, read frame by frame.
 async fn next_line(body: &mut Body, pending: &mut String) -> Option<serde_json::Value> {
     loop {

@@ -197,7 +197,21 @@ pub async fn page(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Respon
             Ok(facts) => match st.engine.select(&patterns, &facts) {
                 Err(e) => top_error = Some(e.message.clone()),
                 Ok(queries) => {
-                    let ev = st.engine.evaluate(&facts, &queries, ExplainMode::On);
+                    // Under the server's time limit, as `/api/eval` is: a
+                    // slow evaluation is stopped by its flag, not just left.
+                    let cancel = st.timer.start(st.limits.timeout);
+                    let asked: Vec<_> = queries.into_iter().map(Ok).collect();
+                    let ev = st.engine.evaluate_each_until(
+                        &facts,
+                        &asked,
+                        ExplainMode::On,
+                        Some(std::sync::Arc::clone(&cancel)),
+                    );
+                    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                        return error_page(crate::web::error::WebError::Timeout {
+                            limit: st.limits.timeout,
+                        });
+                    }
                     for a in &ev.answers {
                         if let Err(e) = &a.value
                             && let Some(f) = &e.fact
