@@ -57,13 +57,27 @@ fn start(st: AppState) -> SocketAddr {
     rx.recv_timeout(Duration::from_secs(60)).expect("the server starts")
 }
 
-/// One HTTP/1.1 request on its own connection: the status and the body.
+/// One HTTP/1.1 POST on its own connection: the status and the body.
 async fn http_post(addr: SocketAddr, path: &str, body: &str) -> (u16, String) {
-    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
     let req = format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
+    exchange(addr, &req).await
+}
+
+/// One HTTP/1.1 GET on its own connection: the status and the body.
+async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
+    exchange(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    )
+    .await
+}
+
+/// Sends a whole request on a connection of its own; the status and the body.
+async fn exchange(addr: SocketAddr, req: &str) -> (u16, String) {
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
     s.write_all(req.as_bytes()).await.expect("the request is sent");
     let mut out = Vec::new();
     s.read_to_end(&mut out).await.expect("the response");
@@ -148,22 +162,6 @@ fn a_slow_whatif_page_is_stopped_at_the_time_limit_too() {
         .expect("the workers are free again");
         assert_eq!(status, 200, "{body}");
     });
-}
-
-/// One HTTP/1.1 GET on its own connection: the status and the body.
-async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
-    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await.expect("the request is sent");
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).await.expect("the response");
-    let text = String::from_utf8_lossy(&out).into_owned();
-    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
 }
 
 /// The response's next line, read frame by frame.
