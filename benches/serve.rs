@@ -156,14 +156,14 @@ fn split(body: &str) {
     });
     let f = st.engine.facts_from_json(&req.facts).expect("facts");
     let select = time(&mut || {
-        black_box(st.engine.select_each(&req.queries, &f).expect("queries"));
+        black_box(st.engine.select(&req.queries, &f).expect("queries"));
     });
-    let queries = st.engine.select_each(&req.queries, &f).expect("queries");
+    let queries = st.engine.select(&req.queries, &f).expect("queries");
     let mode = cba::api::ExplainMode::Off;
     let eval = time(&mut || {
-        black_box(st.engine.evaluate_each(&f, &queries, mode));
+        black_box(st.engine.evaluate(&f, &queries, mode));
     });
-    let ev = st.engine.evaluate_each(&f, &queries, mode);
+    let ev = st.engine.evaluate(&f, &queries, mode);
     let json = time(&mut || {
         black_box(ev.to_json());
     });

@@ -87,7 +87,10 @@ fn start_server() -> SocketAddr {
 
 async fn text_of(c: &Client, css: &str) -> String {
     let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
-    c.find(Locator::Css(css))
+    // Waited for: a click's navigation may still be under way when it returns.
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("no `{css}` on {url}: {e}"))
         .text()

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 
-use super::{Engine, Facts, Query, SelectError};
+use super::{Engine, Facts, Query};
 use crate::diag::Diagnostic;
 use crate::eval::{ErrorKind, EvalError};
 use crate::explain::derive::Derivation;
@@ -50,8 +50,6 @@ pub enum AnswerErrorKind {
     Raised,
     /// Division by zero, a date out of range, …
     Runtime,
-    /// The query names no rule.
-    UnknownQuery,
 }
 
 /// Why a query has no answer.
@@ -80,14 +78,6 @@ impl AnswerError {
             fact: fact.map(|f| prog.facts[f].path.clone()),
         }
     }
-
-    fn unknown(e: &SelectError) -> AnswerError {
-        AnswerError {
-            kind: AnswerErrorKind::UnknownQuery,
-            message: e.message.clone(),
-            fact: None,
-        }
-    }
 }
 
 /// One query's answer.
@@ -95,9 +85,9 @@ impl AnswerError {
 pub struct Answer {
     /// The query's name, as asked (or the expression's text).
     pub query: String,
-    /// The rule answered; `None` for an unknown query or an expression.
+    /// The rule answered; `None` for an expression.
     pub rule: Option<RuleId>,
-    /// The answer's type (`Type::Error` for an unknown query).
+    /// The answer's type.
     pub ty: Type,
     pub value: Result<Value, AnswerError>,
     /// The derivation, when asked for.
@@ -288,28 +278,16 @@ impl Engine {
     /// the facts allow it ([`Query::implicit`]) is left out when a fact it
     /// needs is missing.
     pub fn evaluate(&self, facts: &Facts, queries: &[Query], mode: ExplainMode) -> Evaluation {
-        let asked: Vec<Result<Query, SelectError>> = queries.iter().cloned().map(Ok).collect();
-        self.evaluate_each(facts, &asked, mode)
+        self.evaluate_until(facts, queries, mode, None)
     }
 
-    /// [`Engine::evaluate`] over a selection that kept unknown queries in
-    /// their place ([`Engine::select_each`]): those answer with an error.
-    pub fn evaluate_each(
+    /// [`Engine::evaluate`] that stops once `cancel` is set (a time limit,
+    /// say): the query under way and those after it fail with "interrupted",
+    /// at the next rule call or list step.
+    pub fn evaluate_until(
         &self,
         facts: &Facts,
-        queries: &[Result<Query, SelectError>],
-        mode: ExplainMode,
-    ) -> Evaluation {
-        self.evaluate_each_until(facts, queries, mode, None)
-    }
-
-    /// [`Engine::evaluate_each`] that stops once `cancel` is set (a time
-    /// limit, say): the query under way and those after it fail with
-    /// "interrupted", at the next rule call or list step.
-    pub fn evaluate_each_until(
-        &self,
-        facts: &Facts,
-        queries: &[Result<Query, SelectError>],
+        queries: &[Query],
         mode: ExplainMode,
         cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
     ) -> Evaluation {
@@ -318,20 +296,6 @@ impl Engine {
         case.cancel = cancel;
         let mut answers = Vec::with_capacity(queries.len());
         for q in queries {
-            let q = match q {
-                Ok(q) => q,
-                Err(e) => {
-                    answers.push(Answer {
-                        query: e.pattern.clone(),
-                        rule: None,
-                        ty: Type::Error,
-                        value: Err(AnswerError::unknown(e)),
-                        explanation: None,
-                        prog: Arc::clone(self.program_arc()),
-                    });
-                    continue;
-                }
-            };
             let r = &prog.rules[q.id];
             let value = match case.rule(q.id) {
                 Err(e) if q.implicit && matches!(e.kind, ErrorKind::MissingFact(_)) => continue,

@@ -175,17 +175,6 @@ impl Engine {
             .collect()
     }
 
-    /// [`Engine::select`], keeping each unknown query in its place as an error
-    /// (an unknown module is still an error for the whole selection): what
-    /// `cba eval` answers, the other queries still answering.
-    pub fn select_each(
-        &self,
-        patterns: &[String],
-        facts: &Facts,
-    ) -> Result<Vec<Result<Query, SelectError>>, SelectError> {
-        resolve_with(self.program(), patterns, Some(facts), Some(self.default_queries()))
-    }
-
     /// Queries for any case: `module.*` is every rule (not function) of the
     /// module, as written (what `cba batch --query` answers).
     pub fn select_static(&self, patterns: &[String]) -> Result<Vec<Query>, SelectError> {

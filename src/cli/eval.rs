@@ -147,7 +147,7 @@ pub fn run(args: &Args) -> i32 {
         return eval_expr(&engine, &facts, text, args.format);
     }
     let queries: Vec<_> = match engine.select(&args.queries, &facts) {
-        Ok(q) => q.into_iter().map(Ok).collect(),
+        Ok(q) => q,
         Err(e) => return super::unknown_name(&e).code(),
     };
     let mode = match (args.why_not, args.explain) {
@@ -158,7 +158,7 @@ pub fn run(args: &Args) -> i32 {
     if args.flip {
         return super::flip::print(&engine, &facts, &queries, args);
     }
-    let evaluation = engine.evaluate_each(&facts, &queries, mode);
+    let evaluation = engine.evaluate(&facts, &queries, mode);
     match args.format {
         Format::Json => println!("{}", evaluation.to_json()),
         Format::Text => {

@@ -3,18 +3,13 @@
 
 use super::Format;
 use super::eval::Args;
-use crate::api::{Engine, ExplainMode, Facts, FlipOptions, Query, SelectError};
+use crate::api::{Engine, ExplainMode, Facts, FlipOptions, Query};
 use crate::flip::report;
 
 /// Prints the flips of each query's answer; returns the exit code (1 when an
 /// answer failed, as `cba eval` does).
-pub fn print(engine: &Engine, facts: &Facts, queries: &[Result<Query, SelectError>], args: &Args) -> i32 {
-    let evaluation = engine.evaluate_each(facts, queries, ExplainMode::Off);
-    for a in &evaluation.answers {
-        if let (None, Err(e)) = (a.rule, &a.value) {
-            eprintln!("error: {}", e.message);
-        }
-    }
+pub fn print(engine: &Engine, facts: &Facts, queries: &[Query], args: &Args) -> i32 {
+    let evaluation = engine.evaluate(facts, queries, ExplainMode::Off);
     let rules: Vec<_> = evaluation.answers.iter().filter_map(|a| a.rule).collect();
     let opts = FlipOptions {
         explain: args.explain || args.why_not,

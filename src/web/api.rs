@@ -216,14 +216,12 @@ pub async fn eval(State(st): State<AppState>, b: Result<Bytes, BytesRejection>) 
             message: e.message.clone(),
             help: e.suggestion.as_ref().map(|s| format!("did you mean `{s}`?")),
         })?;
-    // An unknown query is a usage error for the whole request, as in `cba eval`.
-    let queries: Vec<_> = queries.into_iter().map(Ok).collect();
     // Evaluated here, on the worker: an evaluation is short, and one that is
     // not is stopped at the time limit by its flag (see `super::deadline`).
     let cancel = st.timer.start(st.limits.timeout);
     let ev = st
         .engine
-        .evaluate_each_until(&facts, &queries, mode, Some(Arc::clone(&cancel)));
+        .evaluate_until(&facts, &queries, mode, Some(Arc::clone(&cancel)));
     if cancel.load(Ordering::Relaxed) {
         return Err(WebError::Timeout {
             limit: st.limits.timeout,

@@ -200,10 +200,9 @@ pub async fn page(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Respon
                     // Under the server's time limit, as `/api/eval` is: a
                     // slow evaluation is stopped by its flag, not just left.
                     let cancel = st.timer.start(st.limits.timeout);
-                    let asked: Vec<_> = queries.into_iter().map(Ok).collect();
-                    let ev = st.engine.evaluate_each_until(
+                    let ev = st.engine.evaluate_until(
                         &facts,
-                        &asked,
+                        &queries,
                         ExplainMode::On,
                         Some(std::sync::Arc::clone(&cancel)),
                     );
