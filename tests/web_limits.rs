@@ -59,20 +59,20 @@ fn start(st: AppState) -> SocketAddr {
 
 /// One HTTP/1.1 POST on its own connection: the status and the body.
 async fn http_post(addr: SocketAddr, path: &str, body: &str) -> (u16, String) {
-    let req = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    exchange(addr, &req).await
+    exchange(addr, &post_request(addr, path, body)).await
 }
 
-/// One HTTP/1.1 GET on its own connection: the status and the body.
-async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
-    exchange(
-        addr,
-        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+/// The text of a POST of JSON that closes its connection.
+fn post_request(addr: SocketAddr, path: &str, body: &str) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
     )
-    .await
+}
+
+/// The text of a GET that closes its connection.
+fn get_request(addr: SocketAddr, path: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
 }
 
 /// Sends a whole request on a connection of its own; the status and the body.
@@ -90,77 +90,71 @@ async fn exchange(addr: SocketAddr, req: &str) -> (u16, String) {
     (status, body)
 }
 
-#[test]
-fn a_slow_evaluation_is_stopped_at_the_time_limit_and_its_worker_serves_again() {
+/// Sends `send` more times at once than the server has workers (were the
+/// slow requests not stopped, none would end for minutes, nor would the next
+/// request); their answers, once an ordinary request has been answered after
+/// them (the workers are free again).
+async fn stopped_then_free(addr: SocketAddr, send: &str) -> Vec<(u16, String)> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let tasks: Vec<_> = (0..workers + 1)
+        .map(|_| {
+            let req = send.to_string();
+            tokio::spawn(async move { exchange(addr, &req).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        let answer = tokio::time::timeout(Duration::from_secs(120), t)
+            .await
+            .expect("the slow request was stopped")
+            .expect("a client task");
+        answers.push(answer);
+    }
+    let (status, body) = tokio::time::timeout(
+        Duration::from_secs(120),
+        http_post(addr, "/api/eval", &eval_body("grievance.step2_deadline")),
+    )
+    .await
+    .expect("the workers are free again");
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("JSON answers");
+    assert_eq!(v["grievance.step2_deadline"], "2025-01-13");
+    answers
+}
+
+/// Runs `f` against a server over the slow module, on a client runtime.
+fn against_slow_server<F: std::future::Future<Output = ()>>(f: impl FnOnce(SocketAddr) -> F) {
     let addr = start(slow_state());
-    let client = tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("a client runtime");
-    client.block_on(async {
-        // More slow requests at once than the server has workers: were they
-        // not stopped, none would end for minutes, nor would the next request.
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let slow = eval_body("slow.spin");
-        let tasks: Vec<_> = (0..workers + 1)
-            .map(|_| {
-                let slow = slow.clone();
-                tokio::spawn(async move { http_post(addr, "/api/eval", &slow).await })
-            })
-            .collect();
-        for t in tasks {
-            let (status, body) = tokio::time::timeout(Duration::from_secs(120), t)
-                .await
-                .expect("the slow evaluation was stopped")
-                .expect("a client task");
+        .expect("a client runtime")
+        .block_on(f(addr));
+}
+
+#[test]
+fn a_slow_evaluation_is_stopped_at_the_time_limit_and_its_worker_serves_again() {
+    against_slow_server(|addr| async move {
+        for (status, body) in stopped_then_free(addr, &post_request(addr, "/api/eval", &eval_body("slow.spin"))).await {
             assert_eq!(status, 503, "{body}");
             let v: serde_json::Value = serde_json::from_str(&body).expect("a JSON error");
             assert_eq!(v["error"], "the request took longer than the limit of 100 ms", "{body}");
             assert!(v["help"].as_str().is_some_and(|h| !h.is_empty()), "{body}");
         }
-        // The workers are free again: an ordinary request is answered.
-        let (status, body) = tokio::time::timeout(
-            Duration::from_secs(120),
-            http_post(addr, "/api/eval", &eval_body("grievance.step2_deadline")),
-        )
-        .await
-        .expect("the workers are free again");
-        assert_eq!(status, 200, "{body}");
-        let v: serde_json::Value = serde_json::from_str(&body).expect("JSON answers");
-        assert_eq!(v["grievance.step2_deadline"], "2025-01-13");
     });
 }
 
 #[test]
 fn a_slow_whatif_page_is_stopped_at_the_time_limit_too() {
-    let addr = start(slow_state());
-    let client = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a client runtime");
-    client.block_on(async {
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let tasks: Vec<_> = (0..workers + 1)
-            .map(|_| tokio::spawn(async move { http_get(addr, "/whatif?query=slow.spin&f.slow.width=1000").await }))
-            .collect();
-        for t in tasks {
-            let (status, body) = tokio::time::timeout(Duration::from_secs(120), t)
-                .await
-                .expect("the slow page was stopped")
-                .expect("a client task");
+    against_slow_server(|addr| async move {
+        let page = get_request(addr, "/whatif?query=slow.spin&f.slow.width=1000");
+        for (status, body) in stopped_then_free(addr, &page).await {
             assert_eq!(status, 503, "{body}");
             assert!(
                 body.contains("the request took longer than the limit of 100 ms"),
                 "{body}"
             );
         }
-        let (status, body) = tokio::time::timeout(
-            Duration::from_secs(120),
-            http_post(addr, "/api/eval", &eval_body("grievance.step2_deadline")),
-        )
-        .await
-        .expect("the workers are free again");
-        assert_eq!(status, 200, "{body}");
     });
 }
 
