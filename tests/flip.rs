@@ -9,7 +9,7 @@
 mod program;
 
 use cba::eval::value::Value;
-use cba::eval::{Case, EvalError, Slot};
+use cba::eval::{Case, Slot};
 use cba::flip::report::{Change, FlipReport};
 use cba::flip::search::same;
 use cba::ir::{FactId, Program, QUnit, RuleId, Type};
@@ -43,7 +43,7 @@ impl Snapshot {
         c
     }
 
-    fn answer(&self, prog: &Program, q: RuleId, changes: &[(FactId, Value)]) -> Result<Value, EvalError> {
+    fn answer(&self, prog: &Program, q: RuleId, changes: &[(FactId, Value)]) -> cba::eval::Result<Value> {
         let mut c = self.case(prog);
         for (f, v) in changes {
             c.facts[f.index()] = Slot::Value(v.clone());

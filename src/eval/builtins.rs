@@ -210,11 +210,11 @@ pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, spa
         B::Required => match (&v[0], &v[1]) {
             (Value::None, Value::Num(f)) => {
                 let f = to_i64(*f, "a fact", span)? as u32;
-                return Err(EvalError {
+                return Err(Box::new(EvalError {
                     kind: super::ErrorKind::MissingFact(crate::ir::FactId(f)),
                     span,
                     rule: None,
-                });
+                }));
             }
             (x, _) => x.clone(),
         },

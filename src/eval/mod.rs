@@ -50,12 +50,13 @@ pub struct EvalError {
 }
 
 impl EvalError {
-    pub fn runtime(e: RuntimeError, span: Span) -> EvalError {
-        EvalError {
+    /// A runtime error at `span`, boxed as evaluation passes errors.
+    pub fn runtime(e: RuntimeError, span: Span) -> Box<EvalError> {
+        Box::new(EvalError {
             kind: ErrorKind::Runtime(e),
             span,
             rule: None,
-        }
+        })
     }
 
     /// A one-line message naming the fact, the rule and its citation.
@@ -76,13 +77,15 @@ impl EvalError {
     }
 }
 
-pub type Result<T> = std::result::Result<T, EvalError>;
+/// The result of evaluation: the error is boxed, so a result is no larger than
+/// its value and moves cheaply through every node.
+pub type Result<T> = std::result::Result<T, Box<EvalError>>;
 
 #[derive(Debug, Clone)]
 enum Memo {
     Unset,
     Done(Value),
-    Failed(EvalError),
+    Failed(Box<EvalError>),
 }
 
 /// A memoized answer and the generation it belongs to: the memo is reset by
@@ -299,11 +302,11 @@ impl<'p> Case<'p> {
     fn nested(&mut self, id: RuleId, f: impl FnOnce(&mut Self) -> Result<Value>) -> Result<Value> {
         if self.depth >= MAX_DEPTH {
             let r = &self.prog.rules[id];
-            return Err(EvalError {
+            return Err(Box::new(EvalError {
                 kind: ErrorKind::Runtime(RuntimeError::NestingTooDeep),
                 span: r.span,
                 rule: Some(id),
-            });
+            }));
         }
         self.check_interrupt(self.prog.rules[id.index()].span)?;
         self.depth += 1;
@@ -339,16 +342,16 @@ impl<'p> Case<'p> {
     fn fact(&self, f: FactId, span: Span) -> Result<Value> {
         match &self.facts[f.index()] {
             Slot::Value(v) => Ok(v.clone()),
-            Slot::Missing => Err(EvalError {
+            Slot::Missing => Err(Box::new(EvalError {
                 kind: ErrorKind::MissingFact(f),
                 span,
                 rule: None,
-            }),
-            Slot::Bad(why) => Err(EvalError {
+            })),
+            Slot::Bad(why) => Err(Box::new(EvalError {
                 kind: ErrorKind::BadFact(f, why.clone()),
                 span,
                 rule: None,
-            }),
+            })),
         }
     }
 
@@ -552,11 +555,11 @@ impl<'p> Case<'p> {
                     Value::Str(s) => s.to_string(),
                     _ => "error".to_string(),
                 };
-                Err(EvalError {
+                Err(Box::new(EvalError {
                     kind: ErrorKind::Raised(m),
                     span: e.span,
                     rule: None,
-                })
+                }))
             }
             ExprKind::Bin(op, a, b) => {
                 let x = self.eval(a, frame)?;

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::eval::{EvalError, Slot, format};
+use crate::eval::{self, Slot, format};
 use crate::ir::{FactId, Program};
 use crate::types::Type;
 use crate::values::value::Value;
@@ -35,7 +35,7 @@ impl Shown {
         }
     }
 
-    pub fn answer(prog: &Program, r: &Result<Value, EvalError>, ty: &Type) -> Shown {
+    pub fn answer(prog: &Program, r: &eval::Result<Value>, ty: &Type) -> Shown {
         match r {
             Ok(v) => Shown::value(prog, v, ty),
             Err(e) => {
@@ -117,7 +117,7 @@ pub struct Flip {
     pub nearer: Option<Value>,
     /// The answer evaluated with `set`.
     #[serde(skip)]
-    pub raw_answer: Result<Value, EvalError>,
+    pub raw_answer: eval::Result<Value>,
 }
 
 impl Flip {
@@ -161,7 +161,7 @@ pub struct PairFlip {
     #[serde(skip)]
     pub set: [Value; 2],
     #[serde(skip)]
-    pub raw_answer: Result<Value, EvalError>,
+    pub raw_answer: eval::Result<Value>,
 }
 
 /// The counterfactuals of one answer.
@@ -183,7 +183,7 @@ pub struct FlipReport {
     #[serde(skip)]
     pub rule: crate::ir::RuleId,
     #[serde(skip)]
-    pub raw_answer: Result<Value, EvalError>,
+    pub raw_answer: eval::Result<Value>,
 }
 
 impl FlipReport {

@@ -12,7 +12,7 @@
 use rust_decimal::Decimal;
 
 use super::report::{Change, Flip, Shown};
-use crate::eval::{Case, EvalError, Slot, dates};
+use crate::eval::{self, Case, Slot, dates};
 use crate::ir::{FactId, QUnit, RuleId, Type};
 use crate::values::value::Value;
 
@@ -40,12 +40,12 @@ pub const MAX_LIST_FLIPS: usize = 3;
 pub struct Probe<'p> {
     pub case: Case<'p>,
     pub query: RuleId,
-    pub original: Result<Value, EvalError>,
+    pub original: eval::Result<Value>,
     pub evaluations: u64,
 }
 
 /// Whether two answers are the same: equal values, or both failures.
-pub fn same(a: &Result<Value, EvalError>, b: &Result<Value, EvalError>) -> bool {
+pub fn same(a: &eval::Result<Value>, b: &eval::Result<Value>) -> bool {
     match (a, b) {
         (Ok(x), Ok(y)) => x == y,
         (Err(_), Err(_)) => true,
@@ -55,11 +55,11 @@ pub fn same(a: &Result<Value, EvalError>, b: &Result<Value, EvalError>) -> bool 
 
 impl<'p> Probe<'p> {
     /// The answer with fact `f` set to `v` (the case is left as it was).
-    pub fn with(&mut self, f: FactId, v: Value) -> Result<Value, EvalError> {
+    pub fn with(&mut self, f: FactId, v: Value) -> eval::Result<Value> {
         self.with_all(&[(f, v)])
     }
 
-    pub fn with_all(&mut self, changes: &[(FactId, Value)]) -> Result<Value, EvalError> {
+    pub fn with_all(&mut self, changes: &[(FactId, Value)]) -> eval::Result<Value> {
         let old: Vec<Slot> = changes
             .iter()
             .map(|(f, v)| std::mem::replace(&mut self.case.facts[f.index()], Slot::Value(v.clone())))
@@ -75,7 +75,7 @@ impl<'p> Probe<'p> {
     }
 
     /// `Some(answer)` when setting `f` to `v` changes the answer.
-    fn differs(&mut self, f: FactId, v: &Value) -> Option<Result<Value, EvalError>> {
+    fn differs(&mut self, f: FactId, v: &Value) -> Option<eval::Result<Value>> {
         let a = self.with(f, v.clone());
         (!same(&a, &self.original)).then_some(a)
     }
@@ -87,7 +87,7 @@ pub enum Side {
         k: i64,
         value: Value,
         nearer: Value,
-        answer: Result<Value, EvalError>,
+        answer: eval::Result<Value>,
         every_step: bool,
     },
     /// Nothing up to `k` steps away changes the answer; `domain`: no value lies beyond.
@@ -98,7 +98,7 @@ pub enum Side {
 /// `max_k` the last step allowed, `domain` whether that limit is the value's
 /// own (rather than the search bound).
 pub fn side(probe: &mut Probe, f: FactId, max_k: i64, domain: bool, at: &dyn Fn(i64) -> Option<Value>) -> Side {
-    let try_k = |probe: &mut Probe, k: i64| -> Option<Option<(Value, Result<Value, EvalError>)>> {
+    let try_k = |probe: &mut Probe, k: i64| -> Option<Option<(Value, eval::Result<Value>)>> {
         let v = at(k)?;
         Some(probe.differs(f, &v).map(|a| (v, a)))
     };
@@ -171,7 +171,7 @@ pub struct Raw {
     /// The element added or removed, for lists.
     pub element: Option<Value>,
     pub nearer: Option<Value>,
-    pub answer: Result<Value, EvalError>,
+    pub answer: eval::Result<Value>,
     pub every_step: Option<bool>,
 }
 
@@ -374,7 +374,7 @@ pub fn fact(probe: &mut Probe, f: FactId, reference: i32) -> (Vec<Raw>, Vec<Stri
     (out, notes)
 }
 
-fn other(set: Value, answer: Result<Value, EvalError>) -> Raw {
+fn other(set: Value, answer: eval::Result<Value>) -> Raw {
     Raw {
         change: Change::Other,
         set,
