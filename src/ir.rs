@@ -53,10 +53,26 @@ pub struct Program {
     /// The precomputed workday table, built on first use.
     #[serde(skip)]
     pub workdays: OnceLock<Result<WorkdayTable, String>>,
+    /// The evaluator's compiled form of the rules, built rule by rule on first
+    /// evaluation (see `crate::eval::code`).
+    #[serde(skip)]
+    pub compiled: Compiled,
     /// The fact `calendar.closures`, if declared.
     pub closures_fact: Option<FactId>,
     /// The fact `as_of`, if declared.
     pub as_of_fact: Option<FactId>,
+}
+
+/// A slot for the evaluator's compiled form of a program. The program does not
+/// know the form's type (the evaluator is a later stage), only that it is built
+/// once and shared by every thread that evaluates.
+#[derive(Default)]
+pub struct Compiled(pub OnceLock<Box<dyn std::any::Any + Send + Sync>>);
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() { "Compiled(built)" } else { "Compiled(not yet)" })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

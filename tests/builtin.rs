@@ -54,6 +54,7 @@ fn parts(p: &Program) -> Vec<(&'static str, String)> {
         fact_tree,
         rule_index,
         workdays: _, // built on first use, from the calendar rules
+        compiled: _, // built on first evaluation, from the rules
         closures_fact,
         as_of_fact,
     } = p;

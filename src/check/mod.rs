@@ -392,6 +392,7 @@ impl<'p> Checker<'p> {
             fact_tree,
             rule_index,
             workdays: std::sync::OnceLock::new(),
+            compiled: crate::ir::Compiled::default(),
             closures_fact,
             as_of_fact,
         }

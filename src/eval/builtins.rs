@@ -5,7 +5,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use super::RuntimeError;
 use super::value::Value;
 use super::{Case, EvalError, Result, calendar, dates, to_i64};
-use crate::ir::{Builtin, Expr};
+use crate::ir::Builtin;
 use crate::syntax::span::Span;
 
 /// The most numbers `range(a, b)` makes.
@@ -37,20 +37,10 @@ fn round_step(x: Decimal, step: Decimal, strategy: RoundingStrategy, span: Span)
         .ok_or_else(|| EvalError::runtime(RuntimeError::NumberTooLarge, span))
 }
 
-pub(super) fn call(case: &mut Case, b: Builtin, args: &[Expr], frame: usize, span: Span) -> Result<Value> {
+/// A builtin applied to its arguments' values (every builtin takes its
+/// arguments evaluated, left to right).
+pub(super) fn apply(case: &mut Case, b: Builtin, v: &[Value], span: Span) -> Result<Value> {
     use Builtin as B;
-    // Lazy builtins first (none today); evaluate arguments, in place when few.
-    let mut few = [const { Value::None }; 4];
-    let many: Vec<Value>;
-    let v: &[Value] = if args.len() <= few.len() {
-        for (slot, a) in few.iter_mut().zip(args) {
-            *slot = case.eval(a, frame)?;
-        }
-        &few[..args.len()]
-    } else {
-        many = args.iter().map(|a| case.eval(a, frame)).collect::<Result<_>>()?;
-        &many
-    };
     let list = |x: &Value| -> Result<std::sync::Arc<[Value]>> {
         match x {
             Value::List(xs) => Ok(xs.clone()),

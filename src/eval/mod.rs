@@ -1,10 +1,12 @@
 //! Evaluation of the checked IR against one case's facts.
 //!
 //! A [`Case`] holds the facts in slots (by [`FactId`]) and a memo of rule answers
-//! (by [`RuleId`]); locals live on one stack. No names are looked up here.
+//! (by [`RuleId`]); locals live on one stack. Rule bodies run in their compiled
+//! form (see [`code`]), lowered once per program. No names are looked up here.
 
 pub mod builtins;
 pub mod calendar;
+mod code;
 mod error;
 pub mod format;
 pub mod observe;
@@ -103,6 +105,8 @@ const KEPT: u32 = u32::MAX;
 /// One case: facts and memoized answers.
 pub struct Case<'p> {
     pub prog: &'p Program,
+    /// The program's compiled rules.
+    code: &'p code::Rules,
     pub facts: Vec<Slot>,
     memo: Vec<MemoSlot>,
     /// The generation of the answers in `memo` that count (others are stale).
@@ -146,6 +150,7 @@ impl<'p> Case<'p> {
         let facts = prog.facts.iter().map(|f| default_slot(f, today)).collect();
         Case {
             prog,
+            code: code::Rules::of(prog),
             facts,
             memo: vec![
                 MemoSlot {
@@ -247,14 +252,14 @@ impl<'p> Case<'p> {
             }
             Memo::Unset => {}
         }
-        let prog = self.prog;
-        let r = &prog.rules[id];
+        let (prog, code) = (self.prog, self.code);
+        let body = code.body(prog, id);
         let frame = self.stack.len();
-        self.stack.resize(frame + r.locals as usize, Value::None);
+        self.stack.resize(frame + prog.rules[id].locals as usize, Value::None);
         if let Some(o) = &mut self.observer {
             o.rule_enter(id, None);
         }
-        let res = self.nested(id, |c| c.eval(&r.body, frame));
+        let res = self.nested(id, |c| body(c, frame));
         if let Some(o) = &mut self.observer {
             o.rule_exit(id, &res);
         }
@@ -282,14 +287,14 @@ impl<'p> Case<'p> {
 
     /// Calls a function whose arguments are on the stack from `frame` on.
     fn call_at(&mut self, id: RuleId, frame: usize) -> Result<Value> {
-        let prog = self.prog;
-        let r = &prog.rules[id.index()];
+        let (prog, code) = (self.prog, self.code);
+        let body = code.body(prog, id);
         if let Some(o) = &mut self.observer {
             o.rule_enter(id, Some(&self.stack[frame..]));
         }
-        let locals = frame + (r.locals as usize).max(self.stack.len() - frame);
+        let locals = frame + (prog.rules[id].locals as usize).max(self.stack.len() - frame);
         self.stack.resize(locals, Value::None);
-        let res = self.nested(id, |c| c.eval(&r.body, frame));
+        let res = self.nested(id, |c| body(c, frame));
         if let Some(o) = &mut self.observer {
             o.rule_exit(id, &res);
         }
@@ -332,9 +337,10 @@ impl<'p> Case<'p> {
 
     /// Evaluates a top-level expression (`--expr`, the REPL) with `locals` slots.
     pub fn eval_top(&mut self, e: &Expr, locals: u32) -> Result<Value> {
+        let code = code::expr(self.prog, e);
         let frame = self.stack.len();
         self.stack.resize(frame + locals as usize, Value::None);
-        let res = self.eval(e, frame);
+        let res = code(self, frame);
         self.stack.truncate(frame);
         res
     }
@@ -386,229 +392,6 @@ impl<'p> Case<'p> {
         Ok(c)
     }
 
-    pub(crate) fn eval(&mut self, e: &Expr, frame: usize) -> Result<Value> {
-        match &e.kind {
-            ExprKind::Const(v) => Ok(v.clone()),
-            ExprKind::Fact(f) => {
-                let res = self.fact(*f, e.span);
-                if let Some(o) = &mut self.observer {
-                    o.fact_read(*f, &res);
-                }
-                res
-            }
-            ExprKind::Rule(r) => self.rule(*r),
-            ExprKind::Local(i) => Ok(self.stack[frame + *i as usize].clone()),
-            ExprKind::Call(f, args) => {
-                // The arguments go on the stack, where the callee's frame starts.
-                let base = self.stack.len();
-                for a in args {
-                    match self.eval(a, frame) {
-                        Ok(v) => self.stack.push(v),
-                        Err(e) => {
-                            self.stack.truncate(base);
-                            return Err(e);
-                        }
-                    }
-                }
-                self.call_at(*f, base)
-            }
-            ExprKind::Builtin(b, args) => builtins::call(self, *b, args, frame, e.span),
-            ExprKind::Field(x, i) => match self.eval(x, frame)? {
-                Value::Record(fs) => Ok(fs[*i as usize].clone()),
-                Value::None => Err(EvalError::runtime(RuntimeError::FieldOfNone, e.span)),
-                _ => Err(EvalError::runtime(RuntimeError::FieldOfNonRecord, e.span)),
-            },
-            ExprKind::Table(t, keys) => {
-                let mut ks = Vec::with_capacity(keys.len());
-                for k in keys {
-                    ks.push(self.eval(k, frame)?);
-                }
-                let v = lookup(&self.prog.tables[t.index()].rows, &ks).unwrap_or(Value::None);
-                if let Some(o) = &mut self.observer {
-                    o.table_row(*t, &ks, &v);
-                }
-                Ok(v)
-            }
-            ExprKind::ListIndex(l, i) => {
-                let list = self.eval(l, frame)?;
-                let i = self.eval(i, frame)?;
-                match (list, i) {
-                    (Value::List(xs), Value::Num(n)) => {
-                        let ix = to_i64(n, "a list index", e.span)?;
-                        usize::try_from(ix)
-                            .ok()
-                            .and_then(|ix| xs.get(ix).cloned())
-                            .ok_or_else(|| {
-                                EvalError::runtime(
-                                    RuntimeError::IndexOutside {
-                                        index: ix,
-                                        len: xs.len(),
-                                    },
-                                    e.span,
-                                )
-                            })
-                    }
-                    _ => Err(EvalError::runtime(RuntimeError::BadIndex, e.span)),
-                }
-            }
-            ExprKind::Not(x) => Ok(Value::Bool(!self.bool(x, frame)?)),
-            ExprKind::Neg(x) => match self.eval(x, frame)? {
-                Value::Num(n) => Ok(Value::Num(-n)),
-                _ => Err(EvalError::runtime(RuntimeError::Expected("a number"), e.span)),
-            },
-            ExprKind::And(a, b) => Ok(Value::Bool(self.bool(a, frame)? && self.bool(b, frame)?)),
-            ExprKind::Or(a, b) => Ok(Value::Bool(self.bool(a, frame)? || self.bool(b, frame)?)),
-            ExprKind::Coalesce(a, b) => match self.eval(a, frame)? {
-                Value::None => self.eval(b, frame),
-                v => Ok(v),
-            },
-            ExprKind::If(c, a, b) => {
-                if self.bool(c, frame)? {
-                    self.eval(a, frame)
-                } else {
-                    self.eval(b, frame)
-                }
-            }
-            ExprKind::Cases(id, branches, otherwise) => self.cases(*id, branches, otherwise, frame),
-            ExprKind::Let(slot, v, body) => {
-                let v = self.eval(v, frame)?;
-                self.stack[frame + *slot as usize] = v;
-                self.eval(body, frame)
-            }
-            ExprKind::List(xs) => {
-                let mut out = Vec::with_capacity(xs.len());
-                for x in xs {
-                    out.push(self.eval(x, frame)?);
-                }
-                Ok(Value::List(out.into()))
-            }
-            ExprKind::Record(xs) => {
-                let mut out = Vec::with_capacity(xs.len());
-                for x in xs {
-                    out.push(self.eval(x, frame)?);
-                }
-                Ok(Value::Record(out.into()))
-            }
-            ExprKind::Comp {
-                var,
-                list,
-                element,
-                filter,
-            } => {
-                let xs = self.list(list, frame)?;
-                let mut out = Vec::with_capacity(xs.len());
-                for x in xs.iter() {
-                    self.check_interrupt(e.span)?;
-                    self.stack[frame + *var as usize] = x.clone();
-                    if let Some(f) = filter
-                        && !self.bool(f, frame)?
-                    {
-                        continue;
-                    }
-                    out.push(self.eval(element, frame)?);
-                }
-                Ok(Value::List(out.into()))
-            }
-            ExprKind::Sort { var, list, keys } => {
-                let xs = self.list(list, frame)?;
-                let mut keyed: Vec<(Vec<Value>, Value)> = Vec::with_capacity(xs.len());
-                for x in xs.iter() {
-                    self.check_interrupt(e.span)?;
-                    self.stack[frame + *var as usize] = x.clone();
-                    let mut ks = Vec::with_capacity(keys.len());
-                    for (k, _) in keys {
-                        ks.push(self.eval(k, frame)?);
-                    }
-                    keyed.push((ks, x.clone()));
-                }
-                keyed.sort_by(|a, b| {
-                    for (i, (_, desc)) in keys.iter().enumerate() {
-                        let o = a.0[i].cmp_same(&b.0[i]);
-                        let o = if *desc { o.reverse() } else { o };
-                        if o != Ordering::Equal {
-                            return o;
-                        }
-                    }
-                    Ordering::Equal
-                });
-                Ok(Value::List(keyed.into_iter().map(|(_, v)| v).collect()))
-            }
-            ExprKind::Fold {
-                acc,
-                init,
-                var,
-                list,
-                body,
-            } => {
-                let mut a = self.eval(init, frame)?;
-                let xs = self.list(list, frame)?;
-                for x in xs.iter() {
-                    self.check_interrupt(e.span)?;
-                    self.stack[frame + *acc as usize] = a;
-                    self.stack[frame + *var as usize] = x.clone();
-                    a = self.eval(body, frame)?;
-                }
-                Ok(a)
-            }
-            ExprKind::Error(msg) => {
-                let m = match self.eval(msg, frame)? {
-                    Value::Str(s) => s.to_string(),
-                    _ => "error".to_string(),
-                };
-                Err(Box::new(EvalError {
-                    kind: ErrorKind::Raised(m),
-                    span: e.span,
-                    rule: None,
-                }))
-            }
-            ExprKind::Bin(op, a, b) => {
-                let x = self.eval(a, frame)?;
-                let y = self.eval(b, frame)?;
-                self.binary(*op, x, y, e.span)
-            }
-        }
-    }
-
-    /// `when c => v … otherwise => o`: the value of the first branch whose
-    /// condition holds, else the `otherwise`; an observer sees each condition
-    /// tried and the branch taken. This is the one meaning of `when`.
-    fn cases(&mut self, id: CasesId, branches: &[(Expr, Expr)], otherwise: &Expr, frame: usize) -> Result<Value> {
-        for (i, (c, v)) in branches.iter().enumerate() {
-            let b = BranchId {
-                cases: id,
-                index: i as u32,
-            };
-            if let Some(o) = &mut self.observer {
-                o.cond_enter(b, c.span);
-            }
-            let holds = self.bool(c, frame);
-            if let Some(o) = &mut self.observer {
-                o.cond_tested(b, &holds);
-            }
-            if holds? {
-                return self.branch(b, v, frame);
-            }
-        }
-        let b = BranchId {
-            cases: id,
-            index: branches.len() as u32,
-        };
-        self.branch(b, otherwise, frame)
-    }
-
-    /// The value of the branch taken.
-    fn branch(&mut self, b: BranchId, v: &Expr, frame: usize) -> Result<Value> {
-        let Some(o) = &mut self.observer else {
-            return self.eval(v, frame);
-        };
-        o.branch_taken(b, v.span);
-        let res = self.eval(v, frame);
-        if let Some(o) = &mut self.observer {
-            o.branch_exit(b);
-        }
-        res
-    }
-
     /// Starts observing the evaluation with `o` (replacing any observer).
     pub fn observe(&mut self, o: Box<dyn Observer>) {
         self.observer = Some(o);
@@ -618,21 +401,6 @@ impl<'p> Case<'p> {
     /// observer is dropped).
     pub fn take_observer<T: Observer>(&mut self) -> Option<Box<T>> {
         self.observer.take()?.downcast::<T>().ok()
-    }
-
-    pub(crate) fn bool(&mut self, e: &Expr, frame: usize) -> Result<bool> {
-        match self.eval(e, frame)? {
-            Value::Bool(b) => Ok(b),
-            _ => Err(EvalError::runtime(RuntimeError::Expected("true or false"), e.span)),
-        }
-    }
-
-    pub(crate) fn list(&mut self, e: &Expr, frame: usize) -> Result<Arc<[Value]>> {
-        match self.eval(e, frame)? {
-            Value::List(xs) => Ok(xs),
-            Value::None => Ok(Arc::from(Vec::new())),
-            _ => Err(EvalError::runtime(RuntimeError::Expected("a list"), e.span)),
-        }
     }
 
     fn binary(&mut self, op: Op, x: Value, y: Value, span: Span) -> Result<Value> {

@@ -1,0 +1,494 @@
+//! Lowering: checked IR → [`Code`], in the representation each place needs.
+//!
+//! [`Lower::code`] handles what every representation shares (constants, facts,
+//! rules, locals, `if`, `when`, `let`, `??`, `error`) and asks the
+//! representation for the rest ([`Rep::native`]); what no narrower
+//! representation computes is lowered by [`Lower::value`] and converted.
+
+use std::cmp::Ordering;
+
+use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant};
+use super::{Code, Value};
+use crate::eval::{Case, ErrorKind, EvalError, Result, RuntimeError, builtins, lookup, to_i64};
+use crate::ir::{BranchId, Builtin, CasesId, Expr, ExprKind, FactId, Program, RuleId};
+use crate::syntax::span::Span;
+
+pub(crate) struct Lower<'a> {
+    pub prog: &'a Program,
+}
+
+/// `code`'s values as [`Value`]s.
+fn wrap<R: Rep>(code: Code<R::T>) -> Code<Value> {
+    Box::new(move |c, frame| code(c, frame).map(R::wrap))
+}
+
+/// `code`'s values in representation `R`.
+fn convert<R: Rep>(code: Code<Value>, span: Span) -> Code<R::T> {
+    Box::new(move |c, frame| R::from_value(code(c, frame)?, span))
+}
+
+impl<'a> Lower<'a> {
+    pub fn new(prog: &'a Program) -> Lower<'a> {
+        Lower { prog }
+    }
+
+    /// The body of rule or function `id`, computed in the representation of its
+    /// declared type and answered as a [`Value`].
+    pub fn rule(&self, id: RuleId) -> Code<Value> {
+        let r = &self.prog.rules[id];
+        match Kind::of_type(&r.ty) {
+            Kind::Bool => wrap::<Bool>(self.code::<Bool>(&r.body)),
+            Kind::Num => wrap::<Num>(self.code::<Num>(&r.body)),
+            Kind::Day => wrap::<Day>(self.code::<Day>(&r.body)),
+            Kind::Variant => wrap::<Variant>(self.code::<Variant>(&r.body)),
+            _ => self.code::<Val>(&r.body),
+        }
+    }
+
+    /// What the checker proved about `e`'s value.
+    pub fn kind(&self, e: &Expr) -> Kind {
+        use ExprKind as E;
+        match &e.kind {
+            E::Const(v) => Kind::of_value(v),
+            E::Fact(f) => Kind::of_type(&self.prog.facts[*f].ty),
+            E::Rule(r) | E::Call(r, _) => Kind::of_type(&self.prog.rules[*r].ty),
+            E::Bin(op, a, b) => super::ops::result_kind(*op, self.kind(a), self.kind(b)),
+            E::And(..) | E::Or(..) | E::Not(_) => Kind::Bool,
+            E::Neg(_) => Kind::Num,
+            E::If(_, a, b) | E::Coalesce(a, b) => self.kind(a).join(self.kind(b)),
+            E::Cases(_, bs, o) => bs.iter().fold(self.kind(o), |k, (_, v)| k.join(self.kind(v))),
+            E::Let(_, _, body) => self.kind(body),
+            E::Error(_) => Kind::Never,
+            E::Builtin(b, args) => builtin_kind(*b, args.first().map(|a| self.kind(a))),
+            _ => Kind::Value,
+        }
+    }
+
+    /// `e` in representation `R`.
+    pub fn code<R: Rep>(&self, e: &Expr) -> Code<R::T> {
+        let span = e.span;
+        match &e.kind {
+            ExprKind::Const(v) => match R::peek(v) {
+                Some(t) => Box::new(move |_, _| Ok(t.clone())),
+                None => Box::new(move |_, _| Err(R::mismatch(span))),
+            },
+            ExprKind::Fact(f) => fact::<R>(*f, span),
+            ExprKind::Rule(r) => {
+                let r = *r;
+                Box::new(move |c, _| R::from_value(c.rule(r)?, span))
+            }
+            ExprKind::Local(i) => {
+                let i = *i as usize;
+                Box::new(move |c, frame| R::peek(&c.stack[frame + i]).ok_or_else(|| R::mismatch(span)))
+            }
+            ExprKind::If(cond, a, b) => {
+                let (cond, a, b) = (self.code::<Bool>(cond), self.code::<R>(a), self.code::<R>(b));
+                Box::new(move |c, frame| if cond(c, frame)? { a(c, frame) } else { b(c, frame) })
+            }
+            ExprKind::Cases(id, branches, otherwise) => self.cases::<R>(*id, branches, otherwise),
+            ExprKind::Let(slot, v, body) => {
+                let (slot, v, body) = (*slot as usize, self.code::<Val>(v), self.code::<R>(body));
+                Box::new(move |c, frame| {
+                    c.stack[frame + slot] = v(c, frame)?;
+                    body(c, frame)
+                })
+            }
+            ExprKind::Coalesce(a, b) if R::NULLABLE => {
+                let (a, b) = (self.code::<R>(a), self.code::<R>(b));
+                Box::new(move |c, frame| {
+                    let x = a(c, frame)?;
+                    if R::is_none(&x) { b(c, frame) } else { Ok(x) }
+                })
+            }
+            ExprKind::Coalesce(a, b) => {
+                let (a, b) = (self.code::<Val>(a), self.code::<R>(b));
+                Box::new(move |c, frame| match a(c, frame)? {
+                    Value::None => b(c, frame),
+                    v => R::from_value(v, span),
+                })
+            }
+            ExprKind::Error(msg) => {
+                let msg = self.code::<Val>(msg);
+                Box::new(move |c, frame| {
+                    let m = match msg(c, frame)? {
+                        Value::Str(s) => s.to_string(),
+                        _ => "error".to_string(),
+                    };
+                    Err(Box::new(EvalError {
+                        kind: ErrorKind::Raised(m),
+                        span,
+                        rule: None,
+                    }))
+                })
+            }
+            _ => R::native(self, e).unwrap_or_else(|| convert::<R>(self.value(e), span)),
+        }
+    }
+
+    /// `when c => v … otherwise => o`: the value of the first branch whose
+    /// condition holds, else the `otherwise`; an observer sees each condition
+    /// tried and the branch taken. This is the one meaning of `when`.
+    fn cases<R: Rep>(&self, id: CasesId, branches: &[(Expr, Expr)], otherwise: &Expr) -> Code<R::T> {
+        type Branch<T> = (Code<bool>, Span, Code<T>, Span);
+        let arms: Vec<Branch<R::T>> = branches
+            .iter()
+            .map(|(cond, v)| (self.code::<Bool>(cond), cond.span, self.code::<R>(v), v.span))
+            .collect();
+        let (last, last_span) = (self.code::<R>(otherwise), otherwise.span);
+        Box::new(move |c, frame| {
+            for (i, (cond, cond_span, v, v_span)) in arms.iter().enumerate() {
+                let b = BranchId {
+                    cases: id,
+                    index: i as u32,
+                };
+                let Some(o) = &mut c.observer else {
+                    if cond(c, frame)? {
+                        return v(c, frame);
+                    }
+                    continue;
+                };
+                o.cond_enter(b, *cond_span);
+                let holds = cond(c, frame);
+                if let Some(o) = &mut c.observer {
+                    o.cond_tested(b, &holds);
+                }
+                if holds? {
+                    return branch(c, b, v, *v_span, frame);
+                }
+            }
+            let b = BranchId {
+                cases: id,
+                index: arms.len() as u32,
+            };
+            match c.observer {
+                None => last(c, frame),
+                Some(_) => branch(c, b, &last, last_span, frame),
+            }
+        })
+    }
+
+    /// The expressions only a [`Value`] holds (lists, records, text, calls …),
+    /// and the narrower ones wrapped.
+    pub fn value(&self, e: &Expr) -> Code<Value> {
+        let span = e.span;
+        match &e.kind {
+            ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(_) => wrap::<Bool>(self.code::<Bool>(e)),
+            ExprKind::Bin(op, a, b) => match super::ops::result_kind(*op, self.kind(a), self.kind(b)) {
+                Kind::Bool => wrap::<Bool>(self.code::<Bool>(e)),
+                Kind::Num if self.num_native(e).is_some() => wrap::<Num>(self.code::<Num>(e)),
+                Kind::Day if self.day_native(e).is_some() => wrap::<Day>(self.code::<Day>(e)),
+                _ => super::ops::generic(self, *op, a, b, span),
+            },
+            ExprKind::Call(f, args) => {
+                let (f, args) = (*f, self.codes(args));
+                Box::new(move |c, frame| {
+                    // The arguments go on the stack, where the callee's frame starts.
+                    let base = c.stack.len();
+                    for a in &args {
+                        match a(c, frame) {
+                            Ok(v) => c.stack.push(v),
+                            Err(e) => {
+                                c.stack.truncate(base);
+                                return Err(e);
+                            }
+                        }
+                    }
+                    c.call_at(f, base)
+                })
+            }
+            ExprKind::Builtin(b, args) => {
+                let (b, args) = (*b, self.codes(args));
+                Box::new(move |c, frame| {
+                    let mut few = [const { Value::None }; 4];
+                    let many: Vec<Value>;
+                    let v: &[Value] = if args.len() <= few.len() {
+                        for (slot, a) in few.iter_mut().zip(&args) {
+                            *slot = a(c, frame)?;
+                        }
+                        &few[..args.len()]
+                    } else {
+                        many = args.iter().map(|a| a(c, frame)).collect::<Result<_>>()?;
+                        &many
+                    };
+                    builtins::apply(c, b, v, span)
+                })
+            }
+            ExprKind::Field(x, i) => {
+                let (x, i) = (self.code::<Val>(x), *i as usize);
+                Box::new(move |c, frame| match x(c, frame)? {
+                    Value::Record(fs) => Ok(fs[i].clone()),
+                    Value::None => Err(EvalError::runtime(RuntimeError::FieldOfNone, span)),
+                    _ => Err(EvalError::runtime(RuntimeError::FieldOfNonRecord, span)),
+                })
+            }
+            ExprKind::Table(t, keys) => {
+                let (t, keys) = (*t, self.codes(keys));
+                Box::new(move |c, frame| {
+                    let mut ks = Vec::with_capacity(keys.len());
+                    for k in &keys {
+                        ks.push(k(c, frame)?);
+                    }
+                    let v = lookup(&c.prog.tables[t].rows, &ks).unwrap_or(Value::None);
+                    if let Some(o) = &mut c.observer {
+                        o.table_row(t, &ks, &v);
+                    }
+                    Ok(v)
+                })
+            }
+            ExprKind::ListIndex(l, i) => {
+                let (l, i) = (self.code::<Val>(l), self.code::<Val>(i));
+                Box::new(move |c, frame| {
+                    let list = l(c, frame)?;
+                    match (list, i(c, frame)?) {
+                        (Value::List(xs), Value::Num(n)) => {
+                            let ix = to_i64(n, "a list index", span)?;
+                            usize::try_from(ix).ok().and_then(|ix| xs.get(ix).cloned()).ok_or_else(|| {
+                                let outside = RuntimeError::IndexOutside {
+                                    index: ix,
+                                    len: xs.len(),
+                                };
+                                EvalError::runtime(outside, span)
+                            })
+                        }
+                        _ => Err(EvalError::runtime(RuntimeError::BadIndex, span)),
+                    }
+                })
+            }
+            ExprKind::Neg(x) => {
+                let x = self.code::<Val>(x);
+                Box::new(move |c, frame| match x(c, frame)? {
+                    Value::Num(n) => Ok(Value::Num(-n)),
+                    _ => Err(EvalError::runtime(RuntimeError::Expected("a number"), span)),
+                })
+            }
+            ExprKind::List(xs) | ExprKind::Record(xs) => {
+                let record = matches!(e.kind, ExprKind::Record(_));
+                let xs = self.codes(xs);
+                Box::new(move |c, frame| {
+                    let mut out = Vec::with_capacity(xs.len());
+                    for x in &xs {
+                        out.push(x(c, frame)?);
+                    }
+                    Ok(if record { Value::Record(out.into()) } else { Value::List(out.into()) })
+                })
+            }
+            ExprKind::Comp {
+                var,
+                list,
+                element,
+                filter,
+            } => {
+                let (var, xs, element) = (*var as usize, self.list(list), self.code::<Val>(element));
+                let filter = filter.as_ref().map(|f| self.code::<Bool>(f));
+                Box::new(move |c, frame| {
+                    let xs = xs(c, frame)?;
+                    let mut out = Vec::with_capacity(xs.len());
+                    for x in xs.iter() {
+                        c.check_interrupt(span)?;
+                        c.stack[frame + var] = x.clone();
+                        if let Some(f) = &filter
+                            && !f(c, frame)?
+                        {
+                            continue;
+                        }
+                        out.push(element(c, frame)?);
+                    }
+                    Ok(Value::List(out.into()))
+                })
+            }
+            ExprKind::Sort { var, list, keys } => {
+                let (var, xs) = (*var as usize, self.list(list));
+                let keys: Vec<(Code<Value>, bool)> = keys.iter().map(|(k, d)| (self.code::<Val>(k), *d)).collect();
+                Box::new(move |c, frame| {
+                    let xs = xs(c, frame)?;
+                    let mut keyed: Vec<(Vec<Value>, Value)> = Vec::with_capacity(xs.len());
+                    for x in xs.iter() {
+                        c.check_interrupt(span)?;
+                        c.stack[frame + var] = x.clone();
+                        let mut ks = Vec::with_capacity(keys.len());
+                        for (k, _) in &keys {
+                            ks.push(k(c, frame)?);
+                        }
+                        keyed.push((ks, x.clone()));
+                    }
+                    keyed.sort_by(|a, b| {
+                        for (i, (_, desc)) in keys.iter().enumerate() {
+                            let o = a.0[i].cmp_same(&b.0[i]);
+                            let o = if *desc { o.reverse() } else { o };
+                            if o != Ordering::Equal {
+                                return o;
+                            }
+                        }
+                        Ordering::Equal
+                    });
+                    Ok(Value::List(keyed.into_iter().map(|(_, v)| v).collect()))
+                })
+            }
+            ExprKind::Fold {
+                acc,
+                init,
+                var,
+                list,
+                body,
+            } => {
+                let (acc, var) = (*acc as usize, *var as usize);
+                let (init, xs, body) = (self.code::<Val>(init), self.list(list), self.code::<Val>(body));
+                Box::new(move |c, frame| {
+                    let mut a = init(c, frame)?;
+                    let xs = xs(c, frame)?;
+                    for x in xs.iter() {
+                        c.check_interrupt(span)?;
+                        c.stack[frame + acc] = a;
+                        c.stack[frame + var] = x.clone();
+                        a = body(c, frame)?;
+                    }
+                    Ok(a)
+                })
+            }
+            // Lowered by `code` itself, whatever the representation.
+            ExprKind::Const(_)
+            | ExprKind::Fact(_)
+            | ExprKind::Rule(_)
+            | ExprKind::Local(_)
+            | ExprKind::If(..)
+            | ExprKind::Cases(..)
+            | ExprKind::Let(..)
+            | ExprKind::Coalesce(..)
+            | ExprKind::Error(_) => self.code::<Val>(e),
+        }
+    }
+
+    fn codes(&self, xs: &[Expr]) -> Vec<Code<Value>> {
+        xs.iter().map(|x| self.code::<Val>(x)).collect()
+    }
+
+    /// A list (none is the empty list).
+    fn list(&self, e: &Expr) -> Code<std::sync::Arc<[Value]>> {
+        let (x, span) = (self.code::<Val>(e), e.span);
+        Box::new(move |c, frame| match x(c, frame)? {
+            Value::List(xs) => Ok(xs),
+            Value::None => Ok(std::sync::Arc::from(Vec::new())),
+            _ => Err(EvalError::runtime(RuntimeError::Expected("a list"), span)),
+        })
+    }
+
+    pub fn bool_native(&self, e: &Expr) -> Option<Code<bool>> {
+        Some(match &e.kind {
+            ExprKind::Not(x) => {
+                let x = self.code::<Bool>(x);
+                Box::new(move |c, frame| Ok(!x(c, frame)?))
+            }
+            ExprKind::And(a, b) => {
+                let (a, b) = (self.code::<Bool>(a), self.code::<Bool>(b));
+                Box::new(move |c, frame| Ok(a(c, frame)? && b(c, frame)?))
+            }
+            ExprKind::Or(a, b) => {
+                let (a, b) = (self.code::<Bool>(a), self.code::<Bool>(b));
+                Box::new(move |c, frame| Ok(a(c, frame)? || b(c, frame)?))
+            }
+            ExprKind::Bin(op, a, b) => return super::ops::test(self, *op, a, b, e.span),
+            _ => return None,
+        })
+    }
+
+    pub fn num_native(&self, e: &Expr) -> Option<Code<Option<rust_decimal::Decimal>>> {
+        match &e.kind {
+            ExprKind::Bin(op, a, b) => super::ops::arithmetic(self, *op, a, b, e.span),
+            ExprKind::Builtin(Builtin::Required, args) => self.required::<Num>(args, e.span),
+            _ => None,
+        }
+    }
+
+    pub fn day_native(&self, e: &Expr) -> Option<Code<Option<i32>>> {
+        match &e.kind {
+            ExprKind::Bin(op, a, b) => super::ops::date_shift(self, *op, a, b, e.span),
+            ExprKind::Builtin(Builtin::Required, args) => self.required::<Day>(args, e.span),
+            _ => None,
+        }
+    }
+
+    pub fn variant_native(&self, e: &Expr) -> Option<Code<Option<u32>>> {
+        match &e.kind {
+            ExprKind::Builtin(Builtin::Required, args) => self.required::<Variant>(args, e.span),
+            _ => None,
+        }
+    }
+
+    /// `required(fact)`: the optional fact's value, or a missing-fact error
+    /// (the checker passes the fact's id as a constant second argument).
+    fn required<R: Rep>(&self, args: &[Expr], span: Span) -> Option<Code<R::T>> {
+        let [x, fact] = args else { return None };
+        let ExprKind::Const(Value::Num(id)) = &fact.kind else {
+            return None;
+        };
+        let f = FactId(to_i64(*id, "a fact", span).ok()?.try_into().ok()?);
+        let x = self.code::<R>(x);
+        Some(Box::new(move |c, frame| {
+            let v = x(c, frame)?;
+            if R::is_none(&v) {
+                return Err(Box::new(EvalError {
+                    kind: ErrorKind::MissingFact(f),
+                    span,
+                    rule: None,
+                }));
+            }
+            Ok(v)
+        }))
+    }
+}
+
+/// A fact's value, read straight from its slot when nobody watches.
+fn fact<R: Rep>(f: FactId, span: Span) -> Code<R::T> {
+    Box::new(move |c, _| {
+        if c.observer.is_none()
+            && let crate::eval::Slot::Value(v) = &c.facts[f.index()]
+            && let Some(t) = R::peek(v)
+        {
+            return Ok(t);
+        }
+        let res = c.fact(f, span);
+        if let Some(o) = &mut c.observer {
+            o.fact_read(f, &res);
+        }
+        R::from_value(res?, span)
+    })
+}
+
+/// The value of the branch taken, watched.
+fn branch<T>(c: &mut Case, b: BranchId, v: &Code<T>, span: Span, frame: usize) -> Result<T> {
+    if let Some(o) = &mut c.observer {
+        o.branch_taken(b, span);
+    }
+    let res = v(c, frame);
+    if let Some(o) = &mut c.observer {
+        o.branch_exit(b);
+    }
+    res
+}
+
+/// The kind of a builtin's value (`first` the kind of its first argument).
+fn builtin_kind(b: Builtin, first: Option<Kind>) -> Kind {
+    use Builtin as B;
+    match b {
+        B::Required => first.unwrap_or(Kind::Value),
+        B::Date | B::LastDayOfMonth | B::FirstDay | B::LastDay | B::DateOf | B::Today => Kind::Day,
+        B::Any | B::All | B::Contains | B::StartsWith | B::StrContains => Kind::Bool,
+        B::Year
+        | B::Month
+        | B::Day
+        | B::DaysBetween
+        | B::WorkdaysBetween
+        | B::Count
+        | B::Len
+        | B::Sum
+        | B::Abs
+        | B::Floor
+        | B::Ceil
+        | B::Round
+        | B::RoundTo
+        | B::RoundUp
+        | B::RoundDown
+        | B::StrLen => Kind::Num,
+        _ => Kind::Value,
+    }
+}

@@ -1,0 +1,65 @@
+//! The compiled form of the checked IR, the one form evaluation runs.
+//!
+//! Each rule or function body is lowered once, on its first evaluation, into
+//! nested closures ([`Code`]) specialised to what the checker proved about each
+//! expression: a condition computes a `bool`, a date an `Option<i32>` day
+//! number, an amount an `Option<Decimal>`, an enum an `Option<u32>` variant
+//! (`None` is the language's `none`), and only what has no such form (text,
+//! lists, records, locals) a [`Value`]. So the common nodes neither dispatch on
+//! the expression's kind nor wrap, move and unwrap tagged values; a constant
+//! operand (`+ 35 workdays`) is converted once, when lowered.
+//!
+//! The closures report the same [`Observer`](super::observe::Observer) events as
+//! the IR prescribes (each costs one `None` check when nobody watches) and
+//! answer, fail and stop (see [`super::INTERRUPT`]) exactly as the language
+//! says; `tests/eval_equiv.rs` holds them to the answers, messages and events
+//! stored before evaluation was compiled.
+//!
+//! The lowered rules live in the program's [`Compiled`](crate::ir::Compiled)
+//! slot, shared by every thread and case.
+
+mod lower;
+mod ops;
+mod reps;
+
+use std::sync::OnceLock;
+
+use super::value::Value;
+use super::{Case, Result};
+use crate::ir::{Expr, Program, RuleId};
+
+
+/// A lowered expression: runs against a case, with its locals from `frame` on.
+pub(crate) type Code<T> = Box<dyn Fn(&mut Case<'_>, usize) -> Result<T> + Send + Sync>;
+
+/// The lowered bodies of a program's rules and functions, each lowered on its
+/// first call.
+pub struct Rules {
+    bodies: Box<[OnceLock<Code<Value>>]>,
+}
+
+impl Rules {
+    /// The program's lowered rules (an empty table the first time).
+    pub fn of(prog: &Program) -> &Rules {
+        let any = prog.compiled.0.get_or_init(|| {
+            Box::new(Rules {
+                bodies: prog.rules.iter().map(|_| OnceLock::new()).collect(),
+            })
+        });
+        match any.downcast_ref::<Rules>() {
+            Some(r) => r,
+            // Only this function fills the slot, always with `Rules`.
+            None => unreachable!("the compiled slot holds the evaluator's rules"),
+        }
+    }
+
+    /// The body of rule or function `id`, lowered on first use.
+    pub(crate) fn body(&self, prog: &Program, id: RuleId) -> &Code<Value> {
+        self.bodies[id.index()].get_or_init(|| lower::Lower::new(prog).rule(id))
+    }
+}
+
+/// Lowers an expression outside every rule (`--expr`, the REPL, a test).
+pub(crate) fn expr(prog: &Program, e: &Expr) -> Code<Value> {
+    lower::Lower::new(prog).code::<reps::Val>(e)
+}

@@ -1,0 +1,235 @@
+//! Binary operators, lowered on the representations of their operands: a
+//! comparison of two dates compares day numbers, `+ 35 workdays` converts its
+//! count once; anything else goes through [`Case::binary`] on values.
+//!
+//! Both operands are evaluated, left first, before either is looked at, and a
+//! `none` operand of arithmetic fails as `none` here — as on values.
+
+use rust_decimal::Decimal;
+
+use super::lower::Lower;
+use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant};
+use super::{Code, Value};
+use crate::eval::{Case, EvalError, Result, RuntimeError, calendar, checked, dates, to_i64, whole_checked};
+use crate::ir::{Expr, ExprKind, Op};
+use crate::syntax::span::Span;
+
+/// The kind of `a op b`'s value, given its operands' kinds.
+pub(crate) fn result_kind(op: Op, a: Kind, b: Kind) -> Kind {
+    use Op::*;
+    match op {
+        Eq | Ne | Lt | Le | Gt | Ge | In | NotIn => Kind::Bool,
+        Add | Sub | Mul | Div | Mod if a == Kind::Num && b == Kind::Num => Kind::Num,
+        DateDiff | TimeDiff | DateTimeDiff => Kind::Num,
+        DateAddDays(_) | DateAddMonths(_) | DateAddWorkdays(_) if a == Kind::Day && b == Kind::Num => Kind::Day,
+        _ => Kind::Value,
+    }
+}
+
+/// `a op b` on values.
+pub(crate) fn generic(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<Value> {
+    let (a, b) = (lw.code::<Val>(a), lw.code::<Val>(b));
+    Box::new(move |c, frame| {
+        let x = a(c, frame)?;
+        let y = b(c, frame)?;
+        c.binary(op, x, y, span)
+    })
+}
+
+/// Comparisons and membership.
+pub(crate) fn test(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option<Code<bool>> {
+    if matches!(op, Op::In | Op::NotIn) {
+        return Some(member(lw, op, a, b, span));
+    }
+    let order = order(op)?;
+    Some(match lw.kind(a).join(lw.kind(b)) {
+        // `Option`'s order is the language's: none before every value.
+        Kind::Num => compare::<Num>(lw, order, a, b),
+        Kind::Day => compare::<Day>(lw, order, a, b),
+        Kind::Variant => compare::<Variant>(lw, order, a, b),
+        Kind::Bool => compare::<Bool>(lw, order, a, b),
+        _ => {
+            let (a, b) = (lw.code::<Val>(a), lw.code::<Val>(b));
+            Box::new(move |c, frame| {
+                let x = a(c, frame)?;
+                let y = b(c, frame)?;
+                Ok(match order {
+                    Order::Eq => x == y,
+                    Order::Ne => x != y,
+                    Order::Cmp(want) => want.holds(x.cmp_same(&y)),
+                })
+            })
+        }
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Order {
+    Eq,
+    Ne,
+    Cmp(Want),
+}
+
+/// Which orderings a comparison accepts.
+#[derive(Clone, Copy)]
+enum Want {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Want {
+    fn holds(self, o: std::cmp::Ordering) -> bool {
+        match self {
+            Want::Lt => o.is_lt(),
+            Want::Le => o.is_le(),
+            Want::Gt => o.is_gt(),
+            Want::Ge => o.is_ge(),
+        }
+    }
+}
+
+fn order(op: Op) -> Option<Order> {
+    Some(match op {
+        Op::Eq => Order::Eq,
+        Op::Ne => Order::Ne,
+        Op::Lt => Order::Cmp(Want::Lt),
+        Op::Le => Order::Cmp(Want::Le),
+        Op::Gt => Order::Cmp(Want::Gt),
+        Op::Ge => Order::Cmp(Want::Ge),
+        _ => return None,
+    })
+}
+
+fn compare<R: Rep>(lw: &Lower, order: Order, a: &Expr, b: &Expr) -> Code<bool>
+where
+    R::T: PartialOrd,
+{
+    let (a, b) = (lw.code::<R>(a), lw.code::<R>(b));
+    Box::new(move |c, frame| {
+        let x = a(c, frame)?;
+        let y = b(c, frame)?;
+        Ok(match order {
+            Order::Eq => x == y,
+            Order::Ne => x != y,
+            Order::Cmp(want) => x.partial_cmp(&y).is_some_and(|o| want.holds(o)),
+        })
+    })
+}
+
+/// `a in b`, `a not in b`; a constant list is kept as it is, not copied per test.
+fn member(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool> {
+    let negate = op == Op::NotIn;
+    let x = lw.code::<Val>(a);
+    match &b.kind {
+        ExprKind::Const(Value::List(xs)) => {
+            let xs = xs.clone();
+            Box::new(move |c, frame| Ok(xs.contains(&x(c, frame)?) != negate))
+        }
+        ExprKind::Const(Value::None) => Box::new(move |c, frame| x(c, frame).map(|_| negate)),
+        _ => {
+            let y = lw.code::<Val>(b);
+            Box::new(move |c, frame| {
+                let v = x(c, frame)?;
+                let w = y(c, frame)?;
+                Bool::from_value(c.binary(op, v, w, span)?, span)
+            })
+        }
+    }
+}
+
+/// `a op b` on two numbers, and the difference of two dates.
+pub(crate) fn arithmetic(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option<Code<Option<Decimal>>> {
+    if op == Op::DateDiff && lw.kind(a) == Kind::Day && lw.kind(b) == Kind::Day {
+        let (a, b) = (lw.code::<Day>(a), lw.code::<Day>(b));
+        return Some(Box::new(move |c, frame| {
+            let x = a(c, frame)?;
+            let y = b(c, frame)?;
+            match (x, y) {
+                (Some(x), Some(y)) => Ok(Some(Decimal::from(x as i64 - y as i64))),
+                _ => Err(none_here(span)),
+            }
+        }));
+    }
+    if result_kind(op, lw.kind(a), lw.kind(b)) != Kind::Num || !matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Mod) {
+        return None;
+    }
+    let (a, b) = (lw.code::<Num>(a), lw.code::<Num>(b));
+    Some(Box::new(move |c, frame| {
+        let x = a(c, frame)?;
+        let y = b(c, frame)?;
+        let (Some(x), Some(y)) = (x, y) else {
+            return Err(none_here(span));
+        };
+        Ok(Some(match op {
+            Op::Add => whole_checked(x, y, x.checked_add(y), span)?,
+            Op::Sub => whole_checked(x, y, x.checked_sub(y), span)?,
+            Op::Mul => whole_checked(x, y, x.checked_mul(y), span)?,
+            Op::Div => {
+                if y.is_zero() {
+                    return Err(EvalError::runtime(RuntimeError::DivisionByZero, span));
+                }
+                checked(x.checked_div(y), span)?
+            }
+            _ => {
+                if y.is_zero() {
+                    return Err(EvalError::runtime(RuntimeError::RemainderByZero, span));
+                }
+                let r = x % y;
+                if r < Decimal::ZERO { r + y.abs() } else { r }
+            }
+        }))
+    }))
+}
+
+/// A date moved by days, months or workdays.
+pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option<Code<Option<i32>>> {
+    let (k, what) = match op {
+        Op::DateAddDays(k) => (k, "a number of days"),
+        Op::DateAddMonths(k) => (k, "a number of months"),
+        Op::DateAddWorkdays(k) => (k, "a number of workdays"),
+        _ => return None,
+    };
+    if result_kind(op, lw.kind(a), lw.kind(b)) != Kind::Day {
+        return None;
+    }
+    let shift = move |c: &mut Case, d: i32, n: i64| -> Result<i32> {
+        match op {
+            Op::DateAddDays(_) => i64::from(d)
+                .checked_add(n)
+                .filter(|x| (dates::FIRST_DAY..=dates::LAST_DAY).contains(x))
+                .map(|x| x as i32)
+                .ok_or_else(|| EvalError::runtime(RuntimeError::DateOutOfYears, span)),
+            Op::DateAddMonths(_) => {
+                dates::add_months(d, n).ok_or_else(|| EvalError::runtime(RuntimeError::DateOutOfRange, span))
+            }
+            _ => calendar::add_workdays(c, d, n, span),
+        }
+    };
+    let a = lw.code::<Day>(a);
+    // A constant count (`+ 35 workdays`) is converted once, here.
+    if let ExprKind::Const(Value::Num(n)) = &b.kind
+        && let Ok(n) = to_i64(*n, what, span)
+    {
+        let n = n.saturating_mul(k);
+        return Some(Box::new(move |c, frame| match a(c, frame)? {
+            Some(d) => shift(c, d, n).map(Some),
+            None => Err(none_here(span)),
+        }));
+    }
+    let b = lw.code::<Num>(b);
+    Some(Box::new(move |c, frame| {
+        let x = a(c, frame)?;
+        let y = b(c, frame)?;
+        let (Some(d), Some(n)) = (x, y) else {
+            return Err(none_here(span));
+        };
+        let n = to_i64(n, what, span)?.saturating_mul(k);
+        shift(c, d, n).map(Some)
+    }))
+}
+
+fn none_here(span: Span) -> Box<EvalError> {
+    EvalError::runtime(RuntimeError::NoneHere, span)
+}

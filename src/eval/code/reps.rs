@@ -1,0 +1,190 @@
+//! How lowered code holds a value: the representations ([`Rep`]) and the static
+//! [`Kind`] of an expression that chooses among them.
+
+use rust_decimal::Decimal;
+
+use super::lower::Lower;
+use super::{Code, Value};
+use crate::eval::{EvalError, Result, RuntimeError};
+use crate::ir::{Expr, Type};
+use crate::syntax::span::Span;
+
+/// A representation of the values of one kind in lowered code.
+pub(crate) trait Rep: Sized + 'static {
+    type T: Clone + Send + Sync + 'static;
+    /// Whether `none` is one of its values.
+    const NULLABLE: bool;
+    /// The value in this representation, or `None` when it is of another type.
+    fn peek(v: &Value) -> Option<Self::T>;
+    /// The value in this representation, or the value back when it is of another type.
+    fn take(v: Value) -> std::result::Result<Self::T, Value> {
+        Self::peek(&v).ok_or(v)
+    }
+    fn wrap(t: Self::T) -> Value;
+    /// Whether `t` is `none` (never, unless [`Rep::NULLABLE`]).
+    fn is_none(t: &Self::T) -> bool;
+    /// The error of a value of another type where this one was needed (never
+    /// reached by a checked program but for `none`, which only a condition
+    /// refuses: `expected true or false`).
+    fn mismatch(span: Span) -> Box<EvalError>;
+    /// The code of the expressions this representation computes itself; `None`
+    /// for those computed as a [`Value`] and converted.
+    fn native(lw: &Lower, e: &Expr) -> Option<Code<Self::T>>;
+
+    /// `v` in this representation, or the mismatch error at `span`.
+    fn from_value(v: Value, span: Span) -> Result<Self::T> {
+        Self::take(v).map_err(|_| Self::mismatch(span))
+    }
+}
+
+/// Any value: text, lists, records, and whatever has no narrower kind.
+pub(crate) struct Val;
+/// `true` or `false` (a condition).
+pub(crate) struct Bool;
+/// A number of any unit, or none.
+pub(crate) struct Num;
+/// A date as its day number, or none.
+pub(crate) struct Day;
+/// An enum value as its variant index, or none.
+pub(crate) struct Variant;
+
+impl Rep for Val {
+    type T = Value;
+    const NULLABLE: bool = true;
+    fn peek(v: &Value) -> Option<Value> {
+        Some(v.clone())
+    }
+    fn take(v: Value) -> std::result::Result<Value, Value> {
+        Ok(v)
+    }
+    fn wrap(t: Value) -> Value {
+        t
+    }
+    fn is_none(t: &Value) -> bool {
+        matches!(t, Value::None)
+    }
+    fn mismatch(span: Span) -> Box<EvalError> {
+        EvalError::runtime(RuntimeError::BadOperands, span)
+    }
+    fn native(lw: &Lower, e: &Expr) -> Option<Code<Value>> {
+        Some(lw.value(e))
+    }
+}
+
+impl Rep for Bool {
+    type T = bool;
+    const NULLABLE: bool = false;
+    fn peek(v: &Value) -> Option<bool> {
+        match v {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    fn wrap(t: bool) -> Value {
+        Value::Bool(t)
+    }
+    fn is_none(_: &bool) -> bool {
+        false
+    }
+    fn mismatch(span: Span) -> Box<EvalError> {
+        EvalError::runtime(RuntimeError::Expected("true or false"), span)
+    }
+    fn native(lw: &Lower, e: &Expr) -> Option<Code<bool>> {
+        lw.bool_native(e)
+    }
+}
+
+/// The three representations that are a plain `Option` of a copyable value.
+macro_rules! optional_rep {
+    ($rep:ident, $t:ty, $variant:ident, $expected:literal, $native:ident) => {
+        impl Rep for $rep {
+            type T = Option<$t>;
+            const NULLABLE: bool = true;
+            fn peek(v: &Value) -> Option<Option<$t>> {
+                match v {
+                    Value::$variant(x) => Some(Some(*x)),
+                    Value::None => Some(None),
+                    _ => None,
+                }
+            }
+            fn wrap(t: Option<$t>) -> Value {
+                t.map_or(Value::None, Value::$variant)
+            }
+            fn is_none(t: &Option<$t>) -> bool {
+                t.is_none()
+            }
+            fn mismatch(span: Span) -> Box<EvalError> {
+                EvalError::runtime(RuntimeError::Expected($expected), span)
+            }
+            fn native(lw: &Lower, e: &Expr) -> Option<Code<Option<$t>>> {
+                lw.$native(e)
+            }
+        }
+    };
+}
+
+optional_rep!(Num, Decimal, Num, "a number", num_native);
+optional_rep!(Day, i32, Date, "a date", day_native);
+optional_rep!(Variant, u32, Enum, "an enum value", variant_native);
+
+/// What the checker proved an expression's value is, as far as lowering cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Never none.
+    Bool,
+    Num,
+    Day,
+    Variant,
+    /// Anything else, or not known.
+    Value,
+    /// Only `none`.
+    Null,
+    /// No value: `error(…)`.
+    Never,
+}
+
+impl Kind {
+    pub fn of_type(t: &Type) -> Kind {
+        match t {
+            Type::Bool => Kind::Bool,
+            Type::Null => Kind::Null,
+            Type::Never => Kind::Never,
+            Type::Optional(inner) => match Kind::of_type(inner) {
+                k @ (Kind::Num | Kind::Day | Kind::Variant) => k,
+                _ => Kind::Value,
+            },
+            t => Kind::of_plain(t),
+        }
+    }
+
+    fn of_plain(t: &Type) -> Kind {
+        match t {
+            Type::Int | Type::Decimal | Type::Percent | Type::Qty(_) => Kind::Num,
+            Type::Date => Kind::Day,
+            Type::Enum(_) => Kind::Variant,
+            _ => Kind::Value,
+        }
+    }
+
+    pub fn of_value(v: &Value) -> Kind {
+        match v {
+            Value::Bool(_) => Kind::Bool,
+            Value::Num(_) => Kind::Num,
+            Value::Date(_) => Kind::Day,
+            Value::Enum(_) => Kind::Variant,
+            Value::None => Kind::Null,
+            _ => Kind::Value,
+        }
+    }
+
+    /// The kind of a value that is one of either kind's values.
+    pub fn join(self, other: Kind) -> Kind {
+        match (self, other) {
+            (a, b) if a == b => a,
+            (Kind::Never, k) | (k, Kind::Never) => k,
+            (Kind::Null, k @ (Kind::Num | Kind::Day | Kind::Variant))
+            | (k @ (Kind::Num | Kind::Day | Kind::Variant), Kind::Null) => k,
+            _ => Kind::Value,
+        }
+    }
+}
