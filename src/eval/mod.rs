@@ -102,6 +102,17 @@ struct MemoSlot {
 /// it outlives every reset.
 const KEPT: u32 = u32::MAX;
 
+/// The memo of rule `id` in generation `generation` (`Unset` when stale).
+#[inline]
+fn memoized(memo: &[MemoSlot], generation: u32, id: RuleId) -> &Memo {
+    let slot = &memo[id.index()];
+    if slot.generation == generation || slot.generation == KEPT {
+        &slot.memo
+    } else {
+        &Memo::Unset
+    }
+}
+
 /// One case: facts and memoized answers.
 pub struct Case<'p> {
     pub prog: &'p Program,
@@ -235,27 +246,42 @@ impl<'p> Case<'p> {
 
     /// The answer of a rule (memoized).
     pub fn rule(&mut self, id: RuleId) -> Result<Value> {
-        let slot = &self.memo[id.index()];
-        let current = slot.generation == self.generation || slot.generation == KEPT;
-        match if current { &slot.memo } else { &Memo::Unset } {
+        match memoized(&self.memo, self.generation, id) {
             Memo::Done(v) => {
                 if let Some(o) = &mut self.observer {
                     o.memo_hit(id, Ok(v));
                 }
-                return Ok(v.clone());
+                Ok(v.clone())
             }
             Memo::Failed(e) => {
                 if let Some(o) = &mut self.observer {
                     o.memo_hit(id, Err(e));
                 }
-                return Err(e.clone());
+                Err(e.clone())
             }
-            Memo::Unset => {}
+            Memo::Unset => self.compute(id),
         }
+    }
+
+    /// The memoized answer of rule `id`, when it has one and nobody watches
+    /// (a watched memo hit is an event: see [`Case::rule`]).
+    #[inline]
+    pub(crate) fn answered(&self, id: RuleId) -> Option<&Value> {
+        match memoized(&self.memo, self.generation, id) {
+            Memo::Done(v) if self.observer.is_none() => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Evaluates rule `id`'s body and memoizes its answer.
+    fn compute(&mut self, id: RuleId) -> Result<Value> {
         let (prog, code) = (self.prog, self.code);
         let body = code.body(prog, id);
         let frame = self.stack.len();
-        self.stack.resize(frame + prog.rules[id].locals as usize, Value::None);
+        let locals = prog.rules[id].locals as usize;
+        if locals > 0 {
+            self.stack.resize(frame + locals, Value::None);
+        }
         if let Some(o) = &mut self.observer {
             o.rule_enter(id, None);
         }
@@ -268,12 +294,11 @@ impl<'p> Case<'p> {
             .constant
             .as_ref()
             .is_some_and(|keep| keep.get(id.index()).copied().unwrap_or(false));
-        self.memo[id.index()] = MemoSlot {
-            generation: if kept { KEPT } else { self.generation },
-            memo: match &res {
-                Ok(v) => Memo::Done(v.clone()),
-                Err(e) => Memo::Failed(e.clone()),
-            },
+        let slot = &mut self.memo[id.index()];
+        slot.generation = if kept { KEPT } else { self.generation };
+        slot.memo = match &res {
+            Ok(v) => Memo::Done(v.clone()),
+            Err(e) => Memo::Failed(e.clone()),
         };
         res
     }
@@ -313,7 +338,9 @@ impl<'p> Case<'p> {
                 rule: Some(id),
             }));
         }
-        self.check_interrupt(self.prog.rules[id.index()].span)?;
+        if self.interrupted() {
+            self.check_interrupt(self.prog.rules[id].span)?;
+        }
         self.depth += 1;
         let res = f(self).map_err(|mut e| {
             self.name_given_facts(id, &mut e);
@@ -326,13 +353,17 @@ impl<'p> Case<'p> {
 
     /// An "interrupted" error once [`INTERRUPT`] or this case's `cancel` is set.
     fn check_interrupt(&self, span: Span) -> Result<()> {
-        check_interrupt(span)?;
-        match &self.cancel {
-            Some(c) if c.load(std::sync::atomic::Ordering::Relaxed) => {
-                Err(EvalError::runtime(RuntimeError::Interrupted, span))
-            }
-            _ => Ok(()),
+        if self.interrupted() {
+            return Err(EvalError::runtime(RuntimeError::Interrupted, span));
         }
+        Ok(())
+    }
+
+    /// Whether [`INTERRUPT`] or this case's `cancel` is set.
+    #[inline]
+    fn interrupted(&self) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        INTERRUPT.load(Relaxed) || self.cancel.as_ref().is_some_and(|c| c.load(Relaxed))
     }
 
     /// Evaluates a top-level expression (`--expr`, the REPL) with `locals` slots.

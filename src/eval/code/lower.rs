@@ -75,7 +75,13 @@ impl<'a> Lower<'a> {
             ExprKind::Fact(f) => fact::<R>(*f, span),
             ExprKind::Rule(r) => {
                 let r = *r;
-                Box::new(move |c, _| R::from_value(c.rule(r)?, span))
+                Box::new(move |c, _| {
+                    // A memoized answer is read in place, not copied out.
+                    if let Some(t) = c.answered(r).and_then(R::peek) {
+                        return Ok(t);
+                    }
+                    R::from_value(c.rule(r)?, span)
+                })
             }
             ExprKind::Local(i) => {
                 let i = *i as usize;

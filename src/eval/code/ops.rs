@@ -121,6 +121,17 @@ where
 /// `a in b`, `a not in b`; a constant list is kept as it is, not copied per test.
 fn member(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool> {
     let negate = op == Op::NotIn;
+    if let ExprKind::Const(Value::List(xs)) = &b.kind {
+        let typed = match lw.kind(a) {
+            Kind::Variant => member_of::<Variant>(lw, a, xs, negate),
+            Kind::Num => member_of::<Num>(lw, a, xs, negate),
+            Kind::Day => member_of::<Day>(lw, a, xs, negate),
+            _ => None,
+        };
+        if let Some(code) = typed {
+            return code;
+        }
+    }
     let x = lw.code::<Val>(a);
     match &b.kind {
         ExprKind::Const(Value::List(xs)) => {
@@ -137,6 +148,19 @@ fn member(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool> {
             })
         }
     }
+}
+
+/// `a in [constants]` on `R`'s values, when every constant is one.
+fn member_of<R: Rep>(lw: &Lower, a: &Expr, xs: &[Value], negate: bool) -> Option<Code<bool>>
+where
+    R::T: PartialEq,
+{
+    let ys: Vec<R::T> = xs.iter().map(R::peek).collect::<Option<_>>()?;
+    let x = lw.code::<R>(a);
+    Some(Box::new(move |c, frame| {
+        let v = x(c, frame)?;
+        Ok(ys.contains(&v) != negate)
+    }))
 }
 
 /// `a op b` on two numbers, and the difference of two dates.
