@@ -83,19 +83,13 @@ impl EvalError {
 /// its value and moves cheaply through every node.
 pub type Result<T> = std::result::Result<T, Box<EvalError>>;
 
-#[derive(Debug, Clone)]
-enum Memo {
-    Unset,
-    Done(Value),
-    Failed(Box<EvalError>),
-}
-
 /// A memoized answer and the generation it belongs to: the memo is reset by
 /// bumping the case's generation, never by clearing or scanning the slots.
 #[derive(Debug, Clone)]
 struct MemoSlot {
     generation: u32,
-    memo: Memo,
+    /// The answer, when `generation` is current (else what a past case left).
+    memo: Result<Value>,
 }
 
 /// The generation of an answer that no case changes (see [`Case::keep_constants`]):
@@ -104,12 +98,12 @@ const KEPT: u32 = u32::MAX;
 
 /// The memo of rule `id` in generation `generation` (`Unset` when stale).
 #[inline]
-fn memoized(memo: &[MemoSlot], generation: u32, id: RuleId) -> &Memo {
+fn memoized(memo: &[MemoSlot], generation: u32, id: RuleId) -> Option<&Result<Value>> {
     let slot = &memo[id.index()];
     if slot.generation == generation || slot.generation == KEPT {
-        &slot.memo
+        Some(&slot.memo)
     } else {
-        &Memo::Unset
+        None
     }
 }
 
@@ -126,7 +120,13 @@ pub struct Case<'p> {
     /// (see [`Case::keep_constants`]).
     constant: Option<Arc<[bool]>>,
     stack: Vec<Value>,
-    closures: Option<Arc<[i32]>>,
+    /// The case's closures (see [`Case::closures_ref`]), when `closures_known`.
+    closures: Vec<i32>,
+    closures_known: bool,
+    /// Every fact's slot before any file gives it, and the `today` they were
+    /// made for (see [`Case::reset_fact`]).
+    defaults: Vec<Slot>,
+    defaults_today: Option<i32>,
     /// The date `today()` means (and the default of `as_of`).
     pub today: i32,
     /// Facts the fact file gave (rather than defaults).
@@ -166,14 +166,17 @@ impl<'p> Case<'p> {
             memo: vec![
                 MemoSlot {
                     generation: 0,
-                    memo: Memo::Unset
+                    memo: Ok(Value::None)
                 };
                 prog.rules.len()
             ],
             generation: 1,
             constant: None,
             stack: Vec::new(),
-            closures: None,
+            closures: Vec::new(),
+            closures_known: false,
+            defaults: Vec::new(),
+            defaults_today: None,
             today,
             provided: vec![false; prog.facts.len()],
             depth: 0,
@@ -191,7 +194,12 @@ impl<'p> Case<'p> {
     /// Puts one fact back to its default (or missing), as if no file gave it;
     /// memoized answers are kept (call [`Case::reset_memo`] after a refill).
     pub fn reset_fact(&mut self, f: FactId) {
-        self.facts[f.index()] = default_slot(&self.prog.facts[f], self.today);
+        if self.defaults_today != Some(self.today) {
+            // Once per case (and again if its `today` changes), not per reset.
+            self.defaults = self.prog.facts.iter().map(|f| default_slot(f, self.today)).collect();
+            self.defaults_today = Some(self.today);
+        }
+        self.facts[f.index()] = self.defaults[f.index()].clone();
         self.provided[f.index()] = false;
     }
 
@@ -229,52 +237,52 @@ impl<'p> Case<'p> {
                 if m.generation != KEPT {
                     *m = MemoSlot {
                         generation: 0,
-                        memo: Memo::Unset,
+                        memo: Ok(Value::None),
                     };
                 }
             }
             self.generation = 1;
         }
-        self.closures = None;
+        self.closures_known = false;
     }
 
     /// Whether the case's closures were read (workdays counted) since the memo
     /// was last reset.
     pub fn closures_read(&self) -> bool {
-        self.closures.is_some()
+        self.closures_known
     }
 
     /// The answer of a rule (memoized).
     pub fn rule(&mut self, id: RuleId) -> Result<Value> {
-        match memoized(&self.memo, self.generation, id) {
-            Memo::Done(v) => {
-                if let Some(o) = &mut self.observer {
-                    o.memo_hit(id, Ok(v));
-                }
-                Ok(v.clone())
-            }
-            Memo::Failed(e) => {
-                if let Some(o) = &mut self.observer {
-                    o.memo_hit(id, Err(e));
-                }
-                Err(e.clone())
-            }
-            Memo::Unset => self.compute(id),
+        match self.answer(id) {
+            Ok(v) => Ok(v.clone()),
+            Err(e) => Err(Box::new(e.clone())),
         }
     }
 
-    /// The memoized answer of rule `id`, when it has one and nobody watches
-    /// (a watched memo hit is an event: see [`Case::rule`]).
+    /// The answer of a rule, in its memo: computed (and memoized) unless it is
+    /// there already. Lowered code reads it in place, copying only what it needs.
     #[inline]
-    pub(crate) fn answered(&self, id: RuleId) -> Option<&Value> {
-        match memoized(&self.memo, self.generation, id) {
-            Memo::Done(v) if self.observer.is_none() => Some(v),
-            _ => None,
+    pub(crate) fn answer(&mut self, id: RuleId) -> std::result::Result<&Value, &EvalError> {
+        if memoized(&self.memo, self.generation, id).is_none() {
+            self.compute(id);
+        } else if self.observer.is_some() {
+            self.memo_hit(id);
+        }
+        self.memo[id.index()].memo.as_ref().map_err(|e| &**e)
+    }
+
+    /// Tells the observer that rule `id`'s answer came from the memo.
+    #[cold]
+    fn memo_hit(&mut self, id: RuleId) {
+        if let (Some(o), Some(res)) = (&mut self.observer, memoized(&self.memo, self.generation, id)) {
+            o.memo_hit(id, res.as_ref().map_err(|e| &**e));
         }
     }
 
     /// Evaluates rule `id`'s body and memoizes its answer.
-    fn compute(&mut self, id: RuleId) -> Result<Value> {
+    #[inline(never)]
+    fn compute(&mut self, id: RuleId) {
         let (prog, code) = (self.prog, self.code);
         let body = code.body(prog, id);
         let frame = self.stack.len();
@@ -296,11 +304,7 @@ impl<'p> Case<'p> {
             .is_some_and(|keep| keep.get(id.index()).copied().unwrap_or(false));
         let slot = &mut self.memo[id.index()];
         slot.generation = if kept { KEPT } else { self.generation };
-        slot.memo = match &res {
-            Ok(v) => Memo::Done(v.clone()),
-            Err(e) => Memo::Failed(e.clone()),
-        };
-        res
+        slot.memo = res;
     }
 
     /// Calls a function with argument values.
@@ -392,35 +396,29 @@ impl<'p> Case<'p> {
         }
     }
 
-    /// The case's closures, sorted, read from their fact on first use.
+    /// The case's closures, sorted, read from their fact on first use after
+    /// each reset (into the same buffer).
     pub(crate) fn closures_ref(&mut self, span: Span) -> Result<&[i32]> {
-        if self.closures.is_none() {
-            self.closures(span)?;
+        if !self.closures_known {
+            self.closures.clear();
+            if let Some(f) = self.prog.calendar.as_ref().and_then(|c| c.closures) {
+                match &self.facts[f.index()] {
+                    Slot::Value(Value::List(xs)) => self.closures.extend(xs.iter().filter_map(|v| match v {
+                        Value::Date(d) => Some(*d),
+                        _ => None,
+                    })),
+                    // A bad closures fact fails every workday count, with its message.
+                    Slot::Bad(_) => {
+                        self.fact(f, span)?;
+                    }
+                    Slot::Value(_) | Slot::Missing => {}
+                }
+            }
+            self.closures.sort_unstable();
+            self.closures.dedup();
+            self.closures_known = true;
         }
-        Ok(self.closures.as_deref().unwrap_or_default())
-    }
-
-    pub(crate) fn closures(&mut self, span: Span) -> Result<Arc<[i32]>> {
-        if let Some(c) = &self.closures {
-            return Ok(c.clone());
-        }
-        let mut days: Vec<i32> = match self.prog.calendar.as_ref().and_then(|c| c.closures) {
-            Some(f) => match self.fact(f, span) {
-                Ok(Value::List(xs)) => xs
-                    .iter()
-                    .filter_map(|v| if let Value::Date(d) = v { Some(*d) } else { None })
-                    .collect(),
-                Ok(_) => Vec::new(),
-                Err(e) if matches!(e.kind, ErrorKind::MissingFact(_)) => Vec::new(),
-                Err(e) => return Err(e),
-            },
-            None => Vec::new(),
-        };
-        days.sort_unstable();
-        days.dedup();
-        let c: Arc<[i32]> = days.into();
-        self.closures = Some(c.clone());
-        Ok(c)
+        Ok(&self.closures)
     }
 
     /// Starts observing the evaluation with `o` (replacing any observer).

@@ -75,12 +75,10 @@ impl<'a> Lower<'a> {
             ExprKind::Fact(f) => fact::<R>(*f, span),
             ExprKind::Rule(r) => {
                 let r = *r;
-                Box::new(move |c, _| {
-                    // A memoized answer is read in place, not copied out.
-                    if let Some(t) = c.answered(r).and_then(R::peek) {
-                        return Ok(t);
-                    }
-                    R::from_value(c.rule(r)?, span)
+                // The answer is read in its memo, not copied out.
+                Box::new(move |c, _| match c.answer(r) {
+                    Ok(v) => R::peek(v).ok_or_else(|| R::mismatch(span)),
+                    Err(e) => Err(Box::new(e.clone())),
                 })
             }
             ExprKind::Local(i) => {
@@ -177,6 +175,12 @@ impl<'a> Lower<'a> {
     /// and the narrower ones wrapped.
     pub fn value(&self, e: &Expr) -> Code<Value> {
         let span = e.span;
+        if matches!(e.kind, ExprKind::List(_) | ExprKind::Record(_))
+            && let Some(v) = constant(e)
+        {
+            // A literal of constants is built once, here, and shared.
+            return Box::new(move |_, _| Ok(v.clone()));
+        }
         match &e.kind {
             ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(_) => wrap::<Bool>(self.code::<Bool>(e)),
             ExprKind::Bin(op, a, b) => match super::ops::result_kind(*op, self.kind(a), self.kind(b)) {
@@ -440,6 +444,17 @@ impl<'a> Lower<'a> {
             }
             Ok(v)
         }))
+    }
+}
+
+/// The value of an expression made of constants only (a constant, or a list
+/// or record literal of them): evaluating it reads nothing and reports nothing.
+pub(crate) fn constant(e: &Expr) -> Option<Value> {
+    match &e.kind {
+        ExprKind::Const(v) => Some(v.clone()),
+        ExprKind::List(xs) => Some(Value::List(xs.iter().map(constant).collect::<Option<_>>()?)),
+        ExprKind::Record(xs) => Some(Value::Record(xs.iter().map(constant).collect::<Option<_>>()?)),
+        _ => None,
     }
 }
 

@@ -121,7 +121,8 @@ where
 /// `a in b`, `a not in b`; a constant list is kept as it is, not copied per test.
 fn member(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool> {
     let negate = op == Op::NotIn;
-    if let ExprKind::Const(Value::List(xs)) = &b.kind {
+    let list = super::lower::constant(b);
+    if let Some(Value::List(xs)) = &list {
         let typed = match lw.kind(a) {
             Kind::Variant => member_of::<Variant>(lw, a, xs, negate),
             Kind::Num => member_of::<Num>(lw, a, xs, negate),
@@ -133,12 +134,12 @@ fn member(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool> {
         }
     }
     let x = lw.code::<Val>(a);
-    match &b.kind {
-        ExprKind::Const(Value::List(xs)) => {
+    match list {
+        Some(Value::List(xs)) => {
             let xs = xs.clone();
             Box::new(move |c, frame| Ok(xs.contains(&x(c, frame)?) != negate))
         }
-        ExprKind::Const(Value::None) => Box::new(move |c, frame| x(c, frame).map(|_| negate)),
+        Some(Value::None) => Box::new(move |c, frame| x(c, frame).map(|_| negate)),
         _ => {
             let y = lw.code::<Val>(b);
             Box::new(move |c, frame| {
