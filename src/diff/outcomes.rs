@@ -121,10 +121,10 @@ pub fn answer(case: &mut Case, rule: RuleId) -> Answer {
     let prog = case.prog;
     match case.rule(rule) {
         Ok(v) => Answer::Value(crate::eval::format::text(prog, &v, &prog.rules[rule].ty)),
-        Err(e) => match e.kind {
-            ErrorKind::MissingFact(f) => Answer::Missing(prog.facts[f].path.clone()),
-            ErrorKind::BadFact(f, why) => Answer::Error(format!("fact `{}` {why}", prog.facts[f].path)),
-            ErrorKind::Raised(m) => Answer::Error(m),
+        Err(e) => match &e.kind {
+            ErrorKind::MissingFact(f) => Answer::Missing(prog.facts[*f].path.clone()),
+            ErrorKind::BadFact(f, why) => Answer::Error(format!("fact `{}` {why}", prog.facts[*f].path)),
+            ErrorKind::Raised(m) => Answer::Error(m.clone()),
             ErrorKind::Runtime(e) => Answer::Error(e.to_string()),
         },
     }

@@ -1,5 +1,7 @@
 //! Built-in functions at run time.
 
+use std::sync::Arc;
+
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::RuntimeError;
@@ -200,7 +202,7 @@ pub(super) fn apply(case: &mut Case, b: Builtin, v: &[Value], span: Span) -> Res
         B::Required => match (&v[0], &v[1]) {
             (Value::None, Value::Num(f)) => {
                 let f = to_i64(*f, "a fact", span)? as u32;
-                return Err(Box::new(EvalError {
+                return Err(Arc::new(EvalError {
                     kind: super::ErrorKind::MissingFact(crate::ir::FactId(f)),
                     span,
                     rule: None,

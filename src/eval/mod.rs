@@ -53,8 +53,8 @@ pub struct EvalError {
 
 impl EvalError {
     /// A runtime error at `span`, boxed as evaluation passes errors.
-    pub fn runtime(e: RuntimeError, span: Span) -> Box<EvalError> {
-        Box::new(EvalError {
+    pub fn runtime(e: RuntimeError, span: Span) -> Arc<EvalError> {
+        Arc::new(EvalError {
             kind: ErrorKind::Runtime(e),
             span,
             rule: None,
@@ -79,9 +79,10 @@ impl EvalError {
     }
 }
 
-/// The result of evaluation: the error is boxed, so a result is no larger than
-/// its value and moves cheaply through every node.
-pub type Result<T> = std::result::Result<T, Box<EvalError>>;
+/// The result of evaluation. The error is shared: a result is no larger than
+/// its value (it moves cheaply through every node), and the failure of a rule
+/// that many rules read is not copied for each of them.
+pub type Result<T> = std::result::Result<T, Arc<EvalError>>;
 
 /// A memoized answer and the generation it belongs to: the memo is reset by
 /// bumping the case's generation, never by clearing or scanning the slots.
@@ -256,20 +257,20 @@ impl<'p> Case<'p> {
     pub fn rule(&mut self, id: RuleId) -> Result<Value> {
         match self.answer(id) {
             Ok(v) => Ok(v.clone()),
-            Err(e) => Err(Box::new(e.clone())),
+            Err(e) => Err(e.clone()),
         }
     }
 
     /// The answer of a rule, in its memo: computed (and memoized) unless it is
     /// there already. Lowered code reads it in place, copying only what it needs.
     #[inline]
-    pub(crate) fn answer(&mut self, id: RuleId) -> std::result::Result<&Value, &EvalError> {
+    pub(crate) fn answer(&mut self, id: RuleId) -> std::result::Result<&Value, &Arc<EvalError>> {
         if memoized(&self.memo, self.generation, id).is_none() {
             self.compute(id);
         } else if self.observer.is_some() {
             self.memo_hit(id);
         }
-        self.memo[id.index()].memo.as_ref().map_err(|e| &**e)
+        self.memo[id.index()].memo.as_ref()
     }
 
     /// Tells the observer that rule `id`'s answer came from the memo.
@@ -336,7 +337,7 @@ impl<'p> Case<'p> {
     fn nested(&mut self, id: RuleId, f: impl FnOnce(&mut Self) -> Result<Value>) -> Result<Value> {
         if self.depth >= MAX_DEPTH {
             let r = &self.prog.rules[id];
-            return Err(Box::new(EvalError {
+            return Err(Arc::new(EvalError {
                 kind: ErrorKind::Runtime(RuntimeError::NestingTooDeep),
                 span: r.span,
                 rule: Some(id),
@@ -347,8 +348,17 @@ impl<'p> Case<'p> {
         }
         self.depth += 1;
         let res = f(self).map_err(|mut e| {
-            self.name_given_facts(id, &mut e);
-            e.rule.get_or_insert(id);
+            // Shared errors (read from a memo) are copied only to be changed.
+            if let Some(given) = self.given_facts(id, &e) {
+                let e = Arc::make_mut(&mut e);
+                if let ErrorKind::Runtime(err) = &mut e.kind {
+                    let inner = std::mem::replace(err, RuntimeError::NumberTooLarge);
+                    *err = RuntimeError::WithGiven(Box::new(inner), given);
+                }
+            }
+            if e.rule.is_none() {
+                Arc::make_mut(&mut e).rule = Some(id);
+            }
             e
         });
         self.depth -= 1;
@@ -383,12 +393,12 @@ impl<'p> Case<'p> {
     fn fact(&self, f: FactId, span: Span) -> Result<Value> {
         match &self.facts[f.index()] {
             Slot::Value(v) => Ok(v.clone()),
-            Slot::Missing => Err(Box::new(EvalError {
+            Slot::Missing => Err(Arc::new(EvalError {
                 kind: ErrorKind::MissingFact(f),
                 span,
                 rule: None,
             })),
-            Slot::Bad(why) => Err(Box::new(EvalError {
+            Slot::Bad(why) => Err(Arc::new(EvalError {
                 kind: ErrorKind::BadFact(f, why.clone()),
                 span,
                 rule: None,
@@ -606,14 +616,14 @@ const RANGE_WORDS: [&str; 5] = [
 ];
 
 impl Case<'_> {
-    /// Adds "with `fact` = value" to a range error of rule `id` for each fact the
-    /// case gave that the rule reads (directly or through the rules it uses), so
-    /// the user sees which input to fix.
-    fn name_given_facts(&self, id: RuleId, e: &mut EvalError) {
-        let ErrorKind::Runtime(err) = &mut e.kind else { return };
+    /// For a range error of rule `id`: "`fact` = value" for each fact the case
+    /// gave that the rule reads (directly or through the rules it uses), so the
+    /// user sees which input to fix; `None` for any other error, or none given.
+    fn given_facts(&self, id: RuleId, e: &EvalError) -> Option<String> {
+        let ErrorKind::Runtime(err) = &e.kind else { return None };
         let msg = err.to_string();
         if matches!(err, RuntimeError::WithGiven(..)) || !RANGE_WORDS.iter().any(|w| msg.contains(w)) {
-            return;
+            return None;
         }
         // The facts the rule reads, directly or through the rules it uses.
         let mut read: Vec<FactId> = self
@@ -631,9 +641,6 @@ impl Case<'_> {
                 _ => None,
             })
             .collect();
-        if !given.is_empty() {
-            let inner = std::mem::replace(err, RuntimeError::NumberTooLarge);
-            *err = RuntimeError::WithGiven(Box::new(inner), given.join(", "));
-        }
+        (!given.is_empty()).then(|| given.join(", "))
     }
 }

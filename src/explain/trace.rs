@@ -138,7 +138,7 @@ impl Observer for Trace {
         self.push(Event::Memo {
             rule,
             node,
-            result: res.cloned().map_err(|e| Box::new(e.clone())),
+            result: res.cloned().map_err(|e| std::sync::Arc::new(e.clone())),
         });
     }
 

@@ -5,6 +5,8 @@
 //! representation for the rest ([`Rep::native`]); what no narrower
 //! representation computes is lowered by [`Lower::value`] and converted.
 
+use std::sync::Arc;
+
 use std::cmp::Ordering;
 
 use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant};
@@ -78,7 +80,7 @@ impl<'a> Lower<'a> {
                 // The answer is read in its memo, not copied out.
                 Box::new(move |c, _| match c.answer(r) {
                     Ok(v) => R::peek(v).ok_or_else(|| R::mismatch(span)),
-                    Err(e) => Err(Box::new(e.clone())),
+                    Err(e) => Err(e.clone()),
                 })
             }
             ExprKind::Local(i) => {
@@ -118,7 +120,7 @@ impl<'a> Lower<'a> {
                         Value::Str(s) => s.to_string(),
                         _ => "error".to_string(),
                     };
-                    Err(Box::new(EvalError {
+                    Err(Arc::new(EvalError {
                         kind: ErrorKind::Raised(m),
                         span,
                         rule: None,
@@ -436,7 +438,7 @@ impl<'a> Lower<'a> {
         Some(Box::new(move |c, frame| {
             let v = x(c, frame)?;
             if R::is_none(&v) {
-                return Err(Box::new(EvalError {
+                return Err(Arc::new(EvalError {
                     kind: ErrorKind::MissingFact(f),
                     span,
                     rule: None,

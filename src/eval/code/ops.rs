@@ -5,6 +5,8 @@
 //! Both operands are evaluated, left first, before either is looked at, and a
 //! `none` operand of arithmetic fails as `none` here — as on values.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use super::lower::Lower;
@@ -255,6 +257,6 @@ pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> 
     }))
 }
 
-fn none_here(span: Span) -> Box<EvalError> {
+fn none_here(span: Span) -> Arc<EvalError> {
     EvalError::runtime(RuntimeError::NoneHere, span)
 }

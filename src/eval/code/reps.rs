@@ -1,6 +1,8 @@
 //! How lowered code holds a value: the representations ([`Rep`]) and the static
 //! [`Kind`] of an expression that chooses among them.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use super::lower::Lower;
@@ -26,7 +28,7 @@ pub(crate) trait Rep: Sized + 'static {
     /// The error of a value of another type where this one was needed (never
     /// reached by a checked program but for `none`, which only a condition
     /// refuses: `expected true or false`).
-    fn mismatch(span: Span) -> Box<EvalError>;
+    fn mismatch(span: Span) -> Arc<EvalError>;
     /// The code of the expressions this representation computes itself; `None`
     /// for those computed as a [`Value`] and converted.
     fn native(lw: &Lower, e: &Expr) -> Option<Code<Self::T>>;
@@ -63,7 +65,7 @@ impl Rep for Val {
     fn is_none(t: &Value) -> bool {
         matches!(t, Value::None)
     }
-    fn mismatch(span: Span) -> Box<EvalError> {
+    fn mismatch(span: Span) -> Arc<EvalError> {
         EvalError::runtime(RuntimeError::BadOperands, span)
     }
     fn native(lw: &Lower, e: &Expr) -> Option<Code<Value>> {
@@ -86,7 +88,7 @@ impl Rep for Bool {
     fn is_none(_: &bool) -> bool {
         false
     }
-    fn mismatch(span: Span) -> Box<EvalError> {
+    fn mismatch(span: Span) -> Arc<EvalError> {
         EvalError::runtime(RuntimeError::Expected("true or false"), span)
     }
     fn native(lw: &Lower, e: &Expr) -> Option<Code<bool>> {
@@ -113,7 +115,7 @@ macro_rules! optional_rep {
             fn is_none(t: &Option<$t>) -> bool {
                 t.is_none()
             }
-            fn mismatch(span: Span) -> Box<EvalError> {
+            fn mismatch(span: Span) -> Arc<EvalError> {
                 EvalError::runtime(RuntimeError::Expected($expected), span)
             }
             fn native(lw: &Lower, e: &Expr) -> Option<Code<Option<$t>>> {
