@@ -6,7 +6,11 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 /// `Eq` and `Hash` agree: a number hashes by its value (`1.0` like `1.00`).
+///
+/// The tag is a whole word (`repr(u32)`), so every payload starts aligned: a
+/// value is copied as three words rather than byte by byte (24 bytes either way).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[repr(u32)]
 pub enum Value {
     Bool(bool),
     /// int, decimal, percent (as a fraction), money, hours and durations.
@@ -74,5 +78,19 @@ impl Value {
             (_, Value::None) => Ordering::Greater,
             _ => Ordering::Equal,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A value, and a result holding one, stay three words: every node of
+    /// evaluation moves them.
+    #[test]
+    fn a_value_is_three_words() {
+        assert_eq!(std::mem::size_of::<super::Value>(), 24);
+        assert_eq!(
+            std::mem::size_of::<Result<super::Value, std::sync::Arc<u8>>>(),
+            24
+        );
     }
 }
