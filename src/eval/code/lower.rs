@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 
 use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant};
@@ -17,6 +18,9 @@ use crate::syntax::span::Span;
 
 pub(crate) struct Lower<'a> {
     pub prog: &'a Program,
+    /// The kind of each local slot where it is being lowered: a function's
+    /// parameters by their declared types, a `let` by its value's kind.
+    locals: RefCell<Vec<Kind>>,
 }
 
 /// `code`'s values as [`Value`]s.
@@ -31,13 +35,33 @@ fn convert<R: Rep>(code: Code<Value>, span: Span) -> Code<R::T> {
 
 impl<'a> Lower<'a> {
     pub fn new(prog: &'a Program) -> Lower<'a> {
-        Lower { prog }
+        Lower {
+            prog,
+            locals: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Lowers with local `slot` of kind `kind` (as the checker proved it), then
+    /// puts back what the slot was before.
+    fn with_local<T>(&self, slot: u32, kind: Kind, f: impl FnOnce() -> T) -> T {
+        let slot = slot as usize;
+        let before = {
+            let mut locals = self.locals.borrow_mut();
+            if locals.len() <= slot {
+                locals.resize(slot + 1, Kind::Value);
+            }
+            std::mem::replace(&mut locals[slot], kind)
+        };
+        let out = f();
+        self.locals.borrow_mut()[slot] = before;
+        out
     }
 
     /// The body of rule or function `id`, computed in the representation of its
     /// declared type and answered as a [`Value`].
     pub fn rule(&self, id: RuleId) -> Code<Value> {
         let r = &self.prog.rules[id];
+        *self.locals.borrow_mut() = r.params.iter().flatten().map(|(_, t)| Kind::of_type(t)).collect();
         match Kind::of_type(&r.ty) {
             Kind::Bool => wrap::<Bool>(self.code::<Bool>(&r.body)),
             Kind::Num => wrap::<Num>(self.code::<Num>(&r.body)),
@@ -59,7 +83,8 @@ impl<'a> Lower<'a> {
             E::Neg(_) => Kind::Num,
             E::If(_, a, b) | E::Coalesce(a, b) => self.kind(a).join(self.kind(b)),
             E::Cases(_, bs, o) => bs.iter().fold(self.kind(o), |k, (_, v)| k.join(self.kind(v))),
-            E::Let(_, _, body) => self.kind(body),
+            E::Let(slot, v, body) => self.with_local(*slot, self.kind(v), || self.kind(body)),
+            E::Local(i) => self.locals.borrow().get(*i as usize).copied().unwrap_or(Kind::Value),
             E::Error(_) => Kind::Never,
             E::Builtin(b, args) => builtin_kind(*b, args.first().map(|a| self.kind(a))),
             _ => Kind::Value,
@@ -93,7 +118,8 @@ impl<'a> Lower<'a> {
             }
             ExprKind::Cases(id, branches, otherwise) => self.cases::<R>(*id, branches, otherwise),
             ExprKind::Let(slot, v, body) => {
-                let (slot, v, body) = (*slot as usize, self.code::<Val>(v), self.code::<R>(body));
+                let body = self.with_local(*slot, self.kind(v), || self.code::<R>(body));
+                let (slot, v) = (*slot as usize, self.code::<Val>(v));
                 Box::new(move |c, frame| {
                     c.stack[frame + slot] = v(c, frame)?;
                     body(c, frame)
@@ -290,8 +316,11 @@ impl<'a> Lower<'a> {
                 element,
                 filter,
             } => {
-                let (var, xs, element) = (*var as usize, self.list(list), self.code::<Val>(element));
-                let filter = filter.as_ref().map(|f| self.code::<Bool>(f));
+                let xs = self.list(list);
+                let (element, filter) = self.with_local(*var, Kind::Value, || {
+                    (self.code::<Val>(element), filter.as_ref().map(|f| self.code::<Bool>(f)))
+                });
+                let var = *var as usize;
                 Box::new(move |c, frame| {
                     let xs = xs(c, frame)?;
                     let mut out = Vec::with_capacity(xs.len());
@@ -309,8 +338,11 @@ impl<'a> Lower<'a> {
                 })
             }
             ExprKind::Sort { var, list, keys } => {
-                let (var, xs) = (*var as usize, self.list(list));
-                let keys: Vec<(Code<Value>, bool)> = keys.iter().map(|(k, d)| (self.code::<Val>(k), *d)).collect();
+                let xs = self.list(list);
+                let keys: Vec<(Code<Value>, bool)> = self.with_local(*var, Kind::Value, || {
+                    keys.iter().map(|(k, d)| (self.code::<Val>(k), *d)).collect()
+                });
+                let var = *var as usize;
                 Box::new(move |c, frame| {
                     let xs = xs(c, frame)?;
                     let mut keyed: Vec<(Vec<Value>, Value)> = Vec::with_capacity(xs.len());
@@ -343,8 +375,11 @@ impl<'a> Lower<'a> {
                 list,
                 body,
             } => {
+                let (init, xs) = (self.code::<Val>(init), self.list(list));
+                let body = self.with_local(*acc, Kind::Value, || {
+                    self.with_local(*var, Kind::Value, || self.code::<Val>(body))
+                });
                 let (acc, var) = (*acc as usize, *var as usize);
-                let (init, xs, body) = (self.code::<Val>(init), self.list(list), self.code::<Val>(body));
                 Box::new(move |c, frame| {
                     let mut a = init(c, frame)?;
                     let xs = xs(c, frame)?;
