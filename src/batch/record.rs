@@ -381,10 +381,10 @@ impl<'p> Worker<'p> {
         for (i, &rule) in rules.iter().enumerate() {
             let r = &prog.rules[rule];
             let name = names.map_or(r.qualified.as_str(), |qs| qs[i].name.as_str());
-            match self.case.rule(rule) {
+            match self.case.answer(rule) {
                 Ok(v) if csv => {
                     out.push(',');
-                    csv_value(out, &mut self.scratch, prog, &v, &r.ty);
+                    csv_value(out, &mut self.scratch, prog, v, &r.ty);
                 }
                 Ok(v) => {
                     match plan.keys.get(i) {
@@ -395,7 +395,7 @@ impl<'p> Worker<'p> {
                             out.push(':');
                         }
                     }
-                    write_json(out, prog, &v, &r.ty);
+                    write_json(out, prog, v, &r.ty);
                 }
                 Err(e) if names.is_none() && matches!(e.kind, ErrorKind::MissingFact(_)) => {}
                 Err(e) => {

@@ -262,9 +262,10 @@ impl<'p> Case<'p> {
     }
 
     /// The answer of a rule, in its memo: computed (and memoized) unless it is
-    /// there already. Lowered code reads it in place, copying only what it needs.
+    /// there already. For reading answers in place (lowered code, `cba batch`),
+    /// copying only what is needed; [`Case::rule`] copies it out.
     #[inline]
-    pub(crate) fn answer(&mut self, id: RuleId) -> std::result::Result<&Value, &Arc<EvalError>> {
+    pub fn answer(&mut self, id: RuleId) -> std::result::Result<&Value, &Arc<EvalError>> {
         if memoized(&self.memo, self.generation, id).is_none() {
             self.compute(id);
         } else if self.observer.is_some() {
