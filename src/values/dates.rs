@@ -74,6 +74,12 @@ pub fn from_ymd(y: i32, m: u32, d: u32) -> Option<Day> {
     if d == 0 || d > days_in_month(y, m) {
         return None;
     }
+    let i = y.wrapping_sub(TABLE_FIRST_YEAR) as usize;
+    if i < TABLE_YEARS {
+        // By table: the year's first day and the days before the month.
+        let leap = YEAR_STARTS[i + 1] - YEAR_STARTS[i] == 366;
+        return Some(YEAR_STARTS[i] + DAYS_BEFORE_MONTH[leap as usize][m as usize - 1] + d as Day - 1);
+    }
     Day::try_from(days_from_civil(y as i64, m, d)).ok()
 }
 
@@ -192,6 +198,22 @@ const YEAR_STARTS: [Day; TABLE_YEARS + 1] = {
         let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
         day += if leap { 366 } else { 365 };
         i += 1;
+    }
+    t
+};
+
+/// The days of a common year (0) and of a leap year (1) before each month.
+const DAYS_BEFORE_MONTH: [[Day; 12]; 2] = {
+    let mut t = [[0; 12]; 2];
+    let mut leap = 0;
+    while leap < 2 {
+        let lengths = [31, 28 + leap as Day, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let mut m = 1;
+        while m < 12 {
+            t[leap][m] = t[leap][m - 1] + lengths[m - 1];
+            m += 1;
+        }
+        leap += 1;
     }
     t
 };

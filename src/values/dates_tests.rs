@@ -228,3 +228,20 @@ fn dates_written_by_table_are_the_calendar_dates() {
     assert_eq!(format_date(ymd("2000-02-29")), "2000-02-29");
     assert_eq!(format_date(ymd("2100-03-01") - 1), "2100-02-28");
 }
+
+#[test]
+fn dates_read_by_table_are_the_calendar_dates() {
+    // Every day of the table's years and of a year on either side, read back
+    // from its parts: by table inside 1900–2199, by arithmetic outside.
+    let (first, last) = (ymd("1899-01-01"), ymd("2200-12-31"));
+    for day in first..=last {
+        let (y, m, d) = to_ymd(day);
+        assert_eq!(from_ymd(y, m, d), Some(day), "{y}-{m}-{d}");
+        assert_eq!(chrono_of(day), NaiveDate::from_ymd_opt(y, m, d).expect("a date"));
+    }
+    // Days that do not exist stay refused at the table's edges.
+    assert_eq!(from_ymd(1900, 2, 29), None);
+    assert_eq!(from_ymd(2000, 2, 29), Some(ymd("2000-02-29")));
+    assert_eq!(from_ymd(2199, 12, 32), None);
+    assert_eq!(from_ymd(2100, 2, 29), None);
+}
