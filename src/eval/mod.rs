@@ -299,7 +299,9 @@ impl<'p> Case<'p> {
         if let Some(o) = &mut self.observer {
             o.rule_exit(id, &res);
         }
-        self.stack.truncate(frame);
+        if locals > 0 {
+            self.stack.truncate(frame);
+        }
         let kept = self
             .constant
             .as_ref()
@@ -456,31 +458,11 @@ impl<'p> Case<'p> {
             (Op::NotIn, a, List(xs)) => Bool(!xs.contains(&a)),
             (Op::In, _, None) => Bool(false),
             (Op::NotIn, _, None) => Bool(true),
-            (Op::Add, Num(a), Num(b)) => Num(whole_checked(a, b, a.checked_add(b), span)?),
-            (Op::Sub, Num(a), Num(b)) => Num(whole_checked(a, b, a.checked_sub(b), span)?),
-            (Op::Mul, Num(a), Num(b)) => Num(whole_checked(a, b, a.checked_mul(b), span)?),
-            (Op::Div, Num(a), Num(b)) => {
-                if b.is_zero() {
-                    return Err(EvalError::runtime(RuntimeError::DivisionByZero, span));
-                }
-                Num(checked(a.checked_div(b), span)?)
-            }
-            (Op::Mod, Num(a), Num(b)) => {
-                if b.is_zero() {
-                    return Err(EvalError::runtime(RuntimeError::RemainderByZero, span));
-                }
-                let r = a % b;
-                Num(if r < Decimal::ZERO { r + b.abs() } else { r })
-            }
+            (Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Mod, Num(a), Num(b)) => Num(arithmetic(op, a, b, span)?),
             (Op::Concat, Str(a), Str(b)) => Str(format!("{a}{b}").into()),
-            (Op::DateAddDays(k), Date(d), Num(n)) => Date(self.date_offset(d, n, k, span)?),
-            (Op::DateAddMonths(k), Date(d), Num(n)) => {
-                let n = to_i64(n, "a number of months", span)?.saturating_mul(k);
-                Date(dates::add_months(d, n).ok_or_else(|| EvalError::runtime(RuntimeError::DateOutOfRange, span))?)
-            }
-            (Op::DateAddWorkdays(k), Date(d), Num(n)) => {
-                let n = to_i64(n, "a number of workdays", span)?.saturating_mul(k);
-                Date(calendar::add_workdays(self, d, n, span)?)
+            (Op::DateAddDays(k) | Op::DateAddMonths(k) | Op::DateAddWorkdays(k), Date(d), Num(n)) => {
+                let n = to_i64(n, shift_counts(op), span)?.saturating_mul(k);
+                Date(shift(self, op, d, n, span)?)
             }
             (Op::DateDiff, Date(a), Date(b)) => Num(Decimal::from(a as i64 - b as i64)),
             (Op::TimeAddHours(k), Time(t), Num(h)) => {
@@ -526,13 +508,60 @@ impl<'p> Case<'p> {
     }
 
     fn date_offset(&self, d: i32, n: Decimal, k: i64, span: Span) -> Result<i32> {
-        let n = to_i64(n, "a number of days", span)?.saturating_mul(k);
-        i64::from(d)
-            .checked_add(n)
-            .filter(|x| (dates::FIRST_DAY..=dates::LAST_DAY).contains(x))
-            .map(|x| x as i32)
-            .ok_or_else(|| EvalError::runtime(RuntimeError::DateOutOfYears, span))
+        shift_days(d, to_i64(n, "a number of days", span)?.saturating_mul(k), span)
     }
+}
+
+/// `x op y` for the arithmetic operators (`+ - * / mod`) on two numbers.
+pub(crate) fn arithmetic(op: Op, x: Decimal, y: Decimal, span: Span) -> Result<Decimal> {
+    Ok(match op {
+        Op::Add => whole_checked(x, y, x.checked_add(y), span)?,
+        Op::Sub => whole_checked(x, y, x.checked_sub(y), span)?,
+        Op::Mul => whole_checked(x, y, x.checked_mul(y), span)?,
+        Op::Div => {
+            if y.is_zero() {
+                return Err(EvalError::runtime(RuntimeError::DivisionByZero, span));
+            }
+            checked(x.checked_div(y), span)?
+        }
+        _ => {
+            if y.is_zero() {
+                return Err(EvalError::runtime(RuntimeError::RemainderByZero, span));
+            }
+            let r = x % y;
+            if r < Decimal::ZERO { r + y.abs() } else { r }
+        }
+    })
+}
+
+/// What the count of a date shift counts, for its messages.
+pub(crate) fn shift_counts(op: Op) -> &'static str {
+    match op {
+        Op::DateAddMonths(_) => "a number of months",
+        Op::DateAddWorkdays(_) => "a number of workdays",
+        _ => "a number of days",
+    }
+}
+
+/// Day `d` moved by `n` days, months or workdays (as `op` says; the count
+/// already multiplied by the operator's sign or factor).
+pub(crate) fn shift(case: &mut Case, op: Op, d: i32, n: i64, span: Span) -> Result<i32> {
+    match op {
+        Op::DateAddMonths(_) => {
+            dates::add_months(d, n).ok_or_else(|| EvalError::runtime(RuntimeError::DateOutOfRange, span))
+        }
+        Op::DateAddWorkdays(_) => calendar::add_workdays(case, d, n, span),
+        _ => shift_days(d, n, span),
+    }
+}
+
+/// Day `d` moved by `n` days, within years 1 to 9999.
+fn shift_days(d: i32, n: i64, span: Span) -> Result<i32> {
+    i64::from(d)
+        .checked_add(n)
+        .filter(|x| (dates::FIRST_DAY..=dates::LAST_DAY).contains(x))
+        .map(|x| x as i32)
+        .ok_or_else(|| EvalError::runtime(RuntimeError::DateOutOfYears, span))
 }
 
 fn checked(v: Option<Decimal>, span: Span) -> Result<Decimal> {

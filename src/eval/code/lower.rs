@@ -440,7 +440,7 @@ impl<'a> Lower<'a> {
 
     pub fn num_native(&self, e: &Expr) -> Option<Code<Option<rust_decimal::Decimal>>> {
         match &e.kind {
-            ExprKind::Bin(op, a, b) => super::ops::arithmetic(self, *op, a, b, e.span),
+            ExprKind::Bin(op, a, b) => super::ops::numbers(self, *op, a, b, e.span),
             ExprKind::Builtin(Builtin::Required, args) => self.required::<Num>(args, e.span),
             _ => None,
         }

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::lower::Lower;
 use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant};
 use super::{Code, Value};
-use crate::eval::{Case, EvalError, Result, RuntimeError, calendar, checked, dates, to_i64, whole_checked};
+use crate::eval::{EvalError, RuntimeError, arithmetic, shift, shift_counts, to_i64};
 use crate::ir::{Expr, ExprKind, Op};
 use crate::syntax::span::Span;
 
@@ -55,11 +55,7 @@ pub(crate) fn test(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option
             Box::new(move |c, frame| {
                 let x = a(c, frame)?;
                 let y = b(c, frame)?;
-                Ok(match order {
-                    Order::Eq => x == y,
-                    Order::Ne => x != y,
-                    Order::Cmp(want) => want.holds(x.cmp_same(&y)),
-                })
+                Bool::from_value(c.binary(op, x, y, span)?, span)
             })
         }
     })
@@ -167,7 +163,7 @@ where
 }
 
 /// `a op b` on two numbers, and the difference of two dates.
-pub(crate) fn arithmetic(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option<Code<Option<Decimal>>> {
+pub(crate) fn numbers(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option<Code<Option<Decimal>>> {
     if op == Op::DateDiff && lw.kind(a) == Kind::Day && lw.kind(b) == Kind::Day {
         let (a, b) = (lw.code::<Day>(a), lw.code::<Day>(b));
         return Some(Box::new(move |c, frame| {
@@ -186,54 +182,22 @@ pub(crate) fn arithmetic(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> 
     Some(Box::new(move |c, frame| {
         let x = a(c, frame)?;
         let y = b(c, frame)?;
-        let (Some(x), Some(y)) = (x, y) else {
-            return Err(none_here(span));
-        };
-        Ok(Some(match op {
-            Op::Add => whole_checked(x, y, x.checked_add(y), span)?,
-            Op::Sub => whole_checked(x, y, x.checked_sub(y), span)?,
-            Op::Mul => whole_checked(x, y, x.checked_mul(y), span)?,
-            Op::Div => {
-                if y.is_zero() {
-                    return Err(EvalError::runtime(RuntimeError::DivisionByZero, span));
-                }
-                checked(x.checked_div(y), span)?
-            }
-            _ => {
-                if y.is_zero() {
-                    return Err(EvalError::runtime(RuntimeError::RemainderByZero, span));
-                }
-                let r = x % y;
-                if r < Decimal::ZERO { r + y.abs() } else { r }
-            }
-        }))
+        match (x, y) {
+            (Some(x), Some(y)) => arithmetic(op, x, y, span).map(Some),
+            _ => Err(none_here(span)),
+        }
     }))
 }
 
 /// A date moved by days, months or workdays.
 pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option<Code<Option<i32>>> {
-    let (k, what) = match op {
-        Op::DateAddDays(k) => (k, "a number of days"),
-        Op::DateAddMonths(k) => (k, "a number of months"),
-        Op::DateAddWorkdays(k) => (k, "a number of workdays"),
-        _ => return None,
+    let (Op::DateAddDays(k) | Op::DateAddMonths(k) | Op::DateAddWorkdays(k)) = op else {
+        return None;
     };
     if result_kind(op, lw.kind(a), lw.kind(b)) != Kind::Day {
         return None;
     }
-    let shift = move |c: &mut Case, d: i32, n: i64| -> Result<i32> {
-        match op {
-            Op::DateAddDays(_) => i64::from(d)
-                .checked_add(n)
-                .filter(|x| (dates::FIRST_DAY..=dates::LAST_DAY).contains(x))
-                .map(|x| x as i32)
-                .ok_or_else(|| EvalError::runtime(RuntimeError::DateOutOfYears, span)),
-            Op::DateAddMonths(_) => {
-                dates::add_months(d, n).ok_or_else(|| EvalError::runtime(RuntimeError::DateOutOfRange, span))
-            }
-            _ => calendar::add_workdays(c, d, n, span),
-        }
-    };
+    let what = shift_counts(op);
     let a = lw.code::<Day>(a);
     // A constant count (`+ 35 workdays`) is converted once, here.
     if let ExprKind::Const(Value::Num(n)) = &b.kind
@@ -241,7 +205,7 @@ pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> 
     {
         let n = n.saturating_mul(k);
         return Some(Box::new(move |c, frame| match a(c, frame)? {
-            Some(d) => shift(c, d, n).map(Some),
+            Some(d) => shift(c, op, d, n, span).map(Some),
             None => Err(none_here(span)),
         }));
     }
@@ -253,7 +217,7 @@ pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> 
             return Err(none_here(span));
         };
         let n = to_i64(n, what, span)?.saturating_mul(k);
-        shift(c, d, n).map(Some)
+        shift(c, op, d, n, span).map(Some)
     }))
 }
 
