@@ -504,12 +504,20 @@ fn fact<R: Rep>(f: FactId, span: Span) -> Code<R::T> {
         {
             return Ok(t);
         }
-        let res = c.fact(f, span);
-        if let Some(o) = &mut c.observer {
-            o.fact_read(f, &res);
-        }
-        R::from_value(res?, span)
+        read_fact::<R>(c, f, span)
     })
+}
+
+/// A fact's value the long way: watched, missing or bad (kept out of the
+/// common path, so reading a fact costs a few instructions).
+#[cold]
+#[inline(never)]
+fn read_fact<R: Rep>(c: &mut Case, f: FactId, span: Span) -> Result<R::T> {
+    let res = c.fact(f, span);
+    if let Some(o) = &mut c.observer {
+        o.fact_read(f, &res);
+    }
+    R::from_value(res?, span)
 }
 
 /// The value of the branch taken, watched.
