@@ -74,7 +74,16 @@ pub struct Source {
     records: u64,
     /// Lines read so far.
     lines: u64,
+    /// Buffers of chunks already answered, for the next chunks (see
+    /// [`Source::give_back`]).
+    spare: Vec<LineBuffers>,
 }
+
+/// The text and the line ranges of a chunk of lines.
+type LineBuffers = (Vec<u8>, Vec<(u64, u64, Range<usize>)>);
+
+/// Buffers kept for reuse: enough for every chunk in flight.
+const SPARE_CHUNKS: usize = 64;
 
 enum SourceKind {
     Jsonl(Box<dyn BufRead + Send>),
@@ -112,6 +121,7 @@ impl Source {
                 seq: 0,
                 records: 0,
                 lines: 0,
+                spare: Vec::new(),
             },
             header,
         ))
@@ -121,7 +131,10 @@ impl Source {
     /// that stops the run (the input cannot be read at all any more).
     pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
         let (records, size) = match &mut self.kind {
-            SourceKind::Jsonl(r) => read_lines(r, self.chunk_records, &mut self.records, &mut self.lines)?,
+            SourceKind::Jsonl(r) => {
+                let buffers = self.spare.pop();
+                read_lines(r, self.chunk_records, &mut self.records, &mut self.lines, buffers)?
+            }
             SourceKind::Csv(r) => read_rows(r, self.chunk_records, &mut self.records)?,
             SourceKind::Dir(files) => {
                 let mut items = Vec::new();
@@ -144,6 +157,19 @@ impl Source {
         self.seq += 1;
         Ok(Some(chunk))
     }
+
+    /// Takes back a chunk that has been answered, to read later chunks into
+    /// its buffers: a long run then reuses a few warm buffers instead of
+    /// mapping fresh pages for every chunk.
+    pub fn give_back(&mut self, chunk: Chunk) {
+        if let Records::Lines { mut text, mut items } = chunk.records
+            && self.spare.len() < SPARE_CHUNKS
+        {
+            text.clear();
+            items.clear();
+            self.spare.push((text, items));
+        }
+    }
 }
 
 fn read_lines(
@@ -151,11 +177,16 @@ fn read_lines(
     most: usize,
     records: &mut u64,
     lines: &mut u64,
+    buffers: Option<LineBuffers>,
 ) -> io::Result<(Records, u64)> {
     // A chunk of a few records (a stream answered line by line) needs a few
     // pages, not the whole chunk's worth.
-    let mut text = Vec::with_capacity(most.saturating_mul(2048).min(CHUNK_BYTES) + 4096);
-    let mut items = Vec::with_capacity(most.min(CHUNK_RECORDS));
+    let (mut text, mut items) = buffers.unwrap_or_else(|| {
+        (
+            Vec::with_capacity(most.saturating_mul(2048).min(CHUNK_BYTES) + 4096),
+            Vec::with_capacity(most.min(CHUNK_RECORDS)),
+        )
+    });
     let mut size = 0u64;
     while items.len() < most && text.len() < CHUNK_BYTES {
         let start = text.len();

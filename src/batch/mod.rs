@@ -188,10 +188,14 @@ impl Sink<'_, '_> {
 
 fn sequential(plan: &Plan, mut source: Source, sink: &mut Sink) -> Result<(), String> {
     let mut worker = Worker::new(plan);
+    let mut spare = None;
     while let Some(chunk) = source.next_chunk().map_err(read_error)? {
-        if !sink.write(&worker.process(&chunk))? {
+        let done = worker.process_reusing(&chunk, spare.take());
+        if !sink.write(&done)? {
             break;
         }
+        source.give_back(chunk);
+        spare = Some(done);
     }
     Ok(())
 }
@@ -210,6 +214,11 @@ fn parallel(plan: &Plan, mut source: Source, sink: &mut Sink, jobs: usize) -> Re
     let (work_tx, work_rx) = mpsc::sync_channel::<input::Chunk>(window);
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<Done>();
+    // Answered chunks go back to the reader, which reads into their buffers;
+    // written answers go back to the workers, which write into theirs.
+    let (back_tx, back_rx) = mpsc::channel::<input::Chunk>();
+    let (free_tx, free_rx) = mpsc::channel::<Done>();
+    let free_rx = Mutex::new(free_rx);
     let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(window);
     for _ in 0..window {
         let _ = permit_tx.send(());
@@ -219,6 +228,9 @@ fn parallel(plan: &Plan, mut source: Source, sink: &mut Sink, jobs: usize) -> Re
     std::thread::scope(|s| {
         let reader = s.spawn(move || -> Result<(), String> {
             while permit_rx.recv().is_ok() && !stop.load(Ordering::Relaxed) {
+                for answered in back_rx.try_iter() {
+                    source.give_back(answered);
+                }
                 let Some(chunk) = source.next_chunk().map_err(read_error)? else {
                     break;
                 };
@@ -238,14 +250,17 @@ fn parallel(plan: &Plan, mut source: Source, sink: &mut Sink, jobs: usize) -> Re
                         Err(_) => break,
                     };
                     let Ok(chunk) = next else { break };
-                    if stop.load(Ordering::Relaxed) || done_tx.send(worker.process(&chunk)).is_err() {
+                    let spare = free_rx.lock().ok().and_then(|rx| rx.try_recv().ok());
+                    if stop.load(Ordering::Relaxed) || done_tx.send(worker.process_reusing(&chunk, spare)).is_err() {
                         break;
                     }
+                    // The reader may have stopped: the buffers are then dropped here.
+                    let _ = back_tx.send(chunk);
                 }
             });
             drop(done_tx);
         });
-        let written = write_in_order(done_rx, sink, &permit_tx);
+        let written = write_in_order(done_rx, sink, &permit_tx, &free_tx);
         stop.store(true, Ordering::Relaxed);
         drop(permit_tx);
         let read = reader
@@ -260,6 +275,7 @@ fn write_in_order(
     done_rx: mpsc::Receiver<Done>,
     sink: &mut Sink,
     permits: &mpsc::SyncSender<()>,
+    free: &mpsc::Sender<Done>,
 ) -> Result<(), String> {
     let mut pending = BTreeMap::new();
     let mut next = 0u64;
@@ -271,6 +287,8 @@ fn write_in_order(
             }
             next += 1;
             let _ = permits.send(());
+            // The workers may have stopped: the buffers are then dropped here.
+            let _ = free.send(done);
         }
     }
     Ok(())

@@ -129,9 +129,24 @@ impl<'p> Worker<'p> {
 
     /// Evaluates every record of the chunk, in order.
     pub fn process(&mut self, chunk: &Chunk) -> Done {
+        self.process_reusing(chunk, None)
+    }
+
+    /// [`Worker::process`], writing into the buffers of a chunk already
+    /// written (`spare`), so a long run reuses a few warm buffers instead of
+    /// mapping fresh pages for every chunk.
+    pub fn process_reusing(&mut self, chunk: &Chunk, spare: Option<Done>) -> Done {
         // As long as the last chunk's output a record, so it is rarely grown.
-        let mut out = String::with_capacity(chunk.records.len() * self.line_bytes.max(256));
-        let mut marks = Vec::with_capacity(chunk.records.len());
+        let want = chunk.records.len() * self.line_bytes.max(256);
+        let (mut out, mut marks) = match spare {
+            Some(Done { mut out, mut marks, .. }) => {
+                out.clear();
+                out.reserve(want);
+                marks.clear();
+                (out, marks)
+            }
+            None => (String::with_capacity(want), Vec::with_capacity(chunk.records.len())),
+        };
         match &chunk.records {
             Records::Lines { text, items } => {
                 for (number, line, range) in items {
