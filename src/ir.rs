@@ -71,7 +71,11 @@ pub struct Compiled(pub OnceLock<Box<dyn std::any::Any + Send + Sync>>);
 
 impl std::fmt::Debug for Compiled {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.get().is_some() { "Compiled(built)" } else { "Compiled(not yet)" })
+        f.write_str(if self.0.get().is_some() {
+            "Compiled(built)"
+        } else {
+            "Compiled(not yet)"
+        })
     }
 }
 

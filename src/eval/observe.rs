@@ -7,8 +7,8 @@
 //!
 //! # The event contract
 //!
-//! Any evaluator of the checked program (this tree-walking one, a compiled one)
-//! reports the same events, in evaluation order, for the same case:
+//! Evaluation of the checked program (its compiled form, `eval::code`)
+//! reports these events, in evaluation order, for a case:
 //!
 //! - [`rule_enter`](Observer::rule_enter) when the body of a rule (with
 //!   `args == None`) or a function call (`Some(arguments)`) starts, and

@@ -88,9 +88,6 @@ mod tests {
     #[test]
     fn a_value_is_three_words() {
         assert_eq!(std::mem::size_of::<super::Value>(), 24);
-        assert_eq!(
-            std::mem::size_of::<Result<super::Value, std::sync::Arc<u8>>>(),
-            24
-        );
+        assert_eq!(std::mem::size_of::<Result<super::Value, std::sync::Arc<u8>>>(), 24);
     }
 }

@@ -280,13 +280,16 @@ impl<'a> Lower<'a> {
                     match (list, i(c, frame)?) {
                         (Value::List(xs), Value::Num(n)) => {
                             let ix = to_i64(n, "a list index", span)?;
-                            usize::try_from(ix).ok().and_then(|ix| xs.get(ix).cloned()).ok_or_else(|| {
-                                let outside = RuntimeError::IndexOutside {
-                                    index: ix,
-                                    len: xs.len(),
-                                };
-                                EvalError::runtime(outside, span)
-                            })
+                            usize::try_from(ix)
+                                .ok()
+                                .and_then(|ix| xs.get(ix).cloned())
+                                .ok_or_else(|| {
+                                    let outside = RuntimeError::IndexOutside {
+                                        index: ix,
+                                        len: xs.len(),
+                                    };
+                                    EvalError::runtime(outside, span)
+                                })
                         }
                         _ => Err(EvalError::runtime(RuntimeError::BadIndex, span)),
                     }
@@ -307,7 +310,11 @@ impl<'a> Lower<'a> {
                     for x in &xs {
                         out.push(x(c, frame)?);
                     }
-                    Ok(if record { Value::Record(out.into()) } else { Value::List(out.into()) })
+                    Ok(if record {
+                        Value::Record(out.into())
+                    } else {
+                        Value::List(out.into())
+                    })
                 })
             }
             ExprKind::Comp {

@@ -28,7 +28,6 @@ use super::value::Value;
 use super::{Case, Result};
 use crate::ir::{Expr, Program, RuleId};
 
-
 /// A lowered expression: runs against a case, with its locals from `frame` on.
 pub(crate) type Code<T> = Box<dyn Fn(&mut Case<'_>, usize) -> Result<T> + Send + Sync>;
 

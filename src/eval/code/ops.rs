@@ -175,7 +175,9 @@ pub(crate) fn numbers(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Opt
             }
         }));
     }
-    if result_kind(op, lw.kind(a), lw.kind(b)) != Kind::Num || !matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Mod) {
+    if result_kind(op, lw.kind(a), lw.kind(b)) != Kind::Num
+        || !matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Mod)
+    {
         return None;
     }
     let (a, b) = (lw.code::<Num>(a), lw.code::<Num>(b));
