@@ -5,10 +5,9 @@
 //! representation for the rest ([`Rep::native`]); what no narrower
 //! representation computes is lowered by [`Lower::value`] and converted.
 
-use std::sync::Arc;
-
 use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant};
 use super::{Code, Value};
