@@ -62,3 +62,33 @@ impl Rules {
 pub(crate) fn expr(prog: &Program, e: &Expr) -> Code<Value> {
     lower::Lower::new(prog).code::<reps::Val>(e)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A program's rules are lowered once, on their first evaluation, and every
+    /// case and thread after that runs the same code; rules nobody evaluates are
+    /// never lowered (a start pays only for what it asks).
+    #[test]
+    fn rules_are_lowered_once_per_program_and_shared() {
+        let prog = crate::builtin::load().0.expect("the built-in program checks");
+        let id = prog.rule_index["grievance.step1_deadline"];
+        assert!(prog.compiled.0.get().is_none(), "nothing is lowered before evaluation");
+        let lowered_in = |prog: &Program| {
+            let mut case = Case::new(prog);
+            let _ = case.rule(id);
+            Rules::of(prog).body(prog, id) as *const Code<Value> as usize
+        };
+        let here = lowered_in(&prog);
+        let there = std::thread::scope(|s| s.spawn(|| lowered_in(&prog)).join().expect("the thread ends"));
+        assert_eq!(here, there, "a second case, on another thread, runs the same code");
+        let bodies = &Rules::of(&prog).bodies;
+        let lowered = bodies.iter().filter(|b| b.get().is_some()).count();
+        assert!(
+            0 < lowered && lowered < bodies.len() / 4,
+            "{lowered} of {} rules lowered",
+            bodies.len()
+        );
+    }
+}
