@@ -97,7 +97,7 @@ struct MemoSlot {
 /// it outlives every reset.
 const KEPT: u32 = u32::MAX;
 
-/// The memo of rule `id` in generation `generation` (`Unset` when stale).
+/// The memoized answer of rule `id` in generation `generation` (`None` when stale).
 #[inline]
 fn memoized(memo: &[MemoSlot], generation: u32, id: RuleId) -> Option<&Result<Value>> {
     let slot = &memo[id.index()];
