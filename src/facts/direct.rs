@@ -169,6 +169,34 @@ const STOP: [bool; 256] = {
     t
 };
 
+/// Where the ASCII run at the start of `bytes` ends: the index of the first
+/// byte of [`STOP`], eight bytes at a time; `None` when there is none.
+fn ascii_run(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `v` that is below `n` (n ≤ 0x80). A byte
+    // above a flagged one may be flagged too (a borrow), never one below: so
+    // the lowest flag of the union is the first stopping byte.
+    let below = |v: u64, n: u8| v.wrapping_sub(ONES * u64::from(n)) & !v & HIGHS;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let stops = below(x ^ (ONES * u64::from(b'"')), 1)
+            | below(x ^ (ONES * u64::from(b'\\')), 1)
+            | below(x, 0x20)
+            | (x & HIGHS);
+        if stops != 0 {
+            return Some(at + (stops.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    rest.iter().position(|&c| STOP[c as usize]).map(|i| at + i)
+}
+
 /// Bytes the reader has seen to be ASCII, as text.
 ///
 /// # Safety
@@ -227,7 +255,7 @@ impl<'t> Reader<'t, '_> {
         self.eat(b'"')?;
         let start = self.pos;
         let bytes: &'t [u8] = self.bytes;
-        let mut len = bytes[start..].iter().position(|&c| STOP[c as usize])?;
+        let mut len = ascii_run(&bytes[start..])?;
         let ascii = bytes[start + len] < 0x80;
         if !ascii {
             len += bytes[start + len..]
@@ -243,7 +271,7 @@ impl<'t> Reader<'t, '_> {
     /// when it is not all ASCII.
     fn string(&mut self) -> Option<&'t str> {
         match self.raw_string()? {
-            // SAFETY: the `STOP` scan found no byte of 0x80 or above.
+            // SAFETY: the `STOP` scan (`ascii_run`) found no byte of 0x80 or above.
             (raw, true) => Some(unsafe { ascii(raw) }),
             (raw, false) => std::str::from_utf8(raw).ok(),
         }
@@ -303,7 +331,7 @@ impl<'t> Reader<'t, '_> {
             let entry = keys.get(raw);
             let key = match entry {
                 Some(e) => &*e.key,
-                // SAFETY: the `STOP` scan found no byte of 0x80 or above.
+                // SAFETY: the `STOP` scan (`ascii_run`) found no byte of 0x80 or above.
                 None if all_ascii => unsafe { ascii(raw) },
                 None => std::str::from_utf8(raw).ok()?,
             };
@@ -422,5 +450,43 @@ impl<'t> Reader<'t, '_> {
                 convert(self.prog, &node, ty, &origin).ok()?
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{STOP, ascii_run};
+
+    /// The scan by table, byte by byte: what `ascii_run` must find.
+    fn by_table(bytes: &[u8]) -> Option<usize> {
+        bytes.iter().position(|&c| STOP[c as usize])
+    }
+
+    #[test]
+    fn every_byte_at_every_place_of_a_word() {
+        for stop in 0..=255u8 {
+            for at in 0..20 {
+                let mut bytes = vec![b'a'; 24];
+                bytes[at] = stop;
+                assert_eq!(ascii_run(&bytes), by_table(&bytes), "byte {stop:#x} at {at}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_word_scan_is_the_table_scan(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            prop_assert_eq!(ascii_run(&bytes), by_table(&bytes));
+        }
+
+        #[test]
+        fn the_word_scan_finds_the_end_of_text(text in "[ -~]{0,40}", end in prop::sample::select(vec![b'"', b'\\', b'\n', 0xC3u8, 0x7F])) {
+            let mut bytes = text.into_bytes();
+            bytes.push(end);
+            bytes.extend_from_slice(b"tail \" more");
+            prop_assert_eq!(ascii_run(&bytes), by_table(&bytes));
+        }
     }
 }
