@@ -209,7 +209,7 @@ fn readme_rule_examples_check_and_pass() {
 }
 
 /// Every link of README.md and docs/*.md is relative, stays inside the repository
-/// and names a file or directory that exists; no document points at `../shared`.
+/// and names a file or directory that exists; no document points at the workspace around it.
 #[test]
 fn links_point_inside_the_repository() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));

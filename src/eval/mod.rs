@@ -460,9 +460,8 @@ impl<'p> Case<'p> {
             (Op::NotIn, _, None) => Bool(true),
             (Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Mod, Num(a), Num(b)) => Num(arithmetic(op, a, b, span)?),
             (Op::Concat, Str(a), Str(b)) => Str(format!("{a}{b}").into()),
-            (Op::DateAddDays(k) | Op::DateAddMonths(k) | Op::DateAddWorkdays(k), Date(d), Num(n)) => {
-                let n = to_i64(n, shift_counts(op), span)?.saturating_mul(k);
-                Date(shift(self, op, d, n, span)?)
+            (Op::DateAddDays(_) | Op::DateAddMonths(_) | Op::DateAddWorkdays(_), Date(d), Num(n)) => {
+                Date(shift(self, op, d, shift_count(op, n, span)?, span)?)
             }
             (Op::DateDiff, Date(a), Date(b)) => Num(Decimal::from(a as i64 - b as i64)),
             (Op::TimeAddHours(k), Time(t), Num(h)) => {
@@ -488,12 +487,12 @@ impl<'p> Case<'p> {
             }
             (Op::DateTimeAddWorkdays(k), DateTime(t), Num(n)) => {
                 let (d, m) = dates::split_datetime(t);
-                let n = to_i64(n, "a number of workdays", span)?.saturating_mul(k);
+                let n = shift_count(Op::DateAddWorkdays(k), n, span)?;
                 DateTime(dates::make_datetime(calendar::add_workdays(self, d, n, span)?, m))
             }
             (Op::DateTimeDiff, DateTime(a), DateTime(b)) => Num(Decimal::from(a - b) / Decimal::from(60)),
             (Op::YearMonthAddMonths(k), YearMonth(a), Num(n)) => {
-                let n = to_i64(n, "a number of months", span)?.saturating_mul(k);
+                let n = shift_count(Op::DateAddMonths(k), n, span)?;
                 let ym = i64::from(a).saturating_add(n);
                 YearMonth(
                     i32::try_from(ym)
@@ -508,7 +507,7 @@ impl<'p> Case<'p> {
     }
 
     fn date_offset(&self, d: i32, n: Decimal, k: i64, span: Span) -> Result<i32> {
-        shift_days(d, to_i64(n, "a number of days", span)?.saturating_mul(k), span)
+        shift_days(d, shift_count(Op::DateAddDays(k), n, span)?, span)
     }
 }
 
@@ -534,13 +533,16 @@ pub(crate) fn arithmetic(op: Op, x: Decimal, y: Decimal, span: Span) -> Result<D
     })
 }
 
-/// What the count of a date shift counts, for its messages.
-pub(crate) fn shift_counts(op: Op) -> &'static str {
-    match op {
-        Op::DateAddMonths(_) => "a number of months",
-        Op::DateAddWorkdays(_) => "a number of workdays",
-        _ => "a number of days",
-    }
+/// The count `n` of date shift `op`, whole and multiplied by the operator's
+/// sign or factor (`- 2 years` is −24 months), or an error naming what it counts.
+pub(crate) fn shift_count(op: Op, n: Decimal, span: Span) -> Result<i64> {
+    let (k, what) = match op {
+        Op::DateAddMonths(k) => (k, "a number of months"),
+        Op::DateAddWorkdays(k) => (k, "a number of workdays"),
+        Op::DateAddDays(k) => (k, "a number of days"),
+        _ => (1, "a number of days"),
+    };
+    Ok(to_i64(n, what, span)?.saturating_mul(k))
 }
 
 /// Day `d` moved by `n` days, months or workdays (as `op` says; the count

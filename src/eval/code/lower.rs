@@ -210,12 +210,16 @@ impl<'a> Lower<'a> {
         }
         match &e.kind {
             ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(_) => wrap::<Bool>(self.code::<Bool>(e)),
-            ExprKind::Bin(op, a, b) => match super::ops::result_kind(*op, self.kind(a), self.kind(b)) {
-                Kind::Bool => wrap::<Bool>(self.code::<Bool>(e)),
-                Kind::Num if self.num_native(e).is_some() => wrap::<Num>(self.code::<Num>(e)),
-                Kind::Day if self.day_native(e).is_some() => wrap::<Day>(self.code::<Day>(e)),
-                _ => super::ops::generic(self, *op, a, b, span),
-            },
+            ExprKind::Bin(op, a, b) => {
+                // Lowered once: a typed form when there is one, else on values.
+                let typed = match super::ops::result_kind(*op, self.kind(a), self.kind(b)) {
+                    Kind::Bool => self.bool_native(e).map(wrap::<Bool>),
+                    Kind::Num => self.num_native(e).map(wrap::<Num>),
+                    Kind::Day => self.day_native(e).map(wrap::<Day>),
+                    _ => None,
+                };
+                typed.unwrap_or_else(|| super::ops::generic(self, *op, a, b, span))
+            }
             ExprKind::Call(f, args) => {
                 let (f, args) = (*f, self.codes(args));
                 Box::new(move |c, frame| {

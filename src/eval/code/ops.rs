@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::lower::Lower;
 use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant};
 use super::{Code, Value};
-use crate::eval::{EvalError, RuntimeError, arithmetic, shift, shift_counts, to_i64};
+use crate::eval::{EvalError, RuntimeError, arithmetic, shift, shift_count};
 use crate::ir::{Expr, ExprKind, Op};
 use crate::syntax::span::Span;
 
@@ -50,15 +50,14 @@ pub(crate) fn test(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option
         Kind::Day => compare::<Day>(lw, order, a, b),
         Kind::Variant => compare::<Variant>(lw, order, a, b),
         Kind::Bool => compare::<Bool>(lw, order, a, b),
-        _ => {
-            let (a, b) = (lw.code::<Val>(a), lw.code::<Val>(b));
-            Box::new(move |c, frame| {
-                let x = a(c, frame)?;
-                let y = b(c, frame)?;
-                Bool::from_value(c.binary(op, x, y, span)?, span)
-            })
-        }
+        _ => test_values(lw, op, a, b, span),
     })
+}
+
+/// A comparison or membership on values.
+fn test_values(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool> {
+    let values = generic(lw, op, a, b, span);
+    Box::new(move |c, frame| Bool::from_value(values(c, frame)?, span))
 }
 
 #[derive(Clone, Copy)]
@@ -131,21 +130,16 @@ fn member(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool> {
             return code;
         }
     }
-    let x = lw.code::<Val>(a);
     match list {
         Some(Value::List(xs)) => {
-            let xs = xs.clone();
+            let x = lw.code::<Val>(a);
             Box::new(move |c, frame| Ok(xs.contains(&x(c, frame)?) != negate))
         }
-        Some(Value::None) => Box::new(move |c, frame| x(c, frame).map(|_| negate)),
-        _ => {
-            let y = lw.code::<Val>(b);
-            Box::new(move |c, frame| {
-                let v = x(c, frame)?;
-                let w = y(c, frame)?;
-                Bool::from_value(c.binary(op, v, w, span)?, span)
-            })
+        Some(Value::None) => {
+            let x = lw.code::<Val>(a);
+            Box::new(move |c, frame| x(c, frame).map(|_| negate))
         }
+        _ => test_values(lw, op, a, b, span),
     }
 }
 
@@ -193,19 +187,16 @@ pub(crate) fn numbers(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Opt
 
 /// A date moved by days, months or workdays.
 pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option<Code<Option<i32>>> {
-    let (Op::DateAddDays(k) | Op::DateAddMonths(k) | Op::DateAddWorkdays(k)) = op else {
-        return None;
-    };
-    if result_kind(op, lw.kind(a), lw.kind(b)) != Kind::Day {
+    if !matches!(op, Op::DateAddDays(_) | Op::DateAddMonths(_) | Op::DateAddWorkdays(_))
+        || result_kind(op, lw.kind(a), lw.kind(b)) != Kind::Day
+    {
         return None;
     }
-    let what = shift_counts(op);
     let a = lw.code::<Day>(a);
     // A constant count (`+ 35 workdays`) is converted once, here.
     if let ExprKind::Const(Value::Num(n)) = &b.kind
-        && let Ok(n) = to_i64(*n, what, span)
+        && let Ok(n) = shift_count(op, *n, span)
     {
-        let n = n.saturating_mul(k);
         return Some(Box::new(move |c, frame| match a(c, frame)? {
             Some(d) => shift(c, op, d, n, span).map(Some),
             None => Err(none_here(span)),
@@ -218,8 +209,7 @@ pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> 
         let (Some(d), Some(n)) = (x, y) else {
             return Err(none_here(span));
         };
-        let n = to_i64(n, what, span)?.saturating_mul(k);
-        shift(c, op, d, n, span).map(Some)
+        shift(c, op, d, shift_count(op, n, span)?, span).map(Some)
     }))
 }
 
