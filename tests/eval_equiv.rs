@@ -351,7 +351,7 @@ fn every_query_answers_as_stored() {
         // The random cases again, one after another in one reused case, as a
         // batch runs them: the same answers as a fresh case each.
         let mut reused = fresh(&prog);
-        reused.keep_constants(constant.clone());
+        reused.keep_constants(&constant);
         let mut last: &[(FactId, Slot)] = &[];
         for c in &random {
             for (f, _) in last {

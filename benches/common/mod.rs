@@ -73,7 +73,7 @@ pub fn records(count: u64) -> Vec<String> {
 /// A case for evaluating one record after another, as `cba batch` keeps one.
 pub fn batch_case(prog: &Program) -> Case<'_> {
     let mut case = Case::new(prog);
-    case.keep_constants(prog.case_independent().into());
+    case.keep_constants(&prog.case_independent());
     case
 }
 

@@ -113,7 +113,7 @@ type RecordError = String;
 impl<'p> Worker<'p> {
     pub fn new(plan: &'p Plan<'p>) -> Worker<'p> {
         let mut case = Case::new(plan.prog);
-        case.keep_constants(plan.constant.clone());
+        case.keep_constants(&plan.constant);
         Worker {
             plan,
             case,

@@ -68,7 +68,24 @@ fn table(prog: &Program, span: Span) -> Result<&WorkdayTable> {
         .map_err(|e| EvalError::runtime(RuntimeError::Calendar(e.as_str().into()), span))
 }
 
+/// `d` moved `n` workdays. The common case (the table built, the case's
+/// closures read since its memo was last reset, the answer in the table) is a
+/// table lookup; the first use, the table's building and every error go the
+/// long way, which says why.
+#[inline]
 pub fn add_workdays(case: &mut Case, d: i32, n: i64, span: Span) -> Result<i32> {
+    if case.closures_known
+        && let Some(Ok(t)) = case.prog.workdays.get()
+        && let Ok(x) = t.add_workdays(d, n, &case.closures)
+    {
+        return Ok(x);
+    }
+    add_workdays_long(case, d, n, span)
+}
+
+#[cold]
+#[inline(never)]
+fn add_workdays_long(case: &mut Case, d: i32, n: i64, span: Span) -> Result<i32> {
     let prog = case.prog;
     let closures = case.closures_ref(span)?;
     let t = table(prog, span)?;

@@ -89,6 +89,8 @@ pub type Result<T> = std::result::Result<T, Arc<EvalError>>;
 #[derive(Debug, Clone)]
 struct MemoSlot {
     generation: u32,
+    /// Whether the answer is kept across resets (see [`Case::keep_constants`]).
+    keep: bool,
     /// The answer, when `generation` is current (else what a past case left).
     memo: Result<Value>,
 }
@@ -117,9 +119,6 @@ pub struct Case<'p> {
     memo: Vec<MemoSlot>,
     /// The generation of the answers in `memo` that count (others are stale).
     generation: u32,
-    /// Rules whose answers no case changes, kept when the memo is reset
-    /// (see [`Case::keep_constants`]).
-    constant: Option<Arc<[bool]>>,
     stack: Vec<Value>,
     /// The case's closures (see [`Case::closures_ref`]), when `closures_known`.
     closures: Vec<i32>,
@@ -167,12 +166,12 @@ impl<'p> Case<'p> {
             memo: vec![
                 MemoSlot {
                     generation: 0,
+                    keep: false,
                     memo: Ok(Value::None)
                 };
                 prog.rules.len()
             ],
             generation: 1,
-            constant: None,
             stack: Vec::new(),
             closures: Vec::new(),
             closures_known: false,
@@ -218,14 +217,14 @@ impl<'p> Case<'p> {
     /// Keeps the answers of the rules marked in `constant` (from
     /// [`Program::case_independent`]) when the memo is reset, for a case
     /// reused for many records.
-    pub fn keep_constants(&mut self, constant: Arc<[bool]>) {
-        // Answers already memoized in this generation are kept from now on too.
-        for (m, keep) in self.memo.iter_mut().zip(constant.iter()) {
-            if *keep && m.generation == self.generation {
+    pub fn keep_constants(&mut self, constant: &[bool]) {
+        for (m, &keep) in self.memo.iter_mut().zip(constant) {
+            m.keep = keep;
+            // Answers already memoized in this generation are kept from now on too.
+            if keep && m.generation == self.generation {
                 m.generation = KEPT;
             }
         }
-        self.constant = Some(constant);
     }
 
     /// Forgets the memoized answers (but those [`Case::keep_constants`] keeps):
@@ -238,6 +237,7 @@ impl<'p> Case<'p> {
                 if m.generation != KEPT {
                     *m = MemoSlot {
                         generation: 0,
+                        keep: m.keep,
                         memo: Ok(Value::None),
                     };
                 }
@@ -274,6 +274,11 @@ impl<'p> Case<'p> {
         self.memo[id.index()].memo.as_ref()
     }
 
+    /// The answer of rule `id` if it is memoized and not an error.
+    pub(crate) fn answered(&self, id: RuleId) -> Option<&Value> {
+        memoized(&self.memo, self.generation, id)?.as_ref().ok()
+    }
+
     /// Tells the observer that rule `id`'s answer came from the memo.
     #[cold]
     fn memo_hit(&mut self, id: RuleId) {
@@ -302,12 +307,8 @@ impl<'p> Case<'p> {
         if locals > 0 {
             self.stack.truncate(frame);
         }
-        let kept = self
-            .constant
-            .as_ref()
-            .is_some_and(|keep| keep.get(id.index()).copied().unwrap_or(false));
         let slot = &mut self.memo[id.index()];
-        slot.generation = if kept { KEPT } else { self.generation };
+        slot.generation = if slot.keep { KEPT } else { self.generation };
         slot.memo = res;
     }
 
@@ -350,22 +351,28 @@ impl<'p> Case<'p> {
             self.check_interrupt(self.prog.rules[id].span)?;
         }
         self.depth += 1;
-        let res = f(self).map_err(|mut e| {
-            // Shared errors (read from a memo) are copied only to be changed.
-            if let Some(given) = self.given_facts(id, &e) {
-                let e = Arc::make_mut(&mut e);
-                if let ErrorKind::Runtime(err) = &mut e.kind {
-                    let inner = std::mem::replace(err, RuntimeError::NumberTooLarge);
-                    *err = RuntimeError::WithGiven(Box::new(inner), given);
-                }
-            }
-            if e.rule.is_none() {
-                Arc::make_mut(&mut e).rule = Some(id);
-            }
-            e
-        });
+        let res = f(self).map_err(|e| self.attribute(id, e));
         self.depth -= 1;
         res
+    }
+
+    /// Error `e` as it leaves rule or function `id`: naming the rule unless an
+    /// inner one is named already, and a range error with the facts given.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn attribute(&self, id: RuleId, mut e: Arc<EvalError>) -> Arc<EvalError> {
+        // Shared errors (read from a memo) are copied only to be changed.
+        if let Some(given) = self.given_facts(id, &e) {
+            let e = Arc::make_mut(&mut e);
+            if let ErrorKind::Runtime(err) = &mut e.kind {
+                let inner = std::mem::replace(err, RuntimeError::NumberTooLarge);
+                *err = RuntimeError::WithGiven(Box::new(inner), given);
+            }
+        }
+        if e.rule.is_none() {
+            Arc::make_mut(&mut e).rule = Some(id);
+        }
+        e
     }
 
     /// An "interrupted" error once [`INTERRUPT`] or this case's `cancel` is set.
@@ -447,17 +454,14 @@ impl<'p> Case<'p> {
 
     fn binary(&mut self, op: Op, x: Value, y: Value, span: Span) -> Result<Value> {
         use Value::*;
+        if let Some(t) = test_in_place(op, &x, &y) {
+            return Ok(Bool(t));
+        }
         Ok(match (op, x, y) {
-            (Op::Eq, a, b) => Bool(a == b),
-            (Op::Ne, a, b) => Bool(a != b),
             (Op::Lt, a, b) => Bool(a.cmp_same(&b) == Ordering::Less),
             (Op::Le, a, b) => Bool(a.cmp_same(&b) != Ordering::Greater),
             (Op::Gt, a, b) => Bool(a.cmp_same(&b) == Ordering::Greater),
             (Op::Ge, a, b) => Bool(a.cmp_same(&b) != Ordering::Less),
-            (Op::In, a, List(xs)) => Bool(xs.contains(&a)),
-            (Op::NotIn, a, List(xs)) => Bool(!xs.contains(&a)),
-            (Op::In, _, None) => Bool(false),
-            (Op::NotIn, _, None) => Bool(true),
             (Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Mod, Num(a), Num(b)) => Num(arithmetic(op, a, b, span)?),
             (Op::Concat, Str(a), Str(b)) => Str(format!("{a}{b}").into()),
             (Op::DateAddDays(_) | Op::DateAddMonths(_) | Op::DateAddWorkdays(_), Date(d), Num(n)) => {
@@ -555,6 +559,20 @@ pub(crate) fn shift(case: &mut Case, op: Op, d: i32, n: i64, span: Span) -> Resu
         Op::DateAddWorkdays(_) => calendar::add_workdays(case, d, n, span),
         _ => shift_days(d, n, span),
     }
+}
+
+/// `x op y` for the tests that need neither operand copied: equality and
+/// membership (`none` is the empty list); `None` for every other operator.
+pub(crate) fn test_in_place(op: Op, x: &Value, y: &Value) -> Option<bool> {
+    Some(match (op, y) {
+        (Op::Eq, _) => x == y,
+        (Op::Ne, _) => x != y,
+        (Op::In, Value::List(xs)) => xs.contains(x),
+        (Op::NotIn, Value::List(xs)) => !xs.contains(x),
+        (Op::In, Value::None) => false,
+        (Op::NotIn, Value::None) => true,
+        _ => return None,
+    })
 }
 
 /// Day `d` moved by `n` days, within years 1 to 9999.

@@ -11,7 +11,6 @@ pub mod lineage;
 pub mod report;
 pub mod search;
 
-use std::sync::Arc;
 
 use crate::eval::{Case, Slot};
 use crate::ir::{Default, FactId, Program, RuleId, Type};
@@ -94,7 +93,7 @@ fn copy_case<'p>(case: &Case<'p>) -> Case<'p> {
     c.facts = case.facts.clone();
     c.provided = case.provided.clone();
     c.today = case.today;
-    c.keep_constants(Arc::from(case.prog.case_independent()));
+    c.keep_constants(&case.prog.case_independent());
     c
 }
 

@@ -20,7 +20,14 @@ pub(crate) struct Lower<'a> {
     /// The kind of each local slot where it is being lowered: a function's
     /// parameters by their declared types, a `let` by its value's kind.
     locals: RefCell<Vec<Kind>>,
+    /// How many rule bodies are being inlined into one another here.
+    inlining: std::cell::Cell<u32>,
 }
+
+/// The most nodes a rule body may have to be inlined where it is read.
+const INLINE_NODES: u32 = 12;
+/// The most rule bodies inlined one into another.
+const INLINE_DEPTH: u32 = 3;
 
 /// `code`'s values as [`Value`]s.
 fn wrap<R: Rep>(code: Code<R::T>) -> Code<Value> {
@@ -37,6 +44,7 @@ impl<'a> Lower<'a> {
         Lower {
             prog,
             locals: RefCell::new(Vec::new()),
+            inlining: std::cell::Cell::new(0),
         }
     }
 
@@ -99,14 +107,7 @@ impl<'a> Lower<'a> {
                 None => Box::new(move |_, _| Err(R::mismatch(span))),
             },
             ExprKind::Fact(f) => fact::<R>(*f, span),
-            ExprKind::Rule(r) => {
-                let r = *r;
-                // The answer is read in its memo, not copied out.
-                Box::new(move |c, _| match c.answer(r) {
-                    Ok(v) => R::peek(v).ok_or_else(|| R::mismatch(span)),
-                    Err(e) => Err(e.clone()),
-                })
-            }
+            ExprKind::Rule(r) => self.inline::<R>(*r, span).unwrap_or_else(|| read_rule::<R>(*r, span)),
             ExprKind::Local(i) => {
                 let i = *i as usize;
                 Box::new(move |c, frame| R::peek(&c.stack[frame + i]).ok_or_else(|| R::mismatch(span)))
@@ -154,6 +155,35 @@ impl<'a> Lower<'a> {
             }
             _ => R::native(self, e).unwrap_or_else(|| convert::<R>(self.value(e), span)),
         }
+    }
+
+    /// Rule `r`'s body, inlined where it is read, when it is a few tests of
+    /// facts and constants (`required(grievance.step1.received_on)`,
+    /// `grievance.step1.method != email`): computing it again costs less than
+    /// a memoized call. The answer and any error are the rule's, named as it
+    /// names them; a watched case reads the rule as usual, so an observer sees
+    /// every rule entered and every memo hit as before.
+    fn inline<R: Rep>(&self, r: RuleId, span: Span) -> Option<Code<R::T>> {
+        let rule = &self.prog.rules[r];
+        let mut budget = INLINE_NODES;
+        if rule.params.is_some()
+            || rule.locals > 0
+            || Kind::of_type(&rule.ty) != R::KIND
+            || self.inlining.get() >= INLINE_DEPTH
+            || !small(&rule.body, &mut budget)
+        {
+            return None;
+        }
+        self.inlining.set(self.inlining.get() + 1);
+        let body = self.code::<R>(&rule.body);
+        self.inlining.set(self.inlining.get() - 1);
+        let read = read_rule::<R>(r, span);
+        Some(Box::new(move |c, frame| {
+            if c.observer.is_some() {
+                return read(c, frame);
+            }
+            body(c, frame).map_err(|e| c.attribute(r, e))
+        }))
     }
 
     /// `when c => v … otherwise => o`: the value of the first branch whose
@@ -502,6 +532,40 @@ pub(crate) fn constant(e: &Expr) -> Option<Value> {
         ExprKind::List(xs) => Some(Value::List(xs.iter().map(constant).collect::<Option<_>>()?)),
         ExprKind::Record(xs) => Some(Value::Record(xs.iter().map(constant).collect::<Option<_>>()?)),
         _ => None,
+    }
+}
+
+/// Rule `r`'s answer, computed once a case (memoized) and read in its memo,
+/// not copied out.
+fn read_rule<R: Rep>(r: RuleId, span: Span) -> Code<R::T> {
+    Box::new(move |c, _| match c.answer(r) {
+        Ok(v) => R::peek(v).ok_or_else(|| R::mismatch(span)),
+        Err(e) => Err(e.clone()),
+    })
+}
+
+/// Whether `e` is at most `budget` nodes of tests on facts, constants and
+/// rules: cheap enough to compute where it is read (see [`Lower::inline`]).
+fn small(e: &Expr, budget: &mut u32) -> bool {
+    use ExprKind as E;
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
+    match &e.kind {
+        E::Const(_) | E::Fact(_) | E::Rule(_) => true,
+        E::Not(x) => small(x, budget),
+        E::And(a, b) | E::Or(a, b) | E::Coalesce(a, b) => small(a, budget) && small(b, budget),
+        E::Bin(op, a, b) => {
+            use crate::ir::Op;
+            matches!(op, Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge | Op::In | Op::NotIn)
+                && small(a, budget)
+                && small(b, budget)
+        }
+        E::If(c, a, b) => small(c, budget) && small(a, budget) && small(b, budget),
+        E::Cases(_, bs, o) => bs.iter().all(|(c, v)| small(c, budget) && small(v, budget)) && small(o, budget),
+        E::Builtin(Builtin::Required, args) => args.iter().all(|a| small(a, budget)),
+        _ => false,
     }
 }
 

@@ -12,8 +12,8 @@ use rust_decimal::Decimal;
 use super::lower::Lower;
 use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant};
 use super::{Code, Value};
-use crate::eval::{EvalError, RuntimeError, arithmetic, shift, shift_count};
-use crate::ir::{Expr, ExprKind, Op};
+use crate::eval::{Case, EvalError, RuntimeError, Slot, arithmetic, shift, shift_count, test_in_place};
+use crate::ir::{Expr, ExprKind, FactId, Op, RuleId};
 use crate::syntax::span::Span;
 
 /// The kind of `a op b`'s value, given its operands' kinds.
@@ -54,10 +54,67 @@ pub(crate) fn test(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option
     })
 }
 
-/// A comparison or membership on values.
+/// A comparison or membership on values; equality and membership of facts,
+/// rules and constants without copying them.
 fn test_values(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool> {
     let values = generic(lw, op, a, b, span);
-    Box::new(move |c, frame| Bool::from_value(values(c, frame)?, span))
+    let copied: Code<bool> = Box::new(move |c, frame| Bool::from_value(values(c, frame)?, span));
+    match (Place::of(a), Place::of(b)) {
+        (Some(x), Some(y)) if matches!(op, Op::Eq | Op::Ne | Op::In | Op::NotIn) => {
+            // (`grievance.subject in excluded_subjects` copied the text and
+            // the list, and counted references to both, on every test.)
+            Box::new(move |c, frame| {
+                if c.observer.is_none()
+                    && x.ready(c)
+                    && y.ready(c)
+                    && let (Some(x), Some(y)) = (x.get(c), y.get(c))
+                    && let Some(t) = test_in_place(op, x, y)
+                {
+                    return Ok(t);
+                }
+                // Watched, failing or mistyped: the long way, which says so.
+                copied(c, frame)
+            })
+        }
+        _ => copied,
+    }
+}
+
+/// Where an operand's value can be read without copying it.
+enum Place {
+    Fact(FactId),
+    Rule(RuleId),
+    Const(Value),
+}
+
+impl Place {
+    fn of(e: &Expr) -> Option<Place> {
+        match &e.kind {
+            ExprKind::Fact(f) => Some(Place::Fact(*f)),
+            ExprKind::Rule(r) => Some(Place::Rule(*r)),
+            _ => super::lower::constant(e).map(Place::Const),
+        }
+    }
+
+    /// Whether the value can be read: a rule is computed (memoized) first.
+    fn ready(&self, c: &mut Case) -> bool {
+        match self {
+            Place::Fact(f) => matches!(c.facts[f.index()], Slot::Value(_)),
+            Place::Rule(r) => c.answer(*r).is_ok(),
+            Place::Const(_) => true,
+        }
+    }
+
+    fn get<'a>(&'a self, c: &'a Case) -> Option<&'a Value> {
+        match self {
+            Place::Fact(f) => match &c.facts[f.index()] {
+                Slot::Value(v) => Some(v),
+                _ => None,
+            },
+            Place::Rule(r) => c.answered(*r),
+            Place::Const(v) => Some(v),
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -131,6 +188,7 @@ fn member(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool> {
         }
     }
     match list {
+        Some(Value::List(_)) if Place::of(a).is_some() => test_values(lw, op, a, b, span),
         Some(Value::List(xs)) => {
             let x = lw.code::<Val>(a);
             Box::new(move |c, frame| Ok(xs.contains(&x(c, frame)?) != negate))
@@ -197,6 +255,13 @@ pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> 
     if let ExprKind::Const(Value::Num(n)) = &b.kind
         && let Ok(n) = shift_count(op, *n, span)
     {
+        if let Op::DateAddWorkdays(_) = op {
+            // The deadlines' shape: straight to the workday table.
+            return Some(Box::new(move |c, frame| match a(c, frame)? {
+                Some(d) => crate::eval::calendar::add_workdays(c, d, n, span).map(Some),
+                None => Err(none_here(span)),
+            }));
+        }
         return Some(Box::new(move |c, frame| match a(c, frame)? {
             Some(d) => shift(c, op, d, n, span).map(Some),
             None => Err(none_here(span)),

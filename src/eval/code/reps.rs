@@ -16,6 +16,8 @@ pub(crate) trait Rep: Sized + 'static {
     type T: Clone + Send + Sync + 'static;
     /// Whether `none` is one of its values.
     const NULLABLE: bool;
+    /// The kind of the values it holds.
+    const KIND: Kind;
     /// The value in this representation, or `None` when it is of another type.
     fn peek(v: &Value) -> Option<Self::T>;
     /// The value in this representation, or the value back when it is of another type.
@@ -53,6 +55,7 @@ pub(crate) struct Variant;
 impl Rep for Val {
     type T = Value;
     const NULLABLE: bool = true;
+    const KIND: Kind = Kind::Value;
     fn peek(v: &Value) -> Option<Value> {
         Some(v.clone())
     }
@@ -76,6 +79,7 @@ impl Rep for Val {
 impl Rep for Bool {
     type T = bool;
     const NULLABLE: bool = false;
+    const KIND: Kind = Kind::Bool;
     fn peek(v: &Value) -> Option<bool> {
         match v {
             Value::Bool(b) => Some(*b),
@@ -102,6 +106,7 @@ macro_rules! optional_rep {
         impl Rep for $rep {
             type T = Option<$t>;
             const NULLABLE: bool = true;
+            const KIND: Kind = Kind::$rep;
             fn peek(v: &Value) -> Option<Option<$t>> {
                 match v {
                     Value::$variant(x) => Some(Some(*x)),
