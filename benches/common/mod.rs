@@ -84,7 +84,7 @@ pub fn query_ids(prog: &Program) -> Vec<RuleId> {
 // ------------------------------------------------------------------ cba
 
 /// Each record's facts, already typed: what cba evaluates from.
-pub fn cba_facts(prog: &Program, records: &[String]) -> Vec<Vec<(FactId, Slot)>> {
+pub fn cba_facts(prog: &Program, records: &[String]) -> Vec<Vec<(FactId, Slot, bool)>> {
     let reader = cba::facts::direct::DirectReader::new(prog, "id");
     let mut case = Case::new(prog);
     records
@@ -94,38 +94,31 @@ pub fn cba_facts(prog: &Program, records: &[String]) -> Vec<Vec<(FactId, Slot)>>
             let mut scratch = cba::facts::direct::Scratch::default();
             let mut id = None;
             assert!(reader.fill(&mut case, r.as_bytes(), "bench", &mut scratch, &mut id));
-            scratch
-                .dirty
+            case.given()
                 .iter()
-                .map(|f| (*f, case.facts[f.index()].clone()))
+                .map(|f| (*f, case.facts[f.index()].clone(), case.provided[f.index()]))
                 .collect()
         })
         .collect()
 }
 
 /// cba's per-record evaluation: set the record's facts, answer the queries.
-pub fn cba_eval(case: &mut Case, facts: &[Vec<(FactId, Slot)>], queries: &[RuleId], out: &mut Vec<Value>) {
-    let mut last: &[(FactId, Slot)] = &[];
+pub fn cba_eval(case: &mut Case, facts: &[Vec<(FactId, Slot, bool)>], queries: &[RuleId], out: &mut Vec<Value>) {
     for rec in facts {
-        for (f, _) in last {
-            case.reset_fact(*f);
+        for (f, slot, given) in rec {
+            case.give(*f, slot.clone(), *given);
         }
-        for (f, slot) in rec {
-            case.facts[f.index()] = slot.clone();
-            case.provided[f.index()] = true;
-        }
-        case.reset_memo();
+        case.next_record();
         out.clear();
         for q in queries {
             out.push(case.answer(*q).map_or(Value::None, Value::clone));
         }
         black_box(&out);
-        last = rec;
     }
 }
 
 /// cba's answers as the JSON values `cba batch` writes, one list a record.
-pub fn cba_answers(prog: &Program, facts: &[Vec<(FactId, Slot)>]) -> Vec<Vec<String>> {
+pub fn cba_answers(prog: &Program, facts: &[Vec<(FactId, Slot, bool)>]) -> Vec<Vec<String>> {
     let queries = query_ids(prog);
     let mut case = batch_case(prog);
     let mut out = Vec::new();

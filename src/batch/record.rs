@@ -186,17 +186,12 @@ impl<'p> Worker<'p> {
         }
     }
 
-    /// Puts the facts the last record set back to their defaults and forgets
-    /// the answers.
+    /// After a record the general readers filled: every fact back to its
+    /// default. (After the fast reader's, [`Case::next_record`] puts back
+    /// only what the next record does not give again.)
     fn prepare(&mut self) {
         if std::mem::take(&mut self.dirty_all) {
             self.case.reset();
-            self.direct.dirty.clear();
-        } else {
-            for f in self.direct.dirty.drain(..) {
-                self.case.reset_fact(f);
-            }
-            self.case.reset_memo();
         }
     }
 
@@ -207,6 +202,7 @@ impl<'p> Worker<'p> {
         if let Some(direct) = &self.plan.direct {
             // The fast reader checks UTF-8 as it reads: a record it accepts is text.
             if direct.fill(&mut self.case, bytes, LINE, &mut self.direct, &mut self.id) {
+                self.case.next_record();
                 return Ok(());
             }
             self.id = None;

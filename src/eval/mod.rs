@@ -131,6 +131,13 @@ pub struct Case<'p> {
     pub today: i32,
     /// Facts the fact file gave (rather than defaults).
     pub provided: Vec<bool>,
+    /// Records given one after another (see [`Case::give`]): the facts given
+    /// for this record and for the one before, and for each fact the number
+    /// of the last record that gave it.
+    given: Vec<FactId>,
+    given_before: Vec<FactId>,
+    given_in: Vec<u32>,
+    record: u32,
     /// How deeply rules and functions are nested right now.
     depth: u32,
     /// Who watches the evaluation (explanations, coverage), if anyone: see
@@ -179,6 +186,10 @@ impl<'p> Case<'p> {
             defaults_today: None,
             today,
             provided: vec![false; prog.facts.len()],
+            given: Vec::new(),
+            given_before: Vec::new(),
+            given_in: vec![0; prog.facts.len()],
+            record: 1,
             depth: 0,
             observer: None,
             cancel: None,
@@ -203,12 +214,60 @@ impl<'p> Case<'p> {
         self.provided[f.index()] = false;
     }
 
+    /// Gives fact `f` for the record being filled (`provided` when the record
+    /// gave it a value rather than `null`). Records are filled one after
+    /// another: give a record's facts, then call [`Case::next_record`].
+    #[inline]
+    pub fn give(&mut self, f: FactId, slot: Slot, provided: bool) {
+        let i = f.index();
+        self.facts[i] = slot;
+        self.provided[i] = provided;
+        if self.given_in[i] != self.record {
+            self.given_in[i] = self.record;
+            self.given.push(f);
+        }
+    }
+
+    /// The facts given for the record being filled, in the order given.
+    pub fn given(&self) -> &[FactId] {
+        &self.given
+    }
+
+    /// Ends the filling of a record: the facts the record before gave and this
+    /// one did not go back to their defaults, and memoized answers are
+    /// forgotten. (A fact both records give is set once, not reset and set.)
+    pub fn next_record(&mut self) {
+        let mut before = std::mem::take(&mut self.given_before);
+        for &f in &before {
+            if self.given_in[f.index()] != self.record {
+                self.reset_fact(f);
+            }
+        }
+        before.clear();
+        self.given_before = std::mem::replace(&mut self.given, before);
+        self.count_record();
+        self.reset_memo();
+    }
+
+    /// A new number for the next record to be given.
+    fn count_record(&mut self) {
+        self.record = self.record.wrapping_add(1);
+        if self.record == 0 {
+            // Once in four billion records: forget the old numbers for real.
+            self.given_in.iter_mut().for_each(|r| *r = 0);
+            self.record = 1;
+        }
+    }
+
     /// Makes the case new again (every fact at its default, nothing memoized)
     /// without allocating: for evaluating many cases one after another.
     pub fn reset(&mut self) {
         for f in 0..self.facts.len() {
             self.reset_fact(FactId::from_index(f));
         }
+        self.given.clear();
+        self.given_before.clear();
+        self.count_record();
         self.reset_memo();
         self.stack.clear();
         self.depth = 0;

@@ -70,14 +70,11 @@ impl Keys {
     }
 }
 
-/// Per-worker state: which keys this record has given, and which facts were
-/// set (to put back to their defaults before the next record).
+/// Per-worker state: which keys this record has given.
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
     stamps: Vec<u32>,
     generation: u32,
-    /// Facts set by the records read since the last [`Scratch::take_dirty`].
-    pub dirty: Vec<FactId>,
 }
 
 impl DirectReader {
@@ -95,8 +92,9 @@ impl DirectReader {
 
     /// Fills the case from one JSON record, setting `id` from the id field.
     /// False when the record needs the general reader; the case may then be
-    /// partly filled (every fact set is in `scratch.dirty`). Answers memoized
-    /// before are the caller's to forget ([`Case::reset_memo`]).
+    /// partly filled (every fact set is in [`Case::given`]). Facts are given
+    /// with [`Case::give`]: the caller ends the record with
+    /// [`Case::next_record`] (which also forgets the answers memoized before).
     ///
     /// The record is read as bytes, with no separate UTF-8 pass: outside
     /// strings only ASCII is valid JSON (anything else is declined), and each
@@ -404,9 +402,7 @@ impl<'t> Reader<'t, '_> {
         } else {
             (Slot::Value(self.value(&info.ty, depth)?), true)
         };
-        case.facts[f.index()] = slot;
-        case.provided[f.index()] = given;
-        self.scratch.dirty.push(f);
+        case.give(f, slot, given);
         Some(())
     }
 
