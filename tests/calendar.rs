@@ -129,3 +129,48 @@ fn is_workday_agrees_with_workday_counting() {
         ],
     );
 }
+
+/// Records given one after another to one case (as `cba batch` gives them)
+/// answer as fresh cases do: a record's closures count for it alone, whether
+/// the record before gave closures, other closures or none.
+#[test]
+fn closures_count_for_their_own_record_only() {
+    use cba::eval::Slot;
+    use cba::eval::value::Value;
+    let prog = program::program();
+    let fact = |path: &str| {
+        let i = prog.facts.iter().position(|f| f.path == path).expect("a fact");
+        cba::ir::FactId::from_index(i)
+    };
+    let (knew_on, closures) = (fact("grievance.knew_on"), fact("calendar.closures"));
+    let deadline = prog.rule_index["grievance.step1_deadline"];
+    let day = |s: &str| Value::Date(cba::eval::dates::parse_date(s).expect("a date"));
+    let list = |xs: &[&str]| Value::List(xs.iter().map(|s| day(s)).collect());
+    // Thirty-five workdays from 2021-01-01 pass 2021-01-04 and 2021-01-05.
+    let records: Vec<Vec<(cba::ir::FactId, Value)>> = vec![
+        vec![(knew_on, day("2021-01-01")), (closures, list(&["2021-01-04"]))],
+        vec![(knew_on, day("2021-01-01"))],
+        vec![(knew_on, day("2021-01-01")), (closures, list(&["2021-01-04", "2021-01-05"]))],
+        vec![(closures, list(&["2021-01-05"])), (knew_on, day("2021-01-01"))],
+        vec![(knew_on, day("2021-01-01"))],
+        vec![(knew_on, day("2021-01-01"))],
+        vec![(knew_on, day("2021-01-01")), (closures, list(&[]))],
+    ];
+    let mut reused = Case::new(&prog);
+    let mut seen = Vec::new();
+    for facts in &records {
+        let mut fresh = Case::new(&prog);
+        for (f, v) in facts {
+            reused.give(*f, Slot::Value(v.clone()), true);
+            fresh.set_fact(*f, Slot::Value(v.clone()));
+        }
+        reused.next_record();
+        let want = fresh.rule(deadline).expect("a deadline");
+        assert_eq!(reused.rule(deadline).expect("a deadline"), want, "{facts:?}");
+        seen.push(want);
+    }
+    // The records' closures moved the deadline: the test tells them apart.
+    assert_ne!(seen[0], seen[1]);
+    assert_ne!(seen[2], seen[0]);
+    assert_eq!(seen[1], seen[4]);
+}

@@ -69,8 +69,7 @@ fn table(prog: &Program, span: Span) -> Result<&WorkdayTable> {
 }
 
 /// `d` moved `n` workdays. The common case (the table built, the case's
-/// closures read since its memo was last reset, the answer in the table) is a
-/// table lookup; the first use, the table's building and every error go the
+/// closures read already, the answer in the table) is a table lookup; the first use, the table's building and every error go the
 /// long way, which says why.
 #[inline]
 pub fn add_workdays(case: &mut Case, d: i32, n: i64, span: Span) -> Result<i32> {
@@ -78,6 +77,7 @@ pub fn add_workdays(case: &mut Case, d: i32, n: i64, span: Span) -> Result<i32> 
         && let Some(Ok(t)) = case.prog.workdays.get()
         && let Ok(x) = t.add_workdays(d, n, &case.closures)
     {
+        case.closures_used = true;
         return Ok(x);
     }
     add_workdays_long(case, d, n, span)

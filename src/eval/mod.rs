@@ -123,6 +123,9 @@ pub struct Case<'p> {
     /// The case's closures (see [`Case::closures_ref`]), when `closures_known`.
     closures: Vec<i32>,
     closures_known: bool,
+    /// Whether the closures were read (workdays counted) since the memo was
+    /// last reset.
+    closures_used: bool,
     /// Every fact's slot before any file gives it, and the `today` they were
     /// made for (see [`Case::reset_fact`]).
     defaults: Vec<Slot>,
@@ -182,6 +185,7 @@ impl<'p> Case<'p> {
             stack: Vec::new(),
             closures: Vec::new(),
             closures_known: false,
+            closures_used: false,
             defaults: Vec::new(),
             defaults_today: None,
             today,
@@ -212,6 +216,14 @@ impl<'p> Case<'p> {
         }
         self.facts[f.index()] = self.defaults[f.index()].clone();
         self.provided[f.index()] = false;
+        if Some(f) == self.closures_fact() {
+            self.closures_known = false;
+        }
+    }
+
+    /// The fact that holds the case's closures, if the calendar has one.
+    fn closures_fact(&self) -> Option<FactId> {
+        self.prog.calendar.as_ref().and_then(|c| c.closures)
     }
 
     /// Gives fact `f` for the record being filled (`provided` when the record
@@ -237,6 +249,13 @@ impl<'p> Case<'p> {
     /// one did not go back to their defaults, and memoized answers are
     /// forgotten. (A fact both records give is set once, not reset and set.)
     pub fn next_record(&mut self) {
+        // The closures read for the record before still hold unless this
+        // record gives them or the record before gave them (put back now).
+        let closures_kept = self.closures_known
+            && self.closures_fact().is_none_or(|f| {
+                let given = self.given_in[f.index()];
+                given != self.record && given.wrapping_add(1) != self.record
+            });
         let mut before = std::mem::take(&mut self.given_before);
         for &f in &before {
             if self.given_in[f.index()] != self.record {
@@ -247,6 +266,7 @@ impl<'p> Case<'p> {
         self.given_before = std::mem::replace(&mut self.given, before);
         self.count_record();
         self.reset_memo();
+        self.closures_known = closures_kept;
     }
 
     /// A new number for the next record to be given.
@@ -304,12 +324,13 @@ impl<'p> Case<'p> {
             self.generation = 1;
         }
         self.closures_known = false;
+        self.closures_used = false;
     }
 
     /// Whether the case's closures were read (workdays counted) since the memo
     /// was last reset.
     pub fn closures_read(&self) -> bool {
-        self.closures_known
+        self.closures_used
     }
 
     /// The answer of a rule (memoized).
@@ -385,8 +406,10 @@ impl<'p> Case<'p> {
         if let Some(o) = &mut self.observer {
             o.rule_enter(id, Some(&self.stack[frame..]));
         }
-        let locals = frame + (prog.rules[id].locals as usize).max(self.stack.len() - frame);
-        self.stack.resize(locals, Value::None);
+        let locals = frame + prog.rules[id].locals as usize;
+        if locals > self.stack.len() {
+            self.stack.resize(locals, Value::None);
+        }
         let res = self.nested(id, |c| body(c, frame));
         if let Some(o) = &mut self.observer {
             o.rule_exit(id, &res);
@@ -478,9 +501,10 @@ impl<'p> Case<'p> {
     /// The case's closures, sorted, read from their fact on first use after
     /// each reset (into the same buffer).
     pub(crate) fn closures_ref(&mut self, span: Span) -> Result<&[i32]> {
+        self.closures_used = true;
         if !self.closures_known {
             self.closures.clear();
-            if let Some(f) = self.prog.calendar.as_ref().and_then(|c| c.closures) {
+            if let Some(f) = self.closures_fact() {
                 match &self.facts[f.index()] {
                     Slot::Value(Value::List(xs)) => self.closures.extend(xs.iter().filter_map(|v| match v {
                         Value::Date(d) => Some(*d),

@@ -165,8 +165,7 @@ pub fn write_date<W: fmt::Write + ?Sized>(out: &mut W, day: Day) -> fmt::Result 
         let [y0, y1] = pair(year / 100);
         let [y2, y3] = pair(year % 100);
         let buf = [y0, y1, y2, y3, b'-', md[0], md[1], b'-', md[3], md[4]];
-        // Only ASCII digits and dashes were written.
-        return out.write_str(std::str::from_utf8(&buf).map_err(|_| fmt::Error)?);
+        return out.write_str(ascii_text(&buf)?);
     }
     let (y, m, d) = to_ymd(day);
     if !(0..=9999).contains(&y) {
@@ -178,8 +177,17 @@ pub fn write_date<W: fmt::Write + ?Sized>(out: &mut W, day: Day) -> fmt::Result 
     let [m0, m1] = pair(m);
     let [d0, d1] = pair(d);
     let buf = [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1];
-    // Only ASCII digits and dashes were written.
-    out.write_str(std::str::from_utf8(&buf).map_err(|_| fmt::Error)?)
+    out.write_str(ascii_text(&buf)?)
+}
+
+/// Digits and dashes as text: checked as ASCII (a word or two of the bytes at
+/// once), not by the general UTF-8 check, which costs more than the date.
+fn ascii_text(buf: &[u8]) -> Result<&str, fmt::Error> {
+    if !buf.is_ascii() {
+        return Err(fmt::Error);
+    }
+    // SAFETY: every byte was just checked to be ASCII, and ASCII is UTF-8.
+    Ok(unsafe { std::str::from_utf8_unchecked(buf) })
 }
 
 /// The years whose dates [`write_date`] writes from tables (built at compile time).
