@@ -249,6 +249,7 @@ impl<'t> Reader<'t, '_> {
     /// A string without escapes or control characters: its bytes, not yet
     /// checked as UTF-8 (see [`Reader::string`]).
     /// Whether the string was all ASCII is the second of the pair.
+    #[inline(always)]
     fn raw_string(&mut self) -> Option<(&'t [u8], bool)> {
         self.eat(b'"')?;
         let start = self.pos;

@@ -197,18 +197,22 @@ impl<'a> Lower<'a> {
             .collect();
         let (last, last_span) = (self.code::<R>(otherwise), otherwise.span);
         Box::new(move |c, frame| {
+            if c.observer.is_none() {
+                for (cond, _, v, _) in &arms {
+                    if cond(c, frame)? {
+                        return v(c, frame);
+                    }
+                }
+                return last(c, frame);
+            }
             for (i, (cond, cond_span, v, v_span)) in arms.iter().enumerate() {
                 let b = BranchId {
                     cases: id,
                     index: i as u32,
                 };
-                let Some(o) = &mut c.observer else {
-                    if cond(c, frame)? {
-                        return v(c, frame);
-                    }
-                    continue;
-                };
-                o.cond_enter(b, *cond_span);
+                if let Some(o) = &mut c.observer {
+                    o.cond_enter(b, *cond_span);
+                }
                 let holds = cond(c, frame);
                 if let Some(o) = &mut c.observer {
                     o.cond_tested(b, &holds);
@@ -221,10 +225,7 @@ impl<'a> Lower<'a> {
                 cases: id,
                 index: arms.len() as u32,
             };
-            match c.observer {
-                None => last(c, frame),
-                Some(_) => branch(c, b, &last, last_span, frame),
-            }
+            branch(c, b, &last, last_span, frame)
         })
     }
 

@@ -160,15 +160,24 @@ fn compare<R: Rep>(lw: &Lower, order: Order, a: &Expr, b: &Expr) -> Code<bool>
 where
     R::T: PartialOrd,
 {
+    let holds = move |x: &R::T, y: &R::T| match order {
+        Order::Eq => x == y,
+        Order::Ne => x != y,
+        Order::Cmp(want) => x.partial_cmp(y).is_some_and(|o| want.holds(o)),
+    };
+    // A constant on the right (`x != none`, `current_step == 3`) is converted
+    // once, here, not evaluated per test.
+    if let ExprKind::Const(v) = &b.kind
+        && let Some(y) = R::peek(v)
+    {
+        let a = lw.code::<R>(a);
+        return Box::new(move |c, frame| Ok(holds(&a(c, frame)?, &y)));
+    }
     let (a, b) = (lw.code::<R>(a), lw.code::<R>(b));
     Box::new(move |c, frame| {
         let x = a(c, frame)?;
         let y = b(c, frame)?;
-        Ok(match order {
-            Order::Eq => x == y,
-            Order::Ne => x != y,
-            Order::Cmp(want) => x.partial_cmp(&y).is_some_and(|o| want.holds(o)),
-        })
+        Ok(holds(&x, &y))
     })
 }
 
