@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::hint::black_box;
 use std::time::Duration;
 
 use common::*;
@@ -23,8 +24,13 @@ fn engines(c: &mut Criterion) {
     let mut g = c.benchmark_group("evaluation");
     g.throughput(Throughput::Elements(RECORDS));
     let mut case = batch_case(&prog);
-    let mut values = Vec::new();
-    g.bench_function("cba", |b| b.iter(|| cba_eval(&mut case, &facts, &queries, &mut values)));
+    g.bench_function("cba", |b| {
+        b.iter(|| {
+            cba_eval(&mut case, &facts, &queries, &mut |_, a| {
+                let _ = black_box(a);
+            })
+        })
+    });
     g.bench_function("limit", |b| b.iter(|| limit_eval(table, &limit)));
     #[cfg(feature = "bench-cel")]
     {

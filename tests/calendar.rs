@@ -150,7 +150,10 @@ fn closures_count_for_their_own_record_only() {
     let records: Vec<Vec<(cba::ir::FactId, Value)>> = vec![
         vec![(knew_on, day("2021-01-01")), (closures, list(&["2021-01-04"]))],
         vec![(knew_on, day("2021-01-01"))],
-        vec![(knew_on, day("2021-01-01")), (closures, list(&["2021-01-04", "2021-01-05"]))],
+        vec![
+            (knew_on, day("2021-01-01")),
+            (closures, list(&["2021-01-04", "2021-01-05"])),
+        ],
         vec![(closures, list(&["2021-01-05"])), (knew_on, day("2021-01-01"))],
         vec![(knew_on, day("2021-01-01"))],
         vec![(knew_on, day("2021-01-01"))],

@@ -102,18 +102,26 @@ pub fn cba_facts(prog: &Program, records: &[String]) -> Vec<Vec<(FactId, Slot, b
         .collect()
 }
 
-/// cba's per-record evaluation: set the record's facts, answer the queries.
-pub fn cba_eval(case: &mut Case, facts: &[Vec<(FactId, Slot, bool)>], queries: &[RuleId], out: &mut Vec<Value>) {
+/// An answer as cba gives it: read in place, in the case's memo.
+pub type Answer<'a> = Result<&'a Value, &'a std::sync::Arc<cba::eval::EvalError>>;
+
+/// cba's per-record evaluation: give the record's facts, answer the queries,
+/// and hand each answer to `each` where it is (as `cba batch` reads it, to
+/// write it), not copied out.
+pub fn cba_eval(
+    case: &mut Case,
+    facts: &[Vec<(FactId, Slot, bool)>],
+    queries: &[RuleId],
+    each: &mut impl FnMut(usize, Answer),
+) {
     for rec in facts {
         for (f, slot, given) in rec {
             case.give(*f, slot.clone(), *given);
         }
         case.next_record();
-        out.clear();
-        for q in queries {
-            out.push(case.answer(*q).map_or(Value::None, Value::clone));
+        for (i, q) in queries.iter().enumerate() {
+            each(i, case.answer(*q));
         }
-        black_box(&out);
     }
 }
 
@@ -121,20 +129,16 @@ pub fn cba_eval(case: &mut Case, facts: &[Vec<(FactId, Slot, bool)>], queries: &
 pub fn cba_answers(prog: &Program, facts: &[Vec<(FactId, Slot, bool)>]) -> Vec<Vec<String>> {
     let queries = query_ids(prog);
     let mut case = batch_case(prog);
-    let mut out = Vec::new();
     facts
         .iter()
         .map(|rec| {
             case.reset();
-            cba_eval(&mut case, std::slice::from_ref(rec), &queries, &mut out);
-            out.iter()
-                .zip(&queries)
-                .map(|(v, q)| {
-                    let mut s = String::new();
-                    cba::eval::format::write_json(&mut s, prog, v, &prog.rules[q.index()].ty);
-                    s
-                })
-                .collect()
+            let mut out = vec![String::new(); queries.len()];
+            cba_eval(&mut case, std::slice::from_ref(rec), &queries, &mut |i, a| {
+                let v = a.unwrap_or(&Value::None);
+                cba::eval::format::write_json(&mut out[i], prog, v, &prog.rules[queries[i].index()].ty);
+            });
+            out
         })
         .collect()
 }

@@ -11,7 +11,6 @@ pub mod lineage;
 pub mod report;
 pub mod search;
 
-
 use crate::eval::{Case, Slot};
 use crate::ir::{Default, FactId, Program, RuleId, Type};
 use crate::values::value::Value;

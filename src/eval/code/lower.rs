@@ -559,8 +559,10 @@ fn small(e: &Expr, budget: &mut u32) -> bool {
         E::And(a, b) | E::Or(a, b) | E::Coalesce(a, b) => small(a, budget) && small(b, budget),
         E::Bin(op, a, b) => {
             use crate::ir::Op;
-            matches!(op, Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge | Op::In | Op::NotIn)
-                && small(a, budget)
+            matches!(
+                op,
+                Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge | Op::In | Op::NotIn
+            ) && small(a, budget)
                 && small(b, budget)
         }
         E::If(c, a, b) => small(c, budget) && small(a, budget) && small(b, budget),
