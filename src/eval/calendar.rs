@@ -69,8 +69,9 @@ fn table(prog: &Program, span: Span) -> Result<&WorkdayTable> {
 }
 
 /// `d` moved `n` workdays. The common case (the table built, the case's
-/// closures read already, the answer in the table) is a table lookup; the first use, the table's building and every error go the
-/// long way, which says why.
+/// closures read already, the answer in the table) is a table lookup; the
+/// first use, the table's building and every error go the long way, which
+/// says why.
 #[inline]
 pub fn add_workdays(case: &mut Case, d: i32, n: i64, span: Span) -> Result<i32> {
     if case.closures_known

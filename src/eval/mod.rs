@@ -249,13 +249,6 @@ impl<'p> Case<'p> {
     /// one did not go back to their defaults, and memoized answers are
     /// forgotten. (A fact both records give is set once, not reset and set.)
     pub fn next_record(&mut self) {
-        // The closures read for the record before still hold unless this
-        // record gives them or the record before gave them (put back now).
-        let closures_kept = self.closures_known
-            && self.closures_fact().is_none_or(|f| {
-                let given = self.given_in[f.index()];
-                given != self.record && given.wrapping_add(1) != self.record
-            });
         let mut before = std::mem::take(&mut self.given_before);
         for &f in &before {
             if self.given_in[f.index()] != self.record {
@@ -263,6 +256,12 @@ impl<'p> Case<'p> {
             }
         }
         before.clear();
+        // The closures read for the record before still hold unless this
+        // record gives them (putting them back forgot them already).
+        let closures_kept = self.closures_known
+            && self
+                .closures_fact()
+                .is_none_or(|f| self.given_in[f.index()] != self.record);
         self.given_before = std::mem::replace(&mut self.given, before);
         self.count_record();
         self.reset_memo();

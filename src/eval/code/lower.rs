@@ -5,7 +5,7 @@
 //! representation for the rest ([`Rep::native`]); what no narrower
 //! representation computes is lowered by [`Lower::value`] and converted.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::sync::Arc;
 
@@ -21,7 +21,7 @@ pub(crate) struct Lower<'a> {
     /// parameters by their declared types, a `let` by its value's kind.
     locals: RefCell<Vec<Kind>>,
     /// How many rule bodies are being inlined into one another here.
-    inlining: std::cell::Cell<u32>,
+    inlining: Cell<u32>,
 }
 
 /// The most nodes a rule body may have to be inlined where it is read.
@@ -44,7 +44,7 @@ impl<'a> Lower<'a> {
         Lower {
             prog,
             locals: RefCell::new(Vec::new()),
-            inlining: std::cell::Cell::new(0),
+            inlining: Cell::new(0),
         }
     }
 

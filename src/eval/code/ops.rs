@@ -265,7 +265,8 @@ pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> 
         && let Ok(n) = shift_count(op, *n, span)
     {
         if let Op::DateAddWorkdays(_) = op {
-            // The deadlines' shape: straight to the workday table.
+            // The deadlines' shape, decided once here: straight to the workday
+            // table, without `shift`'s choice among days, months and workdays.
             return Some(Box::new(move |c, frame| match a(c, frame)? {
                 Some(d) => crate::eval::calendar::add_workdays(c, d, n, span).map(Some),
                 None => Err(none_here(span)),
