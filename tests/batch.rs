@@ -404,3 +404,45 @@ fn lines_that_are_not_utf8_get_one_message() {
     assert!(out[6].contains("\"id\":\"G-é–"), "{}", out[6]);
     assert_eq!((summary.ok, summary.failed), (2, 5));
 }
+
+/// A read error partway through the input (a failing disk, a broken pipe)
+/// ends the run with its message once the chunks read before it are written:
+/// the same lines and the same message with one job or several (where the
+/// workers read the input in turn).
+#[test]
+fn a_read_error_ends_the_run_after_the_chunks_before_it() {
+    /// The bytes, then an error instead of the end.
+    struct FailsAtEnd(std::io::Cursor<Vec<u8>>);
+    impl std::io::Read for FailsAtEnd {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(std::io::Error::other("the disk went away")),
+                n => Ok(n),
+            }
+        }
+    }
+    let prog = program::program();
+    let mut records = Vec::new();
+    cba::batch::generate::write_grievances(&mut records, 11, 1000).expect("generates");
+    let mut outputs = Vec::new();
+    for jobs in [1, 2, 3] {
+        let input = cba::batch::input::Input::Jsonl {
+            reader: Box::new(std::io::BufReader::new(FailsAtEnd(std::io::Cursor::new(records.clone())))),
+            name: "failing".into(),
+        };
+        let opts = cba::batch::Options {
+            queries: vec!["grievance.*".into()],
+            jobs,
+            chunk_records: 64,
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        let err = cba::batch::run(&prog, input, &mut out, &opts, &mut |_, _| {}).expect_err("the read fails");
+        assert_eq!(err, "cannot read the input: the disk went away", "--jobs {jobs}");
+        let out = String::from_utf8(out).expect("utf-8");
+        // The chunk the error cut short is not answered; every one before it is.
+        assert_eq!(out.lines().count(), 960, "--jobs {jobs}");
+        outputs.push(out);
+    }
+    assert!(outputs.iter().all(|o| *o == outputs[0]), "the jobs wrote different lines");
+}

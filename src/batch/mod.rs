@@ -3,9 +3,10 @@
 //! The input is read in chunks of records ([`input`]); each chunk is evaluated
 //! by a worker that keeps one case for the whole run ([`record`]); the answers
 //! are written in input order. With one job everything happens on the calling
-//! thread, one chunk after another; with more, a reader thread, a pool of
-//! workers and the writer (the calling thread) pass chunks through bounded
-//! channels, so memory stays flat however long the input is.
+//! thread, one chunk after another; with more, a pool of workers reads the
+//! chunks in turn and answers them, and the writer (the calling thread) writes
+//! them in order, with a bounded number in flight, so memory stays flat however
+//! long the input is.
 //!
 //! A record that cannot be read, typed or answered is never dropped: its line
 //! carries the record number and the error, and the run goes on.
@@ -200,10 +201,14 @@ fn sequential(plan: &Plan, mut source: Source, sink: &mut Sink) -> Result<(), St
     Ok(())
 }
 
-/// A reader thread, `jobs` workers and the writer (this thread). At most
-/// `window` chunks are in flight: the reader takes a permit for each chunk it
-/// sends, the writer gives it back once the chunk is written.
-fn parallel(plan: &Plan, mut source: Source, sink: &mut Sink, jobs: usize) -> Result<(), String> {
+/// `jobs` workers and the writer (this thread). Each worker reads its next
+/// chunk itself, in turn (the input behind a lock, so chunks are numbered in
+/// input order), answers it and hands it to the writer: no thread only reads,
+/// so on a machine with `jobs` cores the cores answer and nothing waits on a
+/// reader to be scheduled. At most `window` chunks are in flight: a worker
+/// takes a permit before it reads a chunk, the writer gives it back once the
+/// chunk is written.
+fn parallel(plan: &Plan, source: Source, sink: &mut Sink, jobs: usize) -> Result<(), String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(WORKER_STACK_BYTES)
@@ -211,63 +216,87 @@ fn parallel(plan: &Plan, mut source: Source, sink: &mut Sink, jobs: usize) -> Re
         .build()
         .map_err(|e| format!("cannot start {jobs} workers: {e}"))?;
     let window = jobs * 4;
-    let (work_tx, work_rx) = mpsc::sync_channel::<input::Chunk>(window);
-    let work_rx = Mutex::new(work_rx);
+    let input = Mutex::new(Reading {
+        source,
+        ended: false,
+        error: None,
+    });
     let (done_tx, done_rx) = mpsc::channel::<Done>();
-    // Answered chunks go back to the reader, which reads into their buffers;
-    // written answers go back to the workers, which write into theirs.
-    let (back_tx, back_rx) = mpsc::channel::<input::Chunk>();
+    // Written answers go back to the workers, which write into their buffers.
     let (free_tx, free_rx) = mpsc::channel::<Done>();
     let free_rx = Mutex::new(free_rx);
     let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(window);
     for _ in 0..window {
         let _ = permit_tx.send(());
     }
+    let permit_rx = Mutex::new(permit_rx);
     let stop = AtomicBool::new(false);
-    let stop = &stop;
+    let (input, stop, permit_rx, free_rx) = (&input, &stop, &permit_rx, &free_rx);
     std::thread::scope(|s| {
-        let reader = s.spawn(move || -> Result<(), String> {
-            while permit_rx.recv().is_ok() && !stop.load(Ordering::Relaxed) {
-                for answered in back_rx.try_iter() {
-                    source.give_back(answered);
-                }
-                let Some(chunk) = source.next_chunk().map_err(read_error)? else {
-                    break;
-                };
-                if work_tx.send(chunk).is_err() {
-                    break;
-                }
-            }
-            Ok(())
-        });
-        let work_rx = &work_rx;
         s.spawn(move || {
             pool.broadcast(|_| {
                 let mut worker = Worker::new(plan);
                 loop {
-                    let next = match work_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => break,
-                    };
-                    let Ok(chunk) = next else { break };
-                    let spare = free_rx.lock().ok().and_then(|rx| rx.try_recv().ok());
-                    if stop.load(Ordering::Relaxed) || done_tx.send(worker.process_reusing(&chunk, spare)).is_err() {
+                    let permit = permit_rx.lock().map(|rx| rx.recv());
+                    if !matches!(permit, Ok(Ok(()))) || stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    // The reader may have stopped: the buffers are then dropped here.
-                    let _ = back_tx.send(chunk);
+                    let Some(chunk) = input.lock().ok().and_then(|mut r| r.next()) else {
+                        break;
+                    };
+                    let spare = free_rx.lock().ok().and_then(|rx| rx.try_recv().ok());
+                    let done = worker.process_reusing(&chunk, spare);
+                    if let Ok(mut r) = input.lock() {
+                        r.source.give_back(chunk);
+                    }
+                    if done_tx.send(done).is_err() {
+                        break;
+                    }
                 }
             });
             drop(done_tx);
         });
         let written = write_in_order(done_rx, sink, &permit_tx, &free_tx);
         stop.store(true, Ordering::Relaxed);
+        // Workers waiting for a permit see the channel closed and end.
         drop(permit_tx);
-        let read = reader
-            .join()
-            .unwrap_or_else(|_| Err("the reader stopped unexpectedly".into()));
-        written.and(read)
-    })
+        written
+    })?;
+    match input.lock() {
+        Ok(mut r) => r.error.take().map_or(Ok(()), Err),
+        Err(_) => Err("a worker stopped unexpectedly while reading the input".into()),
+    }
+}
+
+/// The input of a parallel run, read by the workers in turn.
+struct Reading {
+    source: Source,
+    /// The end was reached, or reading failed: no worker reads again.
+    ended: bool,
+    /// Why reading failed.
+    error: Option<String>,
+}
+
+impl Reading {
+    /// The next chunk, or `None` at the end of the input or after an error
+    /// (kept in `error`: the run ends with it once the chunks before are written).
+    fn next(&mut self) -> Option<input::Chunk> {
+        if self.ended {
+            return None;
+        }
+        match self.source.next_chunk() {
+            Ok(Some(chunk)) => Some(chunk),
+            Ok(None) => {
+                self.ended = true;
+                None
+            }
+            Err(e) => {
+                self.ended = true;
+                self.error = Some(read_error(e));
+                None
+            }
+        }
+    }
 }
 
 /// Writes chunks as they finish, in input order.
