@@ -172,6 +172,12 @@ fn generator_is_deterministic() {
     assert_ne!(a, c);
 }
 
+/// A compact record with whitespace wherever JSON allows it (as a pretty
+/// printer writes it, on one line).
+fn spaced(line: &str) -> String {
+    line.replace("\":", "\" :\t").replace(",\"", ", \r\"").replace('{', "{ ").replace('}', "\n}")
+}
+
 /// Generated records, each changed in one of the ways real exports go wrong.
 fn mutated_records(count: u64) -> String {
     let mut rng = cba::batch::generate::Rng::new(99);
@@ -180,7 +186,7 @@ fn mutated_records(count: u64) -> String {
         let mut line = String::new();
         cba::batch::generate::grievance_record(&mut line, 5, n);
         let swap = |l: &str, from: &str, to: &str| l.replacen(from, to, 1);
-        let line = match rng.range(0, 13) {
+        let line = match rng.range(0, 14) {
             1 => {
                 let at = rng.range(0, line.len() as i32 - 1) as usize;
                 let mut l = line.clone();
@@ -205,6 +211,7 @@ fn mutated_records(count: u64) -> String {
             11 => swap(&line, r#""subject":"#, r#""continuing":"yes","subject":"#),
             12 => swap(&line, r#""step1":{"#, r#""step1":null,"v":{"#),
             13 => swap(&line, r#""as_of":"#, r#""as_of":null,"id":"#),
+            14 => spaced(&line),
             _ => line,
         };
         out.push_str(&line);
@@ -445,4 +452,34 @@ fn a_read_error_ends_the_run_after_the_chunks_before_it() {
         outputs.push(out);
     }
     assert!(outputs.iter().all(|o| *o == outputs[0]), "the jobs wrote different lines");
+}
+
+/// The fast reader reads a record with whitespace between its tokens (it
+/// does not send it to the general reader), into the same facts as the
+/// record written compactly.
+#[test]
+fn the_fast_reader_reads_spaced_records() {
+    let prog = program::program();
+    let reader = cba::facts::direct::DirectReader::new(&prog, "id");
+    let mut scratch = cba::facts::direct::Scratch::default();
+    for n in 1..=50 {
+        let mut line = String::new();
+        cba::batch::generate::grievance_record(&mut line, 3, n);
+        let mut facts = Vec::new();
+        for text in [line.clone(), spaced(&line)] {
+            let mut case = cba::eval::Case::new(&prog);
+            let mut id = None;
+            assert!(
+                reader.fill(&mut case, text.as_bytes(), "t", &mut scratch, &mut id),
+                "declined: {text}"
+            );
+            let given: Vec<String> = case
+                .given()
+                .iter()
+                .map(|f| format!("{f:?} {:?} {}", case.facts[f.index()], case.provided[f.index()]))
+                .collect();
+            facts.push((given, id));
+        }
+        assert_eq!(facts[0], facts[1], "{line}");
+    }
 }

@@ -34,7 +34,50 @@ struct Entry {
 #[derive(Debug, Clone)]
 enum Kind {
     Group(Keys),
-    Leaf(FactId),
+    Leaf(Leaf),
+}
+
+/// A fact as the reader reads it, decided once per program: its slot when
+/// the record gives `null`, and how its value is read.
+#[derive(Debug, Clone)]
+struct Leaf {
+    fact: FactId,
+    null: Slot,
+    read: Read,
+}
+
+/// How a fact's (non-null) value is read: the common types directly, any
+/// other by [`Reader::value`] with the type (`none` stripped).
+#[derive(Debug, Clone)]
+enum Read {
+    Bool,
+    Date,
+    Str,
+    Enum(crate::ir::EnumId),
+    Other(Type),
+}
+
+impl Leaf {
+    fn new(prog: &Program, fact: FactId) -> Leaf {
+        let info = &prog.facts[fact];
+        let null = match (&info.ty, &info.default) {
+            (Type::Optional(_), _) => Slot::Value(Value::None),
+            (_, Default::Value(v)) => Slot::Value(v.clone()),
+            _ => Slot::Missing,
+        };
+        let ty = match &info.ty {
+            Type::Optional(inner) => &**inner,
+            ty => ty,
+        };
+        let read = match ty {
+            Type::Bool => Read::Bool,
+            Type::Date => Read::Date,
+            Type::String => Read::Str,
+            Type::Enum(e) => Read::Enum(*e),
+            ty => Read::Other(ty.clone()),
+        };
+        Leaf { fact, null, read }
+    }
 }
 
 /// The keys of one level, grouped by length: a key read is compared only
@@ -108,7 +151,7 @@ impl DirectReader {
     /// naming a record (read as its id, not as a fact).
     pub fn new(prog: &Program, id_field: &str) -> DirectReader {
         let mut entries = 0;
-        let root = build(&prog.fact_tree, &mut entries);
+        let root = build(prog, &prog.fact_tree, &mut entries);
         DirectReader {
             root,
             entries,
@@ -160,7 +203,7 @@ impl DirectReader {
     }
 }
 
-fn build(tree: &FactTree, entries: &mut usize) -> Keys {
+fn build(prog: &Program, tree: &FactTree, entries: &mut usize) -> Keys {
     let level = tree
         .children
         .iter()
@@ -168,8 +211,8 @@ fn build(tree: &FactTree, entries: &mut usize) -> Keys {
             let ix = *entries;
             *entries += 1;
             let kind = match kind {
-                FactNodeKind::Leaf(f) => Kind::Leaf(*f),
-                FactNodeKind::Group(g) => Kind::Group(build(g, entries)),
+                FactNodeKind::Leaf(f) => Kind::Leaf(Leaf::new(prog, *f)),
+                FactNodeKind::Group(g) => Kind::Group(build(prog, g, entries)),
             };
             Entry {
                 key: name.as_str().into(),
@@ -266,6 +309,17 @@ impl<'t> Reader<'t, '_> {
         (self.peek() == Some(b)).then(|| self.pos += 1)
     }
 
+    /// `b`, after any whitespace (looked for only when `b` is not next, as
+    /// in a record written compactly).
+    #[inline(always)]
+    fn punct(&mut self, b: u8) -> Option<()> {
+        if self.eat(b).is_none() {
+            self.ws();
+            self.eat(b)?;
+        }
+        Some(())
+    }
+
     fn word(&mut self, w: &str) -> Option<()> {
         let end = self.pos + w.len();
         (end <= self.bytes.len() && same_bytes(&self.bytes[self.pos..end], w.as_bytes())).then(|| self.pos = end)
@@ -349,7 +403,9 @@ impl<'t> Reader<'t, '_> {
         let mut unknown: [&str; 8] = [""; 8];
         let mut unknowns = 0;
         loop {
-            self.ws();
+            if self.peek() != Some(b'"') {
+                self.ws();
+            }
             // A key that names a fact is ASCII; any other is checked as text.
             let (raw, all_ascii) = self.raw_string()?;
             let entry = keys.get(raw);
@@ -359,8 +415,7 @@ impl<'t> Reader<'t, '_> {
                 None if all_ascii => unsafe { ascii(raw) },
                 None => std::str::from_utf8(raw).ok()?,
             };
-            self.ws();
-            self.eat(b':')?;
+            self.punct(b':')?;
             self.ws();
             match entry {
                 Some(_) if id.is_some() && key == self.id_field => return None,
@@ -373,7 +428,7 @@ impl<'t> Reader<'t, '_> {
                     match &e.kind {
                         Kind::Group(g) if self.peek() == Some(b'{') => self.object(g, case, depth + 1, None)?,
                         Kind::Group(_) => self.word("null")?,
-                        Kind::Leaf(f) => self.leaf(*f, case, depth)?,
+                        Kind::Leaf(leaf) => self.leaf(leaf, case, depth)?,
                     }
                 }
                 None => {
@@ -390,11 +445,19 @@ impl<'t> Reader<'t, '_> {
                     }
                 }
             }
-            self.ws();
-            if self.eat(b',').is_some() {
-                continue;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                _ => {
+                    self.ws();
+                    if self.eat(b',').is_none() {
+                        return self.eat(b'}');
+                    }
+                }
             }
-            return self.eat(b'}');
         }
     }
 
@@ -415,32 +478,49 @@ impl<'t> Reader<'t, '_> {
         }
     }
 
-    fn leaf(&mut self, f: FactId, case: &mut Case, depth: usize) -> Option<()> {
-        let info = &self.prog.facts[f];
+    fn leaf(&mut self, leaf: &Leaf, case: &mut Case, depth: usize) -> Option<()> {
         let (slot, given) = if self.peek() == Some(b'n') {
             self.word("null")?;
-            let slot = match (&info.ty, &info.default) {
-                (Type::Optional(_), _) => Slot::Value(Value::None),
-                (_, Default::Value(v)) => Slot::Value(v.clone()),
-                _ => Slot::Missing,
-            };
-            (slot, false)
+            (leaf.null.clone(), false)
         } else {
-            (Slot::Value(self.value(&info.ty, depth)?), true)
+            let v = match &leaf.read {
+                Read::Date => Value::Date(dates::parse_date(self.string()?)?),
+                Read::Enum(e) => self.variant(*e)?,
+                Read::Bool => self.boolean()?,
+                Read::Str => Value::Str(self.string()?.into()),
+                Read::Other(ty) => self.value(ty, depth)?,
+            };
+            (Slot::Value(v), true)
         };
-        case.give(f, slot, given);
+        case.give(leaf.fact, slot, given);
         Some(())
+    }
+
+    fn boolean(&mut self) -> Option<Value> {
+        match self.peek()? {
+            b't' => self.word("true").map(|()| Value::Bool(true)),
+            b'f' => self.word("false").map(|()| Value::Bool(false)),
+            _ => None,
+        }
+    }
+
+    /// A variant of enum `e`, by its external name or its own.
+    fn variant(&mut self, e: crate::ir::EnumId) -> Option<Value> {
+        let s = self.string()?;
+        let info = &self.prog.enums[e.index()];
+        let ix = info
+            .external
+            .iter()
+            .position(|x| same_bytes(x.as_bytes(), s.as_bytes()))
+            .or_else(|| info.variants.iter().position(|x| x == s))?;
+        Some(Value::Enum(ix as u32))
     }
 
     /// A value of the declared type (not null).
     fn value(&mut self, ty: &Type, depth: usize) -> Option<Value> {
         Some(match ty {
             Type::Optional(inner) => return self.value(inner, depth),
-            Type::Bool => match self.peek()? {
-                b't' => self.word("true").map(|()| Value::Bool(true))?,
-                b'f' => self.word("false").map(|()| Value::Bool(false))?,
-                _ => return None,
-            },
+            Type::Bool => self.boolean()?,
             Type::Int | Type::Decimal | Type::Percent | Type::Qty(_) if self.peek() != Some(b'"') => {
                 let n = parse_number(self.number()?)?;
                 match ty {
@@ -454,16 +534,7 @@ impl<'t> Reader<'t, '_> {
             Type::DateTime => Value::DateTime(dates::parse_datetime(self.string()?)?),
             Type::YearMonth => Value::YearMonth(dates::parse_year_month(self.string()?)?),
             Type::String => Value::Str(self.string()?.into()),
-            Type::Enum(e) => {
-                let s = self.string()?;
-                let info = &self.prog.enums[e.index()];
-                let ix = info
-                    .external
-                    .iter()
-                    .position(|x| same_bytes(x.as_bytes(), s.as_bytes()))
-                    .or_else(|| info.variants.iter().position(|x| x == s))?;
-                Value::Enum(ix as u32)
-            }
+            Type::Enum(e) => self.variant(*e)?,
             _ => {
                 let text = self.text()?;
                 let (node, end) = parse_json_at(text, self.pos, depth).ok()?;
