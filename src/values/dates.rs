@@ -29,6 +29,7 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
 const SANE_YEARS: std::ops::RangeInclusive<i64> = 1..=9999;
 
 /// [`from_ymd`] limited to the years of [`YEARS`] (what `date(…)` and fact files accept).
+#[inline]
 pub fn from_ymd_in_range(y: i32, m: u32, d: u32) -> Option<Day> {
     if YEARS.contains(&y) { from_ymd(y, m, d) } else { None }
 }
@@ -67,18 +68,22 @@ pub const LAST_DAY: i64 = days_from_civil(9999, 12, 31);
 
 /// The day of a valid date; `None` for an invalid month or day, or a year
 /// outside [`MIN_YEAR`]`..=`[`MAX_YEAR`].
+#[inline]
 pub fn from_ymd(y: i32, m: u32, d: u32) -> Option<Day> {
-    if !(MIN_YEAR..=MAX_YEAR).contains(&y) || !(1..=12).contains(&m) {
-        return None;
-    }
-    if d == 0 || d > days_in_month(y, m) {
+    if !(1..=12).contains(&m) || d == 0 {
         return None;
     }
     let i = y.wrapping_sub(TABLE_FIRST_YEAR) as usize;
     if i < TABLE_YEARS {
-        // By table: the year's first day and the days before the month.
+        // By table: the year's first day and the days before the month (and
+        // the month's length from the days before the next).
         let leap = YEAR_STARTS[i + 1] - YEAR_STARTS[i] == 366;
-        return Some(YEAR_STARTS[i] + DAYS_BEFORE_MONTH[leap as usize][m as usize - 1] + d as Day - 1);
+        let before = &DAYS_BEFORE_MONTH[leap as usize];
+        let (m, d) = (m as usize, d as Day);
+        return (d <= before[m] - before[m - 1]).then(|| YEAR_STARTS[i] + before[m - 1] + d - 1);
+    }
+    if !(MIN_YEAR..=MAX_YEAR).contains(&y) || d > days_in_month(y, m) {
+        return None;
     }
     Day::try_from(days_from_civil(y as i64, m, d)).ok()
 }
@@ -134,11 +139,18 @@ fn digits(bytes: &[u8]) -> Option<u32> {
 
 /// Parse exactly `YYYY-MM-DD` (a valid date of years 1 to 9999: there is no year 0).
 pub fn parse_date(s: &str) -> Option<Day> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let b: &[u8; 10] = s.as_bytes().try_into().ok()?;
+    if b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    from_ymd_in_range(digits(&b[..4])? as i32, digits(&b[5..7])?, digits(&b[8..10])?)
+    // Each digit's value: a byte that is not a digit comes out as 10 or more.
+    let v = |i: usize| u32::from(b[i].wrapping_sub(b'0'));
+    let ds = [v(0), v(1), v(2), v(3), v(5), v(6), v(8), v(9)];
+    if ds.iter().any(|&d| d > 9) {
+        return None;
+    }
+    let year = ds[0] * 1000 + ds[1] * 100 + ds[2] * 10 + ds[3];
+    from_ymd_in_range(year as i32, ds[4] * 10 + ds[5], ds[6] * 10 + ds[7])
 }
 
 /// Write `n` (< 10^width) as exactly `width` zero-padded digits into `buf`.
@@ -211,13 +223,13 @@ const YEAR_STARTS: [Day; TABLE_YEARS + 1] = {
 };
 
 /// The days of a common year (0) and of a leap year (1) before each month.
-const DAYS_BEFORE_MONTH: [[Day; 12]; 2] = {
-    let mut t = [[0; 12]; 2];
+const DAYS_BEFORE_MONTH: [[Day; 13]; 2] = {
+    let mut t = [[0; 13]; 2];
     let mut leap = 0;
     while leap < 2 {
         let lengths = [31, 28 + leap as Day, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
         let mut m = 1;
-        while m < 12 {
+        while m <= 12 {
             t[leap][m] = t[leap][m - 1] + lengths[m - 1];
             m += 1;
         }

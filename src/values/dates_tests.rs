@@ -205,6 +205,18 @@ proptest! {
         prop_assert_eq!(last_day_of_month(first_day(ym)), last_day(ym));
     }
 
+    /// Near-dates (digits, signs, letters, spaces, any byte where a digit
+    /// goes) are read exactly as the plain reading digit by digit reads them.
+    #[test]
+    fn date_parse_is_the_digit_by_digit_reading(s in "[0-9/:a +-]{4}-[0-9/:a +-]{2}-[0-9/:a +-]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}|.{10}") {
+        let digits = |b: &[u8]| b.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')));
+        let b = s.as_bytes();
+        let plain = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
+            .then(|| from_ymd_in_range(digits(&b[..4])? as i32, digits(&b[5..7])?, digits(&b[8..10])?))
+            .flatten();
+        prop_assert_eq!(parse_date(&s), plain);
+    }
+
     #[test]
     fn parsers_never_panic(s in "\\PC{0,20}") {
         let _ = (parse_date(&s), parse_time(&s), parse_datetime(&s), parse_year_month(&s));
@@ -244,4 +256,20 @@ fn dates_read_by_table_are_the_calendar_dates() {
     assert_eq!(from_ymd(2000, 2, 29), Some(ymd("2000-02-29")));
     assert_eq!(from_ymd(2199, 12, 32), None);
     assert_eq!(from_ymd(2100, 2, 29), None);
+}
+
+/// Every year, month and day of the table's years and the years beside them,
+/// valid or not (day 0, February 29 of a common year, month 13), reads as the
+/// calendar computes it without the table.
+#[test]
+fn from_ymd_by_table_is_the_calendar() {
+    for y in TABLE_FIRST_YEAR - 2..=TABLE_FIRST_YEAR + TABLE_YEARS as i32 + 2 {
+        for m in 0..=13 {
+            for d in 0..=32 {
+                let plain = ((1..=12).contains(&m) && (1..=days_in_month(y, m)).contains(&d))
+                    .then(|| days_from_civil(y as i64, m, d) as Day);
+                assert_eq!(from_ymd(y, m, d), plain, "{y}-{m}-{d}");
+            }
+        }
+    }
 }
