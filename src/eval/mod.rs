@@ -32,20 +32,6 @@ pub enum Slot {
     Bad(Arc<str>),
 }
 
-impl Slot {
-    /// Whether the slot holds nothing shared (no text, list, record or message):
-    /// putting another value in its place then needs no drop.
-    #[inline]
-    fn owns_nothing(&self) -> bool {
-        use Value::*;
-        matches!(
-            self,
-            Slot::Missing
-                | Slot::Value(Bool(_) | Num(_) | Date(_) | Time(_) | DateTime(_) | YearMonth(_) | Enum(_) | None)
-        )
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub enum ErrorKind {
     MissingFact(FactId),
@@ -246,11 +232,7 @@ impl<'p> Case<'p> {
     #[inline]
     pub fn give(&mut self, f: FactId, slot: Slot, provided: bool) {
         let i = f.index();
-        let old = std::mem::replace(&mut self.facts[i], slot);
-        if old.owns_nothing() {
-            // Most facts are dates, flags and enums: no call to drop them.
-            std::mem::forget(old);
-        }
+        self.facts[i] = slot;
         self.provided[i] = provided;
         if self.given_in[i] != self.record {
             self.given_in[i] = self.record;
