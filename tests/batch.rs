@@ -175,7 +175,10 @@ fn generator_is_deterministic() {
 /// A compact record with whitespace wherever JSON allows it (as a pretty
 /// printer writes it, on one line).
 fn spaced(line: &str) -> String {
-    line.replace("\":", "\" :\t").replace(",\"", ", \r\"").replace('{', "{ ").replace('}', "\n}")
+    line.replace("\":", "\" :\t")
+        .replace(",\"", ", \r\"")
+        .replace('{', "{ ")
+        .replace('}', "\n}")
 }
 
 /// Generated records, each changed in one of the ways real exports go wrong.
@@ -434,7 +437,9 @@ fn a_read_error_ends_the_run_after_the_chunks_before_it() {
     let mut outputs = Vec::new();
     for jobs in [1, 2, 3] {
         let input = cba::batch::input::Input::Jsonl {
-            reader: Box::new(std::io::BufReader::new(FailsAtEnd(std::io::Cursor::new(records.clone())))),
+            reader: Box::new(std::io::BufReader::new(FailsAtEnd(std::io::Cursor::new(
+                records.clone(),
+            )))),
             name: "failing".into(),
         };
         let opts = cba::batch::Options {
@@ -451,7 +456,10 @@ fn a_read_error_ends_the_run_after_the_chunks_before_it() {
         assert_eq!(out.lines().count(), 960, "--jobs {jobs}");
         outputs.push(out);
     }
-    assert!(outputs.iter().all(|o| *o == outputs[0]), "the jobs wrote different lines");
+    assert!(
+        outputs.iter().all(|o| *o == outputs[0]),
+        "the jobs wrote different lines"
+    );
 }
 
 /// The fast reader reads a record with whitespace between its tokens (it
