@@ -229,6 +229,18 @@ fn mutated_records(count: u64) -> String {
 fn fast_and_general_readers_agree() {
     let prog = program::program();
     let mut records = mutated_records(1000);
+    // `null` for facts with defaults (a flag, a step's method): their defaults.
+    for n in 1..=20 {
+        let mut line = String::new();
+        cba::batch::generate::grievance_record(&mut line, 6, n);
+        let nulls = r#""filed_by":"judge","continuing":null,"classification_reduces_grade_or_pay":null,"#;
+        records.push_str(
+            &line
+                .replacen(r#""filed_by":"judge","#, nulls, 1)
+                .replace(r#""method":"fax""#, r#""method":null"#),
+        );
+        records.push('\n');
+    }
     let bad = root().join("tests/fixtures/batch/cases/jsonl-bad/input.jsonl");
     records.push_str(&String::from_utf8_lossy(&std::fs::read(bad).expect("fixture")));
     for queries in [vec!["grievance.*".to_string(), "duration.expiration".into()], vec![]] {

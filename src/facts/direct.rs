@@ -38,23 +38,12 @@ enum Kind {
 }
 
 /// A fact as the reader reads it, decided once per program: its slot when
-/// the record gives `null`, and how its value is read.
+/// the record gives `null`, and the type of any other value (`none` stripped).
 #[derive(Debug, Clone)]
 struct Leaf {
     fact: FactId,
     null: Slot,
-    read: Read,
-}
-
-/// How a fact's (non-null) value is read: the common types directly, any
-/// other by [`Reader::value`] with the type (`none` stripped).
-#[derive(Debug, Clone)]
-enum Read {
-    Bool,
-    Date,
-    Str,
-    Enum(crate::ir::EnumId),
-    Other(Type),
+    ty: Type,
 }
 
 impl Leaf {
@@ -66,17 +55,10 @@ impl Leaf {
             _ => Slot::Missing,
         };
         let ty = match &info.ty {
-            Type::Optional(inner) => &**inner,
-            ty => ty,
+            Type::Optional(inner) => (**inner).clone(),
+            ty => ty.clone(),
         };
-        let read = match ty {
-            Type::Bool => Read::Bool,
-            Type::Date => Read::Date,
-            Type::String => Read::Str,
-            Type::Enum(e) => Read::Enum(*e),
-            ty => Read::Other(ty.clone()),
-        };
-        Leaf { fact, null, read }
+        Leaf { fact, null, ty }
     }
 }
 
@@ -483,14 +465,7 @@ impl<'t> Reader<'t, '_> {
             self.word("null")?;
             (leaf.null.clone(), false)
         } else {
-            let v = match &leaf.read {
-                Read::Date => Value::Date(dates::parse_date(self.string()?)?),
-                Read::Enum(e) => self.variant(*e)?,
-                Read::Bool => self.boolean()?,
-                Read::Str => Value::Str(self.string()?.into()),
-                Read::Other(ty) => self.value(ty, depth)?,
-            };
-            (Slot::Value(v), true)
+            (Slot::Value(self.value(&leaf.ty, depth)?), true)
         };
         case.give(leaf.fact, slot, given);
         Some(())

@@ -206,10 +206,10 @@ proptest! {
     }
 
     /// Near-dates (digits, signs, letters, spaces, any byte where a digit
-    /// goes) are read exactly as the plain reading digit by digit reads them.
+    /// goes) are read exactly as the plain reading digit by digit ([`digits`],
+    /// as times and year-months are read) reads them.
     #[test]
     fn date_parse_is_the_digit_by_digit_reading(s in "[0-9/:a +-]{4}-[0-9/:a +-]{2}-[0-9/:a +-]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}|.{10}") {
-        let digits = |b: &[u8]| b.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')));
         let b = s.as_bytes();
         let plain = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
             .then(|| from_ymd_in_range(digits(&b[..4])? as i32, digits(&b[5..7])?, digits(&b[8..10])?))
