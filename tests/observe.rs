@@ -219,3 +219,88 @@ fn observing_changes_no_answer() {
         assert_eq!(plain, answers(Some(Box::new(Trace::full(&prog)))), "{}", path.display());
     }
 }
+
+/// Small functions called with facts and constants are inlined where they are
+/// called when nobody watches; a watched case makes the call. Both answer
+/// alike, errors included (what failed, where, and which rule or function it
+/// names): a missing or bad argument fails the caller before the body, an
+/// error in the body names the function.
+#[test]
+fn an_inlined_call_answers_and_fails_as_the_call() {
+    let dir = std::env::temp_dir().join(format!("cba-inline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let source = r#"module inl
+article 1 "Inlining"
+enum Way { post, hand, wire }
+facts inl {
+  way: Way
+  flag: bool = false
+  start: date
+  opt: date?
+}
+fn extra(way: Way, flag: bool): workdays  §1
+  when way in {post, hand}      => 5 workdays
+  when way == wire and flag     => 3 workdays
+  otherwise                     => 0 workdays
+fn later(d: date?, way: Way): bool  §2
+  = (d ?? inl.start) >= inl.start and way == post
+rule due: date  §3
+  = inl.start + 10 workdays + extra(inl.way, inl.flag)
+rule fixed: date  §4
+  = inl.start + extra(wire, true)
+rule posted: bool  §5
+  = later(inl.opt, inl.way)
+"#;
+    std::fs::write(dir.join("inl.cba"), source).expect("write");
+    let prog = checked(Contracts::Paths(vec![dir.clone()]));
+    let _ = std::fs::remove_dir_all(&dir);
+    let fact = |path: &str| {
+        let at = prog.facts.iter().position(|f| f.path == path).expect("a declared fact");
+        cba::ir::FactId::from_index(at)
+    };
+    let rules: Vec<RuleId> = ["inl.due", "inl.fixed", "inl.posted"]
+        .iter()
+        .map(|r| prog.rule_index[*r])
+        .collect();
+    let day = |d: &str| cba::eval::Slot::Value(Value::Date(cba::eval::dates::parse_date(d).expect("a date")));
+    let bad = || cba::eval::Slot::Bad("is not what it should be".into());
+    let ways = [
+        cba::eval::Slot::Value(Value::Enum(0)),
+        cba::eval::Slot::Value(Value::Enum(2)),
+        cba::eval::Slot::Missing,
+        bad(),
+    ];
+    let flags = [
+        cba::eval::Slot::Value(Value::Bool(true)),
+        cba::eval::Slot::Missing,
+        bad(),
+    ];
+    let starts = [day("2025-03-14"), cba::eval::Slot::Missing];
+    let opts = [day("2025-04-01"), cba::eval::Slot::Value(Value::None), bad()];
+    let mut failures = 0;
+    for way in &ways {
+        for flag in &flags {
+            for start in &starts {
+                for opt in &opts {
+                    let answers = |observer: Option<Box<dyn Observer>>| {
+                        let mut case = Case::new(&prog);
+                        case.facts[fact("inl.way").index()] = way.clone();
+                        case.facts[fact("inl.flag").index()] = flag.clone();
+                        case.facts[fact("inl.start").index()] = start.clone();
+                        case.facts[fact("inl.opt").index()] = opt.clone();
+                        case.observer = observer;
+                        rules.iter().map(|&r| format!("{:?}", case.rule(r))).collect::<Vec<_>>()
+                    };
+                    let plain = answers(None);
+                    failures += plain.iter().filter(|a| a.starts_with("Err")).count();
+                    assert_eq!(
+                        plain,
+                        answers(Some(Box::new(NoObserver))),
+                        "{way:?} {flag:?} {start:?} {opt:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(failures > 20, "the cases fail in many ways: {failures}");
+}

@@ -26,8 +26,13 @@ pub struct DirectReader {
 #[derive(Debug, Clone)]
 struct Entry {
     key: Box<str>,
-    /// Index for detecting a repeated key.
+    /// The key in quotes, as a record writes it (empty when it would need an
+    /// escape): matched in place when it is the key expected next.
+    quoted: Box<[u8]>,
+    /// Index for detecting a repeated key (and for [`Scratch::follow`]).
     ix: usize,
+    /// Its place in its level's [`Keys::entries`].
+    at: u32,
     kind: Kind,
 }
 
@@ -44,6 +49,9 @@ struct Leaf {
     fact: FactId,
     null: Slot,
     ty: Type,
+    /// For an enum whose spellings need no escape: each variant's spelling
+    /// in quotes, as a record writes it (matched in place, without a scan).
+    quoted: Box<[Box<[u8]>]>,
 }
 
 impl Leaf {
@@ -58,7 +66,16 @@ impl Leaf {
             Type::Optional(inner) => (**inner).clone(),
             ty => ty.clone(),
         };
-        Leaf { fact, null, ty }
+        let plain = |x: &str| !x.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+        let quoted = match &ty {
+            Type::Enum(e) if prog.enums[e.index()].external.iter().all(|x| plain(x)) => prog.enums[e.index()]
+                .external
+                .iter()
+                .map(|x| format!("\"{x}\"").into_bytes().into_boxed_slice())
+                .collect(),
+            _ => Box::default(),
+        };
+        Leaf { fact, null, ty, quoted }
     }
 }
 
@@ -75,6 +92,9 @@ struct Keys {
 impl Keys {
     fn new(mut entries: Vec<Entry>) -> Keys {
         entries.sort_by_key(|e| e.key.len());
+        for (i, e) in entries.iter_mut().enumerate() {
+            e.at = i as u32;
+        }
         let longest = entries.last().map_or(0, |e| e.key.len());
         let mut by_len = vec![(0, 0); longest + 1];
         for (i, e) in entries.iter().enumerate() {
@@ -121,11 +141,17 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// Per-worker state: which keys this record has given.
+/// Per-worker state: which keys this record has given, and which key came
+/// next in the records before.
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
     stamps: Vec<u32>,
     generation: u32,
+    /// For each entry (by [`Entry::ix`], and one past them for the top
+    /// level's start), where in its level the key read after it was last
+    /// time: records of a batch mostly list their keys alike, so the key
+    /// expected next is compared in place before any key is scanned.
+    follow: Vec<u32>,
 }
 
 impl DirectReader {
@@ -162,6 +188,7 @@ impl DirectReader {
     ) -> bool {
         if scratch.stamps.len() != self.entries {
             scratch.stamps = vec![0; self.entries];
+            scratch.follow = vec![u32::MAX; self.entries + 1];
         }
         scratch.generation = scratch.generation.wrapping_add(1);
         if scratch.generation == 0 {
@@ -178,7 +205,7 @@ impl DirectReader {
             id_field: &self.id_field,
         };
         r.ws();
-        r.object(&self.root, case, 1, Some(id)).is_some() && {
+        r.object(&self.root, self.entries, case, 1, Some(id)).is_some() && {
             r.ws();
             r.pos == r.bytes.len()
         }
@@ -196,9 +223,16 @@ fn build(prog: &Program, tree: &FactTree, entries: &mut usize) -> Keys {
                 FactNodeKind::Leaf(f) => Kind::Leaf(Leaf::new(prog, *f)),
                 FactNodeKind::Group(g) => Kind::Group(build(prog, g, entries)),
             };
+            let plain = name.bytes().all(|b| !STOP[b as usize]);
             Entry {
                 key: name.as_str().into(),
+                quoted: if plain {
+                    format!("\"{name}\"").into_bytes().into()
+                } else {
+                    Box::default()
+                },
                 ix,
+                at: 0,
                 kind,
             }
         })
@@ -369,9 +403,12 @@ impl<'t> Reader<'t, '_> {
 
     /// An object whose keys are `entries`; at the top level (`id` given) the
     /// id field is read too.
+    /// An object of `keys`' level; `start` is where [`Scratch::follow`]
+    /// keeps its first key (the object's own entry, or one past them all).
     fn object(
         &mut self,
         keys: &Keys,
+        start: usize,
         case: &mut Case,
         depth: usize,
         mut id: Option<&mut Option<String>>,
@@ -384,19 +421,32 @@ impl<'t> Reader<'t, '_> {
         // Keys that name no fact (an id, a comment field): at most a few.
         let mut unknown: [&str; 8] = [""; 8];
         let mut unknowns = 0;
+        let mut before = start;
         loop {
             if self.peek() != Some(b'"') {
                 self.ws();
             }
-            // A key that names a fact is ASCII; any other is checked as text.
-            let (raw, all_ascii) = self.raw_string()?;
-            let entry = keys.get(raw);
-            let key = match entry {
-                Some(e) => &*e.key,
-                // SAFETY: the `STOP` scan (`ascii_run`) found no byte of 0x80 or above.
-                None if all_ascii => unsafe { ascii(raw) },
-                None => std::str::from_utf8(raw).ok()?,
+            let (entry, key) = match self.expected(keys, before) {
+                Some(e) => (Some(e), &*e.key),
+                None => {
+                    // A key that names a fact is ASCII; any other is checked as text.
+                    let (raw, all_ascii) = self.raw_string()?;
+                    let entry = keys.get(raw);
+                    let key = match entry {
+                        Some(e) => {
+                            self.scratch.follow[before] = e.at;
+                            &*e.key
+                        }
+                        // SAFETY: the `STOP` scan (`ascii_run`) found no byte of 0x80 or above.
+                        None if all_ascii => unsafe { ascii(raw) },
+                        None => std::str::from_utf8(raw).ok()?,
+                    };
+                    (entry, key)
+                }
             };
+            if let Some(e) = entry {
+                before = e.ix;
+            }
             self.punct(b':')?;
             self.ws();
             match entry {
@@ -408,7 +458,7 @@ impl<'t> Reader<'t, '_> {
                         return None;
                     }
                     match &e.kind {
-                        Kind::Group(g) if self.peek() == Some(b'{') => self.object(g, case, depth + 1, None)?,
+                        Kind::Group(g) if self.peek() == Some(b'{') => self.object(g, e.ix, case, depth + 1, None)?,
                         Kind::Group(_) => self.word("null")?,
                         Kind::Leaf(leaf) => self.leaf(leaf, case, depth)?,
                     }
@@ -443,6 +493,19 @@ impl<'t> Reader<'t, '_> {
         }
     }
 
+    /// The key that followed `before` last time, when it is next: read in
+    /// place (see [`Scratch::follow`]).
+    #[inline(always)]
+    fn expected<'k>(&mut self, keys: &'k Keys, before: usize) -> Option<&'k Entry> {
+        let e = keys.entries.get(self.scratch.follow[before] as usize)?;
+        let end = self.pos + e.quoted.len();
+        if e.quoted.is_empty() || end > self.bytes.len() || !same_bytes(&self.bytes[self.pos..end], &e.quoted) {
+            return None;
+        }
+        self.pos = end;
+        Some(e)
+    }
+
     fn skip(&mut self, depth: usize) -> Option<()> {
         let (_, end) = parse_json_at(self.text()?, self.pos, depth).ok()?;
         self.pos = end;
@@ -464,6 +527,8 @@ impl<'t> Reader<'t, '_> {
         let (slot, given) = if self.peek() == Some(b'n') {
             self.word("null")?;
             (leaf.null.clone(), false)
+        } else if let Some(v) = self.quoted_variant(&leaf.quoted) {
+            (Slot::Value(v), true)
         } else {
             (Slot::Value(self.value(&leaf.ty, depth)?), true)
         };
@@ -491,6 +556,31 @@ impl<'t> Reader<'t, '_> {
         Some(Value::Enum(ix as u32))
     }
 
+    /// The variant whose quoted spelling is next (see [`Leaf::quoted`]), if any.
+    fn quoted_variant(&mut self, quoted: &[Box<[u8]>]) -> Option<Value> {
+        let rest = &self.bytes[self.pos..];
+        let ix = quoted
+            .iter()
+            .position(|q| rest.len() >= q.len() && same_bytes(&rest[..q.len()], q))?;
+        self.pos += quoted[ix].len();
+        Some(Value::Enum(ix as u32))
+    }
+
+    /// A date: its ten bytes read in place between their quotes (a date has
+    /// nothing a string scan looks for), else as any string.
+    fn date(&mut self) -> Option<dates::Day> {
+        let quoted = self.bytes.get(self.pos..self.pos + 12);
+        if let Some(q) = quoted
+            && q[0] == b'"'
+            && q[11] == b'"'
+            && let Some(d) = q[1..11].try_into().ok().and_then(dates::parse_date_bytes)
+        {
+            self.pos += 12;
+            return Some(d);
+        }
+        dates::parse_date(self.string()?)
+    }
+
     /// A value of the declared type (not null).
     fn value(&mut self, ty: &Type, depth: usize) -> Option<Value> {
         Some(match ty {
@@ -504,7 +594,7 @@ impl<'t> Reader<'t, '_> {
                     _ => Value::Num(n),
                 }
             }
-            Type::Date => Value::Date(dates::parse_date(self.string()?)?),
+            Type::Date => Value::Date(self.date()?),
             Type::Time => Value::Time(dates::parse_time(self.string()?)?),
             Type::DateTime => Value::DateTime(dates::parse_datetime(self.string()?)?),
             Type::YearMonth => Value::YearMonth(dates::parse_year_month(self.string()?)?),

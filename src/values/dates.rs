@@ -139,7 +139,12 @@ fn digits(bytes: &[u8]) -> Option<u32> {
 
 /// Parse exactly `YYYY-MM-DD` (a valid date of years 1 to 9999: there is no year 0).
 pub fn parse_date(s: &str) -> Option<Day> {
-    let b: &[u8; 10] = s.as_bytes().try_into().ok()?;
+    parse_date_bytes(s.as_bytes().try_into().ok()?)
+}
+
+/// [`parse_date`] of ten bytes (a reader's, in place).
+#[inline]
+pub fn parse_date_bytes(b: &[u8; 10]) -> Option<Day> {
     if b[4] != b'-' || b[7] != b'-' {
         return None;
     }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant};
 use super::{Code, Value};
-use crate::eval::{Case, ErrorKind, EvalError, Result, RuntimeError, builtins, lookup, to_i64};
+use crate::eval::{Case, ErrorKind, EvalError, MAX_DEPTH, Result, RuntimeError, Slot, builtins, lookup, to_i64};
 use crate::ir::{BranchId, Builtin, CasesId, Expr, ExprKind, FactId, Program, RuleId};
 use crate::syntax::span::Span;
 
@@ -101,6 +101,11 @@ impl<'a> Lower<'a> {
     /// `e` in representation `R`.
     pub fn code<R: Rep>(&self, e: &Expr) -> Code<R::T> {
         let span = e.span;
+        if let ExprKind::Call(f, args) = &e.kind
+            && let Some(code) = self.inline_call::<R>(e, *f, args)
+        {
+            return code;
+        }
         match &e.kind {
             ExprKind::Const(v) => match R::peek(v) {
                 Some(t) => Box::new(move |_, _| Ok(t.clone())),
@@ -153,8 +158,66 @@ impl<'a> Lower<'a> {
                     }))
                 })
             }
-            _ => R::native(self, e).unwrap_or_else(|| convert::<R>(self.value(e), span)),
+            _ => self.general::<R>(e),
         }
+    }
+
+    /// `e` as its representation computes it, else as a value converted.
+    fn general<R: Rep>(&self, e: &Expr) -> Code<R::T> {
+        R::native(self, e).unwrap_or_else(|| convert::<R>(self.value(e), e.span))
+    }
+
+    /// A call of a small function whose arguments are facts and constants
+    /// (`receipt_extension(grievance.step2.method, …)`), inlined where it is
+    /// made: the body with each parameter replaced by its argument, computed
+    /// in the caller's representation, without a frame, a value to convert,
+    /// or the call's bookkeeping. It answers and fails as the call: it runs
+    /// only when every fact argument has a value (a missing or bad one fails
+    /// the call before its body, as the call says), one level deeper, with
+    /// errors named by the function; a watched case, an interrupted one or
+    /// one at the depth limit makes the call itself.
+    fn inline_call<R: Rep>(&self, call: &Expr, f: RuleId, args: &[Expr]) -> Option<Code<R::T>> {
+        let rule = &self.prog.rules[f];
+        let params = rule.params.as_ref()?;
+        if params.len() != args.len()
+            || rule.locals as usize != params.len()
+            || Kind::of_type(&rule.ty) != R::KIND
+            || self.inlining.get() >= INLINE_DEPTH
+        {
+            return None;
+        }
+        let mut facts = Vec::new();
+        for a in args {
+            match a.kind {
+                ExprKind::Fact(x) => facts.push(x),
+                ExprKind::Const(_) => {}
+                _ => return None,
+            }
+        }
+        let mut body = rule.body.clone();
+        substitute(&mut body, args);
+        // `small` takes no local: every parameter read was replaced.
+        let mut budget = INLINE_NODES;
+        if !small(&body, &mut budget) {
+            return None;
+        }
+        self.inlining.set(self.inlining.get() + 1);
+        let code = self.code::<R>(&body);
+        self.inlining.set(self.inlining.get() - 1);
+        let call = self.general::<R>(call);
+        Some(Box::new(move |c, frame| {
+            if c.observer.is_some()
+                || c.depth >= MAX_DEPTH
+                || c.interrupted()
+                || facts.iter().any(|x| !matches!(c.facts[x.index()], Slot::Value(_)))
+            {
+                return call(c, frame);
+            }
+            c.depth += 1;
+            let res = code(c, frame).map_err(|e| c.attribute(f, e));
+            c.depth -= 1;
+            res
+        }))
     }
 
     /// Rule `r`'s body, inlined where it is read, when it is a few tests of
@@ -545,6 +608,18 @@ fn read_rule<R: Rep>(r: RuleId, span: Span) -> Code<R::T> {
     })
 }
 
+/// `e` with each read of parameter `i` replaced by `args[i]` (in the span
+/// of the read, so any error points where it did).
+fn substitute(e: &mut Expr, args: &[Expr]) {
+    if let ExprKind::Local(i) = e.kind
+        && let Some(a) = args.get(i as usize)
+    {
+        e.kind = a.kind.clone();
+        return;
+    }
+    e.for_each_child_mut(|x| substitute(x, args));
+}
+
 /// Whether `e` is at most `budget` nodes of tests on facts, constants and
 /// rules: cheap enough to compute where it is read (see [`Lower::inline`]).
 fn small(e: &Expr, budget: &mut u32) -> bool {
@@ -555,6 +630,7 @@ fn small(e: &Expr, budget: &mut u32) -> bool {
     *budget -= 1;
     match &e.kind {
         E::Const(_) | E::Fact(_) | E::Rule(_) => true,
+        E::List(_) => constant(e).is_some(),
         E::Not(x) => small(x, budget),
         E::And(a, b) | E::Or(a, b) | E::Coalesce(a, b) => small(a, budget) && small(b, budget),
         E::Bin(op, a, b) => {
