@@ -32,7 +32,9 @@ impl Replacement {
             let _ = file.set_permissions(meta.permissions());
         }
         Ok(Replacement {
-            file: Some(io::BufWriter::with_capacity(1 << 20, file)),
+            // Smaller than a chunk of `cba batch`'s answers, which then
+            // pass straight through instead of being copied.
+            file: Some(io::BufWriter::with_capacity(64 * 1024, file)),
             tmp,
             dest: dest.to_path_buf(),
         })

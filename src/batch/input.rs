@@ -190,7 +190,7 @@ fn read_lines(
     let mut size = 0u64;
     while items.len() < most && text.len() < CHUNK_BYTES {
         let start = text.len();
-        let n = r.read_until(b'\n', &mut text)?;
+        let n = read_line(r, &mut text)?;
         if n == 0 {
             break;
         }
@@ -215,6 +215,35 @@ fn read_lines(
         items.push((*records, *lines, start..end));
     }
     Ok((Records::Lines { text, items }, size))
+}
+
+/// `BufRead::read_until(b'\n', out)`, with the line's end found by the
+/// `memchr` crate (vector instructions) rather than the standard library's
+/// portable search, which took ~3% of a batch record's time.
+fn read_line(r: &mut Box<dyn BufRead + Send>, out: &mut Vec<u8>) -> io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let available = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (done, used) = match memchr::memchr(b'\n', available) {
+            Some(i) => {
+                out.extend_from_slice(&available[..=i]);
+                (true, i + 1)
+            }
+            None => {
+                out.extend_from_slice(available);
+                (available.is_empty(), available.len())
+            }
+        };
+        r.consume(used);
+        read += used;
+        if done {
+            return Ok(read);
+        }
+    }
 }
 
 fn read_rows(r: &mut CsvRows, most: usize, records: &mut u64) -> io::Result<(Records, u64)> {

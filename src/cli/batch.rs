@@ -88,7 +88,9 @@ pub fn run(args: &Args) -> i32 {
     let mut replacement = None;
     let mut stdout = None;
     let out: &mut dyn Write = if args.output.as_os_str() == "-" {
-        stdout.insert(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock()))
+        // Answers come a chunk at a time (up to 256 KiB): a buffer smaller
+        // than a chunk passes it straight through instead of copying it.
+        stdout.insert(std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()))
     } else {
         match crate::files::Replacement::create(&args.output) {
             Ok(r) => replacement.insert(r),

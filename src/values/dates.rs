@@ -142,20 +142,34 @@ pub fn parse_date(s: &str) -> Option<Day> {
     parse_date_bytes(s.as_bytes().try_into().ok()?)
 }
 
-/// [`parse_date`] of ten bytes (a reader's, in place).
+/// [`parse_date`] of ten bytes (a reader's, in place), a word at a time: the
+/// first eight bytes (`YYYY-MM-`) as one `u64`, the day's two as another.
 #[inline]
 pub fn parse_date_bytes(b: &[u8; 10]) -> Option<Day> {
-    if b[4] != b'-' || b[7] != b'-' {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const DASHES: u64 = 0xFF00_00FF_0000_0000; // bytes 4 and 7
+    let mut first = [0; 8];
+    first.copy_from_slice(&b[..8]);
+    let lo = u64::from_le_bytes(first);
+    if lo & DASHES != (ONES * u64::from(b'-')) & DASHES {
         return None;
     }
-    // Each digit's value: a byte that is not a digit comes out as 10 or more.
-    let v = |i: usize| u32::from(b[i].wrapping_sub(b'0'));
-    let ds = [v(0), v(1), v(2), v(3), v(5), v(6), v(8), v(9)];
-    if ds.iter().any(|&d| d > 9) {
+    // Each digit's value (the dashes' bytes cleared): a byte that is not a
+    // digit comes out as 10 or more.
+    let ys = (lo ^ (ONES * u64::from(b'0'))) & !DASHES;
+    let ds = u64::from(u16::from_le_bytes([b[8], b[9]]) ^ 0x3030);
+    // A byte of 10 or more gains its high bit from adding 0x76 (no byte
+    // below 0x80 carries into the next); one of 0x80 or more has it already.
+    let over_nine = |x: u64| ((x + ONES * 0x76) | x) & (ONES * 0x80) != 0;
+    if over_nine(ys) || over_nine(ds) {
         return None;
     }
-    let year = ds[0] * 1000 + ds[1] * 100 + ds[2] * 10 + ds[3];
-    from_ymd_in_range(year as i32, ds[4] * 10 + ds[5], ds[6] * 10 + ds[7])
+    // Pairs of digits: byte 0 the year's first two, byte 2 its last two.
+    let pairs = (ys * 10 + (ys >> 8)) & 0x00FF_00FF;
+    let year = (pairs & 0xFF) * 100 + ((pairs >> 16) & 0xFF);
+    let month = ((ys >> 40) & 0xFF) * 10 + ((ys >> 48) & 0xFF);
+    let day = (ds & 0xFF) * 10 + (ds >> 8);
+    from_ymd_in_range(year as i32, month as u32, day as u32)
 }
 
 /// Write `n` (< 10^width) as exactly `width` zero-padded digits into `buf`.

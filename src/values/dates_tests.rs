@@ -273,3 +273,36 @@ fn from_ymd_by_table_is_the_calendar() {
         }
     }
 }
+
+/// A date's bytes as a reader hands them over (not always text): every byte
+/// value in every place of a few dates (the digits, the dashes) is read as
+/// the digit-by-digit reading reads it, so the word-at-a-time reading takes
+/// no byte for a digit that is not one.
+#[test]
+fn date_bytes_are_read_as_digit_by_digit_whatever_the_byte() {
+    let plain = |b: &[u8; 10]| {
+        (b[4] == b'-' && b[7] == b'-')
+            .then(|| from_ymd_in_range(digits(&b[..4])? as i32, digits(&b[5..7])?, digits(&b[8..10])?))
+            .flatten()
+    };
+    let mut read = 0;
+    for date in [
+        "2024-02-29",
+        "1999-12-31",
+        "0001-01-01",
+        "9999-12-31",
+        "2100-02-28",
+        "1900-03-01",
+    ] {
+        let base: [u8; 10] = date.as_bytes().try_into().expect("ten bytes");
+        for at in 0..10 {
+            for byte in 0..=255u8 {
+                let mut b = base;
+                b[at] = byte;
+                assert_eq!(parse_date_bytes(&b), plain(&b), "{b:?}");
+                read += usize::from(plain(&b).is_some());
+            }
+        }
+    }
+    assert!(read > 200, "{read}");
+}
