@@ -158,6 +158,43 @@ fn parallel_output_is_in_input_order() {
     assert!(one.starts_with(&stopped));
 }
 
+/// The calling thread answers chunks too and writes everyone's in order
+/// between its own: with chunks of one record (the window of chunks in flight
+/// full all the time) and of a few, any number of workers writes what one
+/// writes, and stops where one stops.
+#[test]
+fn tiny_chunks_through_many_workers_come_out_in_order() {
+    let prog = program::program();
+    let mut records = String::new();
+    let mut buf = Vec::new();
+    cba::batch::generate::write_grievances(&mut buf, 11, 400).expect("generates");
+    for (i, line) in String::from_utf8(buf).expect("utf-8").lines().enumerate() {
+        records.push_str(if i % 97 == 40 { "{\"broken\": " } else { line });
+        records.push('\n');
+    }
+    for chunk_records in [1, 3] {
+        for max_errors in [None, Some(3)] {
+            let opts = |jobs| cba::batch::Options {
+                queries: vec!["grievance.*".into()],
+                jobs,
+                max_errors,
+                chunk_records,
+                ..Default::default()
+            };
+            let (one, s1) = run_with(&prog, &records, &opts(1));
+            for jobs in [2, 3, 4] {
+                let (many, s) = run_with(&prog, &records, &opts(jobs));
+                assert_eq!(s, s1, "chunks of {chunk_records}, --jobs {jobs}, {max_errors:?}");
+                assert!(
+                    one == many,
+                    "chunks of {chunk_records}: --jobs {jobs} differs from --jobs 1"
+                );
+            }
+            assert_eq!(s1.stopped, max_errors.is_some(), "{s1:?}");
+        }
+    }
+}
+
 /// The generator is deterministic and its records are valid fact files.
 #[test]
 fn generator_is_deterministic() {

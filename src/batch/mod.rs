@@ -209,8 +209,12 @@ fn sequential(plan: &Plan, mut source: Source, sink: &mut Sink) -> Result<(), St
 /// takes a permit before it reads a chunk, the writer gives it back once the
 /// chunk is written.
 fn parallel(plan: &Plan, source: Source, sink: &mut Sink, jobs: usize) -> Result<(), String> {
+    // The calling thread is one of the `jobs` workers and the writer too: it
+    // writes what the others answered between its own chunks, so no thread
+    // only waits to write (and is woken for every chunk).
+    let helpers = jobs - 1;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
+        .num_threads(helpers)
         .stack_size(WORKER_STACK_BYTES)
         .thread_name(|i| format!("cba-batch-{i}"))
         .build()
@@ -232,31 +236,85 @@ fn parallel(plan: &Plan, source: Source, sink: &mut Sink, jobs: usize) -> Result
     let permit_rx = Mutex::new(permit_rx);
     let stop = AtomicBool::new(false);
     let (input, stop, permit_rx, free_rx) = (&input, &stop, &permit_rx, &free_rx);
+    // The next chunk of the input: a permit (a place in the window of chunks
+    // read and not yet written) first, `None` once there is none to take.
+    let take = |wait: bool| -> Option<input::Chunk> {
+        // A worker waits for a permit holding the lock; the writer must not
+        // wait behind it (only the writer gives permits back), so it only tries.
+        let permit = if wait {
+            permit_rx.lock().ok().and_then(|rx| rx.recv().ok())
+        } else {
+            permit_rx.try_lock().ok().and_then(|rx| rx.try_recv().ok())
+        };
+        if permit.is_none() || stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        input.lock().ok().and_then(|mut r| r.next())
+    };
+    let answer = |worker: &mut Worker, chunk: input::Chunk| {
+        let spare = free_rx.lock().ok().and_then(|rx| rx.try_recv().ok());
+        let done = worker.process_reusing(&chunk, spare);
+        if let Ok(mut r) = input.lock() {
+            r.source.give_back(chunk);
+        }
+        done
+    };
     std::thread::scope(|s| {
         s.spawn(move || {
             pool.broadcast(|_| {
                 let mut worker = Worker::new(plan);
-                loop {
-                    let permit = permit_rx.lock().map(|rx| rx.recv());
-                    if !matches!(permit, Ok(Ok(()))) || stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let Some(chunk) = input.lock().ok().and_then(|mut r| r.next()) else {
-                        break;
-                    };
-                    let spare = free_rx.lock().ok().and_then(|rx| rx.try_recv().ok());
-                    let done = worker.process_reusing(&chunk, spare);
-                    if let Ok(mut r) = input.lock() {
-                        r.source.give_back(chunk);
-                    }
-                    if done_tx.send(done).is_err() {
+                while let Some(chunk) = take(true) {
+                    if done_tx.send(answer(&mut worker, chunk)).is_err() {
                         break;
                     }
                 }
             });
             drop(done_tx);
         });
-        let written = write_in_order(done_rx, sink, &permit_tx, &free_tx);
+        let mut writer = InOrder {
+            pending: BTreeMap::new(),
+            next: 0,
+            permits: &permit_tx,
+            free: &free_tx,
+        };
+        let mut worker = Worker::new(plan);
+        let written = (|| -> Result<(), String> {
+            // Answer chunks while there are permits and input; write whatever
+            // is next in order in between.
+            loop {
+                while let Ok(done) = done_rx.try_recv() {
+                    if !writer.add(done, sink)? {
+                        return Ok(());
+                    }
+                }
+                let ended = input.lock().map_or(true, |r| r.ended);
+                match (!ended).then(|| take(false)).flatten() {
+                    Some(chunk) => {
+                        if !writer.add(answer(&mut worker, chunk), sink)? {
+                            return Ok(());
+                        }
+                    }
+                    // No permit (the window waits on a chunk another worker
+                    // holds) or no input left: wait for the others' answers.
+                    None if !ended => match done_rx.recv() {
+                        Ok(done) => {
+                            if !writer.add(done, sink)? {
+                                return Ok(());
+                            }
+                        }
+                        Err(_) => return Ok(()),
+                    },
+                    None => break,
+                }
+            }
+            // The input has ended: write the others' last chunks.
+            for done in &done_rx {
+                if !writer.add(done, sink)? {
+                    return Ok(());
+                }
+            }
+            Ok(())
+        })();
         stop.store(true, Ordering::Relaxed);
         // Workers waiting for a permit see the channel closed and end.
         drop(permit_tx);
@@ -299,26 +357,28 @@ impl Reading {
     }
 }
 
-/// Writes chunks as they finish, in input order.
-fn write_in_order(
-    done_rx: mpsc::Receiver<Done>,
-    sink: &mut Sink,
-    permits: &mpsc::SyncSender<()>,
-    free: &mpsc::Sender<Done>,
-) -> Result<(), String> {
-    let mut pending = BTreeMap::new();
-    let mut next = 0u64;
-    for done in done_rx {
-        pending.insert(done.seq, done);
-        while let Some(done) = pending.remove(&next) {
+/// Chunks written as they finish, in input order.
+struct InOrder<'a> {
+    pending: BTreeMap<u64, Done>,
+    next: u64,
+    permits: &'a mpsc::SyncSender<()>,
+    free: &'a mpsc::Sender<Done>,
+}
+
+impl InOrder<'_> {
+    /// Takes a finished chunk and writes every chunk now next in order;
+    /// false once the sink says to stop.
+    fn add(&mut self, done: Done, sink: &mut Sink) -> Result<bool, String> {
+        self.pending.insert(done.seq, done);
+        while let Some(done) = self.pending.remove(&self.next) {
             if !sink.write(&done)? {
-                return Ok(());
+                return Ok(false);
             }
-            next += 1;
-            let _ = permits.send(());
+            self.next += 1;
+            let _ = self.permits.send(());
             // The workers may have stopped: the buffers are then dropped here.
-            let _ = free.send(done);
+            let _ = self.free.send(done);
         }
+        Ok(true)
     }
-    Ok(())
 }

@@ -131,9 +131,9 @@ impl<'a> Lower<'a> {
                 })
             }
             ExprKind::Coalesce(a, b) if R::NULLABLE => {
-                let (a, b) = (self.code::<R>(a), self.code::<R>(b));
+                let (a, b) = (self.operand::<R>(a), self.code::<R>(b));
                 Box::new(move |c, frame| {
-                    let x = a(c, frame)?;
+                    let x = a.get(c, frame)?;
                     if R::is_none(&x) { b(c, frame) } else { Ok(x) }
                 })
             }
@@ -159,6 +159,14 @@ impl<'a> Lower<'a> {
                 })
             }
             _ => self.general::<R>(e),
+        }
+    }
+
+    /// `e` as an operand its parent reads (see [`Operand`]).
+    pub fn operand<R: Rep>(&self, e: &Expr) -> Operand<R> {
+        match e.kind {
+            ExprKind::Fact(f) => Operand::Fact(f, self.code::<R>(e)),
+            _ => Operand::Code(self.code::<R>(e)),
         }
     }
 
@@ -253,16 +261,16 @@ impl<'a> Lower<'a> {
     /// condition holds, else the `otherwise`; an observer sees each condition
     /// tried and the branch taken. This is the one meaning of `when`.
     fn cases<R: Rep>(&self, id: CasesId, branches: &[(Expr, Expr)], otherwise: &Expr) -> Code<R::T> {
-        type Branch<T> = (Code<bool>, Span, Code<T>, Span);
+        type Branch<T> = (Operand<Bool>, Span, Code<T>, Span);
         let arms: Vec<Branch<R::T>> = branches
             .iter()
-            .map(|(cond, v)| (self.code::<Bool>(cond), cond.span, self.code::<R>(v), v.span))
+            .map(|(cond, v)| (self.operand::<Bool>(cond), cond.span, self.code::<R>(v), v.span))
             .collect();
         let (last, last_span) = (self.code::<R>(otherwise), otherwise.span);
         Box::new(move |c, frame| {
             if c.observer.is_none() {
                 for (cond, _, v, _) in &arms {
-                    if cond(c, frame)? {
+                    if cond.get(c, frame)? {
                         return v(c, frame);
                     }
                 }
@@ -276,7 +284,7 @@ impl<'a> Lower<'a> {
                 if let Some(o) = &mut c.observer {
                     o.cond_enter(b, *cond_span);
                 }
-                let holds = cond(c, frame);
+                let holds = cond.get(c, frame);
                 if let Some(o) = &mut c.observer {
                     o.cond_tested(b, &holds);
                 }
@@ -526,16 +534,16 @@ impl<'a> Lower<'a> {
     pub fn bool_native(&self, e: &Expr) -> Option<Code<bool>> {
         Some(match &e.kind {
             ExprKind::Not(x) => {
-                let x = self.code::<Bool>(x);
-                Box::new(move |c, frame| Ok(!x(c, frame)?))
+                let x = self.operand::<Bool>(x);
+                Box::new(move |c, frame| Ok(!x.get(c, frame)?))
             }
             ExprKind::And(a, b) => {
-                let (a, b) = (self.code::<Bool>(a), self.code::<Bool>(b));
-                Box::new(move |c, frame| Ok(a(c, frame)? && b(c, frame)?))
+                let (a, b) = (self.operand::<Bool>(a), self.operand::<Bool>(b));
+                Box::new(move |c, frame| Ok(a.get(c, frame)? && b.get(c, frame)?))
             }
             ExprKind::Or(a, b) => {
-                let (a, b) = (self.code::<Bool>(a), self.code::<Bool>(b));
-                Box::new(move |c, frame| Ok(a(c, frame)? || b(c, frame)?))
+                let (a, b) = (self.operand::<Bool>(a), self.operand::<Bool>(b));
+                Box::new(move |c, frame| Ok(a.get(c, frame)? || b.get(c, frame)?))
             }
             ExprKind::Bin(op, a, b) => return super::ops::test(self, *op, a, b, e.span),
             _ => return None,
@@ -573,9 +581,9 @@ impl<'a> Lower<'a> {
             return None;
         };
         let f = FactId(to_i64(*id, "a fact", span).ok()?.try_into().ok()?);
-        let x = self.code::<R>(x);
+        let x = self.operand::<R>(x);
         Some(Box::new(move |c, frame| {
-            let v = x(c, frame)?;
+            let v = x.get(c, frame)?;
             if R::is_none(&v) {
                 return Err(Arc::new(EvalError {
                     kind: ErrorKind::MissingFact(f),
@@ -659,6 +667,34 @@ fn fact<R: Rep>(f: FactId, span: Span) -> Code<R::T> {
         }
         read_fact::<R>(c, f, span)
     })
+}
+
+/// An operand its parent reads itself when it can: a fact's value straight
+/// from its slot, when nobody watches and the slot holds a value of the kind
+/// (what [`fact`]'s code does first), without a call; anything else, and a
+/// fact that is watched, missing or bad, by its code, which reports, fails
+/// and converts as every read does.
+pub(crate) enum Operand<R: Rep> {
+    Fact(FactId, Code<R::T>),
+    Code(Code<R::T>),
+}
+
+impl<R: Rep> Operand<R> {
+    #[inline(always)]
+    pub fn get(&self, c: &mut Case, frame: usize) -> Result<R::T> {
+        match self {
+            Operand::Fact(f, code) => {
+                if c.observer.is_none()
+                    && let Slot::Value(v) = &c.facts[f.index()]
+                    && let Some(t) = R::peek(v)
+                {
+                    return Ok(t);
+                }
+                code(c, frame)
+            }
+            Operand::Code(code) => code(c, frame),
+        }
+    }
 }
 
 /// A fact's value the long way: watched, missing or bad (kept out of the

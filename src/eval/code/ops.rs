@@ -170,13 +170,13 @@ where
     if let ExprKind::Const(v) = &b.kind
         && let Some(y) = R::peek(v)
     {
-        let a = lw.code::<R>(a);
-        return Box::new(move |c, frame| Ok(holds(&a(c, frame)?, &y)));
+        let a = lw.operand::<R>(a);
+        return Box::new(move |c, frame| Ok(holds(&a.get(c, frame)?, &y)));
     }
-    let (a, b) = (lw.code::<R>(a), lw.code::<R>(b));
+    let (a, b) = (lw.operand::<R>(a), lw.operand::<R>(b));
     Box::new(move |c, frame| {
-        let x = a(c, frame)?;
-        let y = b(c, frame)?;
+        let x = a.get(c, frame)?;
+        let y = b.get(c, frame)?;
         Ok(holds(&x, &y))
     })
 }
@@ -216,9 +216,9 @@ where
     R::T: PartialEq,
 {
     let ys: Vec<R::T> = xs.iter().map(R::peek).collect::<Option<_>>()?;
-    let x = lw.code::<R>(a);
+    let x = lw.operand::<R>(a);
     Some(Box::new(move |c, frame| {
-        let v = x(c, frame)?;
+        let v = x.get(c, frame)?;
         Ok(ys.contains(&v) != negate)
     }))
 }
@@ -259,7 +259,7 @@ pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> 
     {
         return None;
     }
-    let a = lw.code::<Day>(a);
+    let a = lw.operand::<Day>(a);
     // A constant count (`+ 35 workdays`) is converted once, here.
     if let ExprKind::Const(Value::Num(n)) = &b.kind
         && let Ok(n) = shift_count(op, *n, span)
@@ -267,19 +267,19 @@ pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> 
         if let Op::DateAddWorkdays(_) = op {
             // The deadlines' shape, decided once here: straight to the workday
             // table, without `shift`'s choice among days, months and workdays.
-            return Some(Box::new(move |c, frame| match a(c, frame)? {
+            return Some(Box::new(move |c, frame| match a.get(c, frame)? {
                 Some(d) => crate::eval::calendar::add_workdays(c, d, n, span).map(Some),
                 None => Err(none_here(span)),
             }));
         }
-        return Some(Box::new(move |c, frame| match a(c, frame)? {
+        return Some(Box::new(move |c, frame| match a.get(c, frame)? {
             Some(d) => shift(c, op, d, n, span).map(Some),
             None => Err(none_here(span)),
         }));
     }
     let b = lw.code::<Num>(b);
     Some(Box::new(move |c, frame| {
-        let x = a(c, frame)?;
+        let x = a.get(c, frame)?;
         let y = b(c, frame)?;
         let (Some(d), Some(n)) = (x, y) else {
             return Err(none_here(span));
