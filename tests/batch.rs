@@ -365,9 +365,13 @@ fn written_json_is_what_serde_writes() {
         ),
         (Value::Str("é – ünïcode".into()), Type::String),
     ];
+    // The edges of the years written by table (1900–2199), and of years 0–9999.
+    let ymd = |y, m, d| cba::eval::dates::from_ymd(y, m, d).expect("a date");
+    let table_edges = [ymd(1900, 1, 1), ymd(2199, 12, 31)];
     for day in (-1_000_000..3_000_000)
         .step_by(997)
         .chain([-719_529, -719_528, 2_932_896, 2_932_897])
+        .chain(table_edges.iter().flat_map(|&d| [d - 1, d, d + 1]))
     {
         cases.push((Value::Date(day), Type::Date));
     }

@@ -139,12 +139,7 @@ pub fn write_json(out: &mut String, prog: &Program, v: &Value, ty: &Type) {
     match (v, ty.strip_optional()) {
         (Value::None, _) => return out.push_str("null"),
         (Value::Bool(b), _) => return out.push_str(if *b { "true" } else { "false" }),
-        (Value::Date(d), _) => {
-            out.push('"');
-            let _ = dates::write_date(out, *d);
-            out.push('"');
-            return;
-        }
+        (Value::Date(d), _) => return dates::push_quoted_date(out, *d),
         (Value::Enum(i), Type::Enum(e)) => {
             if let Some(s) = prog.enums[*e].external.get(*i as usize)
                 && plain(s)

@@ -183,19 +183,7 @@ fn put_digits(buf: &mut [u8], mut n: u32) {
 /// Write a day as `YYYY-MM-DD` without allocating. Years outside 0..=9999
 /// are written with a sign (`+10000-01-01`, `-0001-12-31`).
 pub fn write_date<W: fmt::Write + ?Sized>(out: &mut W, day: Day) -> fmt::Result {
-    if (YEAR_STARTS[0]..YEAR_STARTS[TABLE_YEARS]).contains(&day) {
-        // By table: the year from its first day, the month and day from the day of the year.
-        let offset = (day - YEAR_STARTS[0]) as usize;
-        let mut y = offset / 365;
-        while YEAR_STARTS[y] > day {
-            y -= 1;
-        }
-        let leap = YEAR_STARTS[y + 1] - YEAR_STARTS[y] == 366;
-        let md = MONTH_DAYS[leap as usize][(day - YEAR_STARTS[y]) as usize];
-        let year = TABLE_FIRST_YEAR as u32 + y as u32;
-        let [y0, y1] = pair(year / 100);
-        let [y2, y3] = pair(year % 100);
-        let buf = [y0, y1, y2, y3, b'-', md[0], md[1], b'-', md[3], md[4]];
+    if let Some(buf) = table_date(day) {
         return out.write_str(ascii_text(&buf)?);
     }
     let (y, m, d) = to_ymd(day);
@@ -209,6 +197,40 @@ pub fn write_date<W: fmt::Write + ?Sized>(out: &mut W, day: Day) -> fmt::Result 
     let [d0, d1] = pair(d);
     let buf = [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1];
     out.write_str(ascii_text(&buf)?)
+}
+
+/// A day of the table's years (see [`write_date`]) as its ten bytes, by
+/// table: the year from its first day, the month and day from the day of
+/// the year. `None` outside the table's years.
+#[inline]
+fn table_date(day: Day) -> Option<[u8; 10]> {
+    if !(YEAR_STARTS[0]..YEAR_STARTS[TABLE_YEARS]).contains(&day) {
+        return None;
+    }
+    let offset = (day - YEAR_STARTS[0]) as usize;
+    let mut y = offset / 365;
+    while YEAR_STARTS[y] > day {
+        y -= 1;
+    }
+    let leap = YEAR_STARTS[y + 1] - YEAR_STARTS[y] == 366;
+    let md = MONTH_DAYS[leap as usize][(day - YEAR_STARTS[y]) as usize];
+    let year = TABLE_FIRST_YEAR as u32 + y as u32;
+    let [y0, y1] = pair(year / 100);
+    let [y2, y3] = pair(year % 100);
+    Some([y0, y1, y2, y3, b'-', md[0], md[1], b'-', md[3], md[4]])
+}
+
+/// A day in quotes, as JSON writes it: [`write_date`]'s text, pushed at once
+/// (a batch answer line is mostly dates).
+pub fn push_quoted_date(out: &mut String, day: Day) {
+    if let Some([a, b, c, d, e, f, g, h, i, j]) = table_date(day)
+        && let Ok(text) = ascii_text(&[b'"', a, b, c, d, e, f, g, h, i, j, b'"'])
+    {
+        return out.push_str(text);
+    }
+    out.push('"');
+    let _ = write_date(out, day);
+    out.push('"');
 }
 
 /// Digits and dashes as text: checked as ASCII (a word or two of the bytes at
