@@ -300,7 +300,7 @@ impl CsvRows {
             return Ok(Some(l));
         }
         let mut line = Vec::new();
-        let n = self.reader.read_until(b'\n', &mut line)?;
+        let n = read_line(&mut self.reader, &mut line)?;
         if n == 0 {
             return Ok(None);
         }

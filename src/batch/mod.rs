@@ -3,10 +3,10 @@
 //! The input is read in chunks of records ([`input`]); each chunk is evaluated
 //! by a worker that keeps one case for the whole run ([`record`]); the answers
 //! are written in input order. With one job everything happens on the calling
-//! thread, one chunk after another; with more, a pool of workers reads the
-//! chunks in turn and answers them, and the writer (the calling thread) writes
-//! them in order, with a bounded number in flight, so memory stays flat however
-//! long the input is.
+//! thread, one chunk after another; with more, the workers (the calling
+//! thread among them) read the chunks in turn and answer them, and the calling
+//! thread writes them in order between its own, with a bounded number in
+//! flight, so memory stays flat however long the input is.
 //!
 //! A record that cannot be read, typed or answered is never dropped: its line
 //! carries the record number and the error, and the run goes on.
@@ -201,17 +201,16 @@ fn sequential(plan: &Plan, mut source: Source, sink: &mut Sink) -> Result<(), St
     Ok(())
 }
 
-/// `jobs` workers and the writer (this thread). Each worker reads its next
-/// chunk itself, in turn (the input behind a lock, so chunks are numbered in
-/// input order), answers it and hands it to the writer: no thread only reads,
-/// so on a machine with `jobs` cores the cores answer and nothing waits on a
-/// reader to be scheduled. At most `window` chunks are in flight: a worker
-/// takes a permit before it reads a chunk, the writer gives it back once the
-/// chunk is written.
+/// `jobs` workers, this thread one of them and the writer. Each worker reads
+/// its next chunk itself, in turn (the input behind a lock, so chunks are
+/// numbered in input order), answers it and hands it to the writer: no thread
+/// only reads or only writes, so on a machine with `jobs` cores the cores
+/// answer and nothing waits on a reader or a writer to be scheduled. At most
+/// `window` chunks are in flight: a worker takes a permit before it reads a
+/// chunk, the writer gives it back once the chunk is written.
 fn parallel(plan: &Plan, source: Source, sink: &mut Sink, jobs: usize) -> Result<(), String> {
-    // The calling thread is one of the `jobs` workers and the writer too: it
-    // writes what the others answered between its own chunks, so no thread
-    // only waits to write (and is woken for every chunk).
+    // The writer writes what the others answered between its own chunks, so
+    // no thread only waits to write (and is woken for every chunk).
     let helpers = jobs - 1;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(helpers)
