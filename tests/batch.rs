@@ -126,18 +126,24 @@ fn run_with(prog: &cba::ir::Program, records: &str, opts: &cba::batch::Options) 
     (String::from_utf8(out).expect("utf-8"), summary)
 }
 
+/// `count` generated grievances, line `at` of every `every` cut short (not JSON).
+fn generated_with_broken(seed: u64, count: u64, every: usize, at: usize) -> String {
+    let mut buf = Vec::new();
+    cba::batch::generate::write_grievances(&mut buf, seed, count).expect("generates");
+    let mut records = String::new();
+    for (i, line) in String::from_utf8(buf).expect("utf-8").lines().enumerate() {
+        records.push_str(if i % every == at { "{\"broken\": " } else { line });
+        records.push('\n');
+    }
+    records
+}
+
 /// Many chunks through several workers come out in input order, identical to
 /// the sequential run; bad records among them keep their place.
 #[test]
 fn parallel_output_is_in_input_order() {
     let prog = program::program();
-    let mut records = String::new();
-    let mut buf = Vec::new();
-    cba::batch::generate::write_grievances(&mut buf, 7, 1500).expect("generates");
-    for (i, line) in String::from_utf8(buf).expect("utf-8").lines().enumerate() {
-        records.push_str(if i % 497 == 250 { "{\"broken\": " } else { line });
-        records.push('\n');
-    }
+    let records = generated_with_broken(7, 1500, 497, 250);
     let (one, s1) = library_batch(&prog, &records, 1, None);
     for jobs in [2, 3] {
         let (many, s) = library_batch(&prog, &records, jobs, None);
@@ -165,13 +171,7 @@ fn parallel_output_is_in_input_order() {
 #[test]
 fn tiny_chunks_through_many_workers_come_out_in_order() {
     let prog = program::program();
-    let mut records = String::new();
-    let mut buf = Vec::new();
-    cba::batch::generate::write_grievances(&mut buf, 11, 400).expect("generates");
-    for (i, line) in String::from_utf8(buf).expect("utf-8").lines().enumerate() {
-        records.push_str(if i % 97 == 40 { "{\"broken\": " } else { line });
-        records.push('\n');
-    }
+    let records = generated_with_broken(11, 400, 97, 40);
     for chunk_records in [1, 3] {
         for max_errors in [None, Some(3)] {
             let opts = |jobs| cba::batch::Options {
