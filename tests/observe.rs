@@ -304,3 +304,35 @@ rule posted: bool  §5
     }
     assert!(failures > 20, "the cases fail in many ways: {failures}");
 }
+
+/// Small rules are inlined where they are read when nobody watches; a watched
+/// case reads them as rules. Near the depth limit (1,000 rules and functions
+/// deep) both fail at the same depth: an inlined rule counts its level.
+#[test]
+fn inlined_rules_count_their_level_at_the_depth_limit() {
+    let dir = std::env::temp_dir().join(format!("cba-depth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // A chain of 1,020 rules, each reading the next: `r0` is 1,020 deep.
+    let mut source = String::from("module deep\narticle 1 \"Depth\"\nfacts deep {\n  flag: bool = true\n}\n");
+    const LEN: usize = 1020;
+    for i in 0..LEN {
+        source.push_str(&format!("rule r{i}: bool  §1\n  = r{} and deep.flag\n", i + 1));
+    }
+    source.push_str(&format!("rule r{LEN}: bool  §1\n  = deep.flag\n"));
+    std::fs::write(dir.join("deep.cba"), source).expect("write");
+    let prog = checked(Contracts::Paths(vec![dir.clone()]));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut outcomes = std::collections::BTreeSet::new();
+    for start in 0..40 {
+        let rule = prog.rule_index[&format!("deep.r{start}")];
+        let answer = |observer: Option<Box<dyn Observer>>| {
+            let mut case = Case::new(&prog);
+            case.observer = observer;
+            format!("{:?}", case.rule(rule).map_err(|e| e.message(&prog)))
+        };
+        let plain = answer(None);
+        outcomes.insert(plain.starts_with("Ok"));
+        assert_eq!(plain, answer(Some(Box::new(NoObserver))), "from r{start}");
+    }
+    assert_eq!(outcomes.len(), 2, "shorter chains answer, longer ones fail");
+}

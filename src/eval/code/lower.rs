@@ -232,8 +232,10 @@ impl<'a> Lower<'a> {
     /// facts and constants (`required(grievance.step1.received_on)`,
     /// `grievance.step1.method != email`): computing it again costs less than
     /// a memoized call. The answer and any error are the rule's, named as it
-    /// names them; a watched case reads the rule as usual, so an observer sees
-    /// every rule entered and every memo hit as before.
+    /// names them, one level deeper as its own evaluation would be; a watched
+    /// case reads the rule as usual, so an observer sees every rule entered
+    /// and every memo hit as before (and so does a case at the depth limit or
+    /// interrupted, which fails as the read does).
     fn inline<R: Rep>(&self, r: RuleId, span: Span) -> Option<Code<R::T>> {
         let rule = &self.prog.rules[r];
         let mut budget = INLINE_NODES;
@@ -250,10 +252,14 @@ impl<'a> Lower<'a> {
         self.inlining.set(self.inlining.get() - 1);
         let read = read_rule::<R>(r, span);
         Some(Box::new(move |c, frame| {
-            if c.observer.is_some() {
+            if c.observer.is_some() || c.depth >= MAX_DEPTH || c.interrupted() {
                 return read(c, frame);
             }
-            body(c, frame).map_err(|e| c.attribute(r, e))
+            // One level deeper, as the rule's own evaluation would be.
+            c.depth += 1;
+            let res = body(c, frame).map_err(|e| c.attribute(r, e));
+            c.depth -= 1;
+            res
         }))
     }
 
