@@ -49,7 +49,7 @@ struct Leaf {
     fact: FactId,
     null: Slot,
     ty: Type,
-    /// For an enum whose spellings need no escape: each variant's spelling
+    /// For an enum whose spellings are ASCII and need no escape: each variant's spelling
     /// in quotes, as a record writes it (matched in place, without a scan).
     quoted: Box<[Box<[u8]>]>,
 }
@@ -66,13 +66,13 @@ impl Leaf {
             Type::Optional(inner) => (**inner).clone(),
             ty => ty.clone(),
         };
-        let plain = |x: &str| !x.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
         let quoted = match &ty {
-            Type::Enum(e) if prog.enums[e.index()].external.iter().all(|x| plain(x)) => prog.enums[e.index()]
+            Type::Enum(e) => prog.enums[e.index()]
                 .external
                 .iter()
-                .map(|x| format!("\"{x}\"").into_bytes().into_boxed_slice())
-                .collect(),
+                .map(|x| quoted(x))
+                .collect::<Option<_>>()
+                .unwrap_or_default(),
             _ => Box::default(),
         };
         Leaf { fact, null, ty, quoted }
@@ -223,14 +223,9 @@ fn build(prog: &Program, tree: &FactTree, entries: &mut usize) -> Keys {
                 FactNodeKind::Leaf(f) => Kind::Leaf(Leaf::new(prog, *f)),
                 FactNodeKind::Group(g) => Kind::Group(build(prog, g, entries)),
             };
-            let plain = name.bytes().all(|b| !STOP[b as usize]);
             Entry {
                 key: name.as_str().into(),
-                quoted: if plain {
-                    format!("\"{name}\"").into_bytes().into()
-                } else {
-                    Box::default()
-                },
+                quoted: quoted(name).unwrap_or_default(),
                 ix,
                 at: 0,
                 kind,
@@ -238,6 +233,14 @@ fn build(prog: &Program, tree: &FactTree, entries: &mut usize) -> Keys {
         })
         .collect();
     Keys::new(level)
+}
+
+/// `s` in quotes, as JSON writes it when it needs no escape and is ASCII
+/// (`None` otherwise): the bytes a record has for it, compared in place.
+fn quoted(s: &str) -> Option<Box<[u8]>> {
+    s.bytes()
+        .all(|b| !STOP[b as usize])
+        .then(|| format!("\"{s}\"").into_bytes().into_boxed_slice())
 }
 
 /// The bytes that end the ASCII run of a string: its end, an escape, a
@@ -401,10 +404,9 @@ impl<'t> Reader<'t, '_> {
         Some(unsafe { ascii(&self.bytes[start..self.pos]) })
     }
 
-    /// An object whose keys are `entries`; at the top level (`id` given) the
-    /// id field is read too.
-    /// An object of `keys`' level; `start` is where [`Scratch::follow`]
-    /// keeps its first key (the object's own entry, or one past them all).
+    /// An object of `keys`' level; at the top level (`id` given) the id field
+    /// is read too. `start` is where [`Scratch::follow`] keeps the object's
+    /// first key (at its own entry, or one past them all at the top).
     fn object(
         &mut self,
         keys: &Keys,
