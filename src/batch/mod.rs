@@ -286,24 +286,20 @@ fn parallel(plan: &Plan, source: Source, sink: &mut Sink, jobs: usize) -> Result
                         return Ok(());
                     }
                 }
-                let ended = input.lock().map_or(true, |r| r.ended);
-                match (!ended).then(|| take(false)).flatten() {
-                    Some(chunk) => {
-                        if !writer.add(answer(&mut worker, chunk), sink)? {
-                            return Ok(());
-                        }
-                    }
+                if input.lock().map_or(true, |r| r.ended) {
+                    break;
+                }
+                let done = match take(false) {
+                    Some(chunk) => answer(&mut worker, chunk),
                     // No permit (the window waits on a chunk another worker
-                    // holds) or no input left: wait for the others' answers.
-                    None if !ended => match done_rx.recv() {
-                        Ok(done) => {
-                            if !writer.add(done, sink)? {
-                                return Ok(());
-                            }
-                        }
+                    // holds) or the input just ended: wait for the others' answers.
+                    None => match done_rx.recv() {
+                        Ok(done) => done,
                         Err(_) => return Ok(()),
                     },
-                    None => break,
+                };
+                if !writer.add(done, sink)? {
+                    return Ok(());
                 }
             }
             // The input has ended: write the others' last chunks.

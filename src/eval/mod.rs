@@ -419,7 +419,7 @@ impl<'p> Case<'p> {
 
     /// Runs the body of rule or function `id` one level deeper, naming the rule
     /// in any error that does not name one yet.
-    fn nested(&mut self, id: RuleId, f: impl FnOnce(&mut Self) -> Result<Value>) -> Result<Value> {
+    pub(crate) fn nested<T>(&mut self, id: RuleId, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         if self.depth >= MAX_DEPTH {
             let r = &self.prog.rules[id];
             return Err(Arc::new(EvalError {

@@ -21,6 +21,10 @@ pub struct DirectReader {
     root: Keys,
     entries: usize,
     id_field: String,
+    /// For each enum (by id), its variants' external names in quotes, as a
+    /// record writes them, compared in place before any string is scanned;
+    /// none for an enum with a name that is not ASCII or needs an escape.
+    spellings: Vec<Box<[Box<[u8]>]>>,
 }
 
 #[derive(Debug, Clone)]
@@ -49,9 +53,6 @@ struct Leaf {
     fact: FactId,
     null: Slot,
     ty: Type,
-    /// For an enum whose spellings are ASCII and need no escape: each variant's spelling
-    /// in quotes, as a record writes it (matched in place, without a scan).
-    quoted: Box<[Box<[u8]>]>,
 }
 
 impl Leaf {
@@ -66,16 +67,7 @@ impl Leaf {
             Type::Optional(inner) => (**inner).clone(),
             ty => ty.clone(),
         };
-        let quoted = match &ty {
-            Type::Enum(e) => prog.enums[e.index()]
-                .external
-                .iter()
-                .map(|x| quoted(x))
-                .collect::<Option<_>>()
-                .unwrap_or_default(),
-            _ => Box::default(),
-        };
-        Leaf { fact, null, ty, quoted }
+        Leaf { fact, null, ty }
     }
 }
 
@@ -147,10 +139,11 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 pub struct Scratch {
     stamps: Vec<u32>,
     generation: u32,
-    /// For each entry (by [`Entry::ix`], and one past them for the top
-    /// level's start), where in its level the key read after it was last
-    /// time: records of a batch mostly list their keys alike, so the key
-    /// expected next is compared in place before any key is scanned.
+    /// Where in its level the key read next was last time: after each entry
+    /// (at its [`Entry::ix`]), first in the top level (one past the entries),
+    /// and first in each group (past that, at the group's `ix`). Records of a
+    /// batch mostly list their keys alike, so the key expected next is
+    /// compared in place before any key is scanned.
     follow: Vec<u32>,
 }
 
@@ -160,10 +153,19 @@ impl DirectReader {
     pub fn new(prog: &Program, id_field: &str) -> DirectReader {
         let mut entries = 0;
         let root = build(prog, &prog.fact_tree, &mut entries);
+        let spellings = prog
+            .enums
+            .iter()
+            .map(|info| {
+                let quoted: Option<_> = info.external.iter().map(|x| quoted(x)).collect();
+                quoted.unwrap_or_default()
+            })
+            .collect();
         DirectReader {
             root,
             entries,
             id_field: id_field.to_string(),
+            spellings,
         }
     }
 
@@ -188,7 +190,7 @@ impl DirectReader {
     ) -> bool {
         if scratch.stamps.len() != self.entries {
             scratch.stamps = vec![0; self.entries];
-            scratch.follow = vec![u32::MAX; self.entries + 1];
+            scratch.follow = vec![u32::MAX; 2 * self.entries + 1];
         }
         scratch.generation = scratch.generation.wrapping_add(1);
         if scratch.generation == 0 {
@@ -203,6 +205,7 @@ impl DirectReader {
             name,
             scratch,
             id_field: &self.id_field,
+            spellings: &self.spellings,
         };
         r.ws();
         r.object(&self.root, self.entries, case, 1, Some(id)).is_some() && {
@@ -303,6 +306,7 @@ struct Reader<'t, 'a> {
     name: &'a str,
     scratch: &'a mut Scratch,
     id_field: &'a str,
+    spellings: &'a [Box<[Box<[u8]>]>],
 }
 
 impl<'t> Reader<'t, '_> {
@@ -339,9 +343,15 @@ impl<'t> Reader<'t, '_> {
         Some(())
     }
 
-    fn word(&mut self, w: &str) -> Option<()> {
+    /// Whether `w`'s bytes come next.
+    #[inline(always)]
+    fn starts_with(&self, w: &[u8]) -> bool {
         let end = self.pos + w.len();
-        (end <= self.bytes.len() && same_bytes(&self.bytes[self.pos..end], w.as_bytes())).then(|| self.pos = end)
+        end <= self.bytes.len() && same_bytes(&self.bytes[self.pos..end], w)
+    }
+
+    fn word(&mut self, w: &str) -> Option<()> {
+        self.starts_with(w.as_bytes()).then(|| self.pos += w.len())
     }
 
     /// A string without escapes or control characters: its bytes, not yet
@@ -406,7 +416,7 @@ impl<'t> Reader<'t, '_> {
 
     /// An object of `keys`' level; at the top level (`id` given) the id field
     /// is read too. `start` is where [`Scratch::follow`] keeps the object's
-    /// first key (at its own entry, or one past them all at the top).
+    /// first key.
     fn object(
         &mut self,
         keys: &Keys,
@@ -460,7 +470,10 @@ impl<'t> Reader<'t, '_> {
                         return None;
                     }
                     match &e.kind {
-                        Kind::Group(g) if self.peek() == Some(b'{') => self.object(g, e.ix, case, depth + 1, None)?,
+                        Kind::Group(g) if self.peek() == Some(b'{') => {
+                            let first = self.scratch.stamps.len() + 1 + e.ix;
+                            self.object(g, first, case, depth + 1, None)?
+                        }
                         Kind::Group(_) => self.word("null")?,
                         Kind::Leaf(leaf) => self.leaf(leaf, case, depth)?,
                     }
@@ -500,11 +513,10 @@ impl<'t> Reader<'t, '_> {
     #[inline(always)]
     fn expected<'k>(&mut self, keys: &'k Keys, before: usize) -> Option<&'k Entry> {
         let e = keys.entries.get(self.scratch.follow[before] as usize)?;
-        let end = self.pos + e.quoted.len();
-        if e.quoted.is_empty() || end > self.bytes.len() || !same_bytes(&self.bytes[self.pos..end], &e.quoted) {
+        if e.quoted.is_empty() || !self.starts_with(&e.quoted) {
             return None;
         }
-        self.pos = end;
+        self.pos += e.quoted.len();
         Some(e)
     }
 
@@ -529,8 +541,6 @@ impl<'t> Reader<'t, '_> {
         let (slot, given) = if self.peek() == Some(b'n') {
             self.word("null")?;
             (leaf.null.clone(), false)
-        } else if let Some(v) = self.quoted_variant(&leaf.quoted) {
-            (Slot::Value(v), true)
         } else {
             (Slot::Value(self.value(&leaf.ty, depth)?), true)
         };
@@ -546,8 +556,14 @@ impl<'t> Reader<'t, '_> {
         }
     }
 
-    /// A variant of enum `e`, by its external name or its own.
+    /// A variant of enum `e`, by its external name or its own: the external
+    /// names in quotes compared in place first (see [`DirectReader::spellings`]).
     fn variant(&mut self, e: crate::ir::EnumId) -> Option<Value> {
+        let quoted = &self.spellings[e.index()];
+        if let Some(ix) = quoted.iter().position(|q| self.starts_with(q)) {
+            self.pos += quoted[ix].len();
+            return Some(Value::Enum(ix as u32));
+        }
         let s = self.string()?;
         let info = &self.prog.enums[e.index()];
         let ix = info
@@ -555,16 +571,6 @@ impl<'t> Reader<'t, '_> {
             .iter()
             .position(|x| same_bytes(x.as_bytes(), s.as_bytes()))
             .or_else(|| info.variants.iter().position(|x| x == s))?;
-        Some(Value::Enum(ix as u32))
-    }
-
-    /// The variant whose quoted spelling is next (see [`Leaf::quoted`]), if any.
-    fn quoted_variant(&mut self, quoted: &[Box<[u8]>]) -> Option<Value> {
-        let rest = &self.bytes[self.pos..];
-        let ix = quoted
-            .iter()
-            .position(|q| rest.len() >= q.len() && same_bytes(&rest[..q.len()], q))?;
-        self.pos += quoted[ix].len();
         Some(Value::Enum(ix as u32))
     }
 
@@ -616,6 +622,23 @@ impl<'t> Reader<'t, '_> {
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+
+    /// After one record the reader expects each key where it came: the keys
+    /// that followed every key it read are learned (and read in place next time).
+    #[test]
+    fn the_keys_that_followed_are_learned() {
+        let prog = crate::builtin::load().0.expect("the built-in program checks");
+        let reader = super::DirectReader::new(&prog, "id");
+        let mut scratch = super::Scratch::default();
+        let mut line = String::new();
+        crate::batch::generate::grievance_record(&mut line, 3, 1);
+        let mut case = crate::eval::Case::new(&prog);
+        assert!(reader.fill(&mut case, line.as_bytes(), "t", &mut scratch, &mut None));
+        let learned = scratch.follow.iter().filter(|&&at| at != u32::MAX).count();
+        // Every key but the id (not a fact): the first of each object, and each after another.
+        let keys = line.matches("\":").count() - 1;
+        assert_eq!(learned, keys, "{line}");
+    }
 
     use super::{STOP, ascii_run, same_bytes};
 

@@ -184,7 +184,7 @@ impl<'a> Lower<'a> {
     /// the call before its body, as the call says), one level deeper, with
     /// errors named by the function; a watched case, an interrupted one or
     /// one at the depth limit makes the call itself.
-    fn inline_call<R: Rep>(&self, call: &Expr, f: RuleId, args: &[Expr]) -> Option<Code<R::T>> {
+    pub(super) fn inline_call<R: Rep>(&self, call: &Expr, f: RuleId, args: &[Expr]) -> Option<Code<R::T>> {
         let rule = &self.prog.rules[f];
         let params = rule.params.as_ref()?;
         if params.len() != args.len()
@@ -214,17 +214,10 @@ impl<'a> Lower<'a> {
         self.inlining.set(self.inlining.get() - 1);
         let call = self.general::<R>(call);
         Some(Box::new(move |c, frame| {
-            if c.observer.is_some()
-                || c.depth >= MAX_DEPTH
-                || c.interrupted()
-                || facts.iter().any(|x| !matches!(c.facts[x.index()], Slot::Value(_)))
-            {
+            if as_written(c) || facts.iter().any(|x| !matches!(c.facts[x.index()], Slot::Value(_))) {
                 return call(c, frame);
             }
-            c.depth += 1;
-            let res = code(c, frame).map_err(|e| c.attribute(f, e));
-            c.depth -= 1;
-            res
+            c.nested(f, |c| code(c, frame))
         }))
     }
 
@@ -252,14 +245,10 @@ impl<'a> Lower<'a> {
         self.inlining.set(self.inlining.get() - 1);
         let read = read_rule::<R>(r, span);
         Some(Box::new(move |c, frame| {
-            if c.observer.is_some() || c.depth >= MAX_DEPTH || c.interrupted() {
+            if as_written(c) {
                 return read(c, frame);
             }
-            // One level deeper, as the rule's own evaluation would be.
-            c.depth += 1;
-            let res = body(c, frame).map_err(|e| c.attribute(r, e));
-            c.depth -= 1;
-            res
+            c.nested(r, |c| body(c, frame))
         }))
     }
 
@@ -622,6 +611,14 @@ fn read_rule<R: Rep>(r: RuleId, span: Span) -> Code<R::T> {
     })
 }
 
+/// Whether an inlined rule or call must be read or made as written: in a
+/// watched case (the observer sees it entered), and at the depth limit or
+/// interrupted (it fails as the read or call does). Otherwise it runs as
+/// [`Case::nested`] runs a rule's body: one level deeper, errors named by it.
+fn as_written(c: &Case) -> bool {
+    c.observer.is_some() || c.depth >= MAX_DEPTH || c.interrupted()
+}
+
 /// `e` with each read of parameter `i` replaced by `args[i]` (in the span
 /// of the read, so any error points where it did).
 fn substitute(e: &mut Expr, args: &[Expr]) {
@@ -664,22 +661,26 @@ fn small(e: &Expr, budget: &mut u32) -> bool {
 
 /// A fact's value, read straight from its slot when nobody watches.
 fn fact<R: Rep>(f: FactId, span: Span) -> Code<R::T> {
-    Box::new(move |c, _| {
-        if c.observer.is_none()
-            && let crate::eval::Slot::Value(v) = &c.facts[f.index()]
-            && let Some(t) = R::peek(v)
-        {
-            return Ok(t);
-        }
-        read_fact::<R>(c, f, span)
+    Box::new(move |c, _| match in_slot::<R>(c, f) {
+        Some(t) => Ok(t),
+        None => read_fact::<R>(c, f, span),
     })
 }
 
+/// Fact `f`'s value straight from its slot, when nobody watches and the slot
+/// holds a value of `R`'s kind (else `None`: the long way, [`read_fact`]).
+#[inline(always)]
+fn in_slot<R: Rep>(c: &Case, f: FactId) -> Option<R::T> {
+    match &c.facts[f.index()] {
+        Slot::Value(v) if c.observer.is_none() => R::peek(v),
+        _ => None,
+    }
+}
+
 /// An operand its parent reads itself when it can: a fact's value straight
-/// from its slot, when nobody watches and the slot holds a value of the kind
-/// (what [`fact`]'s code does first), without a call; anything else, and a
-/// fact that is watched, missing or bad, by its code, which reports, fails
-/// and converts as every read does.
+/// from its slot ([`in_slot`], what [`fact`]'s code does first), without a
+/// call; anything else, and a fact that is watched, missing or bad, by its
+/// code, which reports, fails and converts as every read does.
 pub(crate) enum Operand<R: Rep> {
     Fact(FactId, Code<R::T>),
     Code(Code<R::T>),
@@ -689,15 +690,10 @@ impl<R: Rep> Operand<R> {
     #[inline(always)]
     pub fn get(&self, c: &mut Case, frame: usize) -> Result<R::T> {
         match self {
-            Operand::Fact(f, code) => {
-                if c.observer.is_none()
-                    && let Slot::Value(v) = &c.facts[f.index()]
-                    && let Some(t) = R::peek(v)
-                {
-                    return Ok(t);
-                }
-                code(c, frame)
-            }
+            Operand::Fact(f, code) => match in_slot::<R>(c, *f) {
+                Some(t) => Ok(t),
+                None => code(c, frame),
+            },
             Operand::Code(code) => code(c, frame),
         }
     }

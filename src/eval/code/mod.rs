@@ -91,4 +91,35 @@ mod tests {
             bodies.len()
         );
     }
+
+    /// `receipt_extension(grievance.step2.method, grievance.step2.mailbox_unavailable)`
+    /// in `step2_deadline` is inlined: a small function called with facts.
+    /// (That its answers and errors are the call's is `tests/observe.rs`'s.)
+    #[test]
+    fn a_small_function_called_with_facts_is_inlined() {
+        use crate::ir::ExprKind;
+        fn calls(e: &Expr, out: &mut Vec<Expr>) {
+            if let ExprKind::Call(..) = e.kind {
+                out.push(e.clone());
+            }
+            e.for_each_child(|c| calls(c, out));
+        }
+        let prog = crate::builtin::load().0.expect("the built-in program checks");
+        let mut found = Vec::new();
+        calls(
+            &prog.rules[prog.rule_index["grievance.step2_deadline"]].body,
+            &mut found,
+        );
+        let [call] = &found[..] else {
+            panic!("one call: {found:?}")
+        };
+        let ExprKind::Call(f, args) = &call.kind else {
+            unreachable!()
+        };
+        assert_eq!(prog.rules[*f].qualified, "grievance.receipt_extension");
+        let lower = lower::Lower::new(&prog);
+        assert!(lower.inline_call::<reps::Num>(call, *f, args).is_some(), "inlined");
+        // A value is wanted where it answers a number: the call is made.
+        assert!(lower.inline_call::<reps::Val>(call, *f, args).is_none());
+    }
 }
