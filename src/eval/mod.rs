@@ -110,6 +110,12 @@ fn memoized(memo: &[MemoSlot], generation: u32, id: RuleId) -> Option<&Result<Va
     }
 }
 
+/// Whether dropping `r` does nothing (no text, list, record or error in it).
+#[inline]
+fn plain(r: &Result<Value>) -> bool {
+    !matches!(r, Err(_) | Ok(Value::Str(_) | Value::List(_) | Value::Record(_)))
+}
+
 /// One case: facts and memoized answers.
 pub struct Case<'p> {
     pub prog: &'p Program,
@@ -369,26 +375,39 @@ impl<'p> Case<'p> {
     /// Evaluates rule `id`'s body and memoizes its answer.
     #[inline(never)]
     fn compute(&mut self, id: RuleId) {
-        let (prog, code) = (self.prog, self.code);
-        let body = code.body(prog, id);
+        let lowered = self.code.body(self.prog, id);
         let frame = self.stack.len();
-        let locals = prog.rules[id].locals as usize;
-        if locals > 0 {
-            self.stack.resize(frame + locals, Value::None);
+        let res = if self.observer.is_none() && lowered.locals == 0 {
+            // The common case: nobody watches and the body needs no frame.
+            self.nested(id, |c| lowered.body.run(c, frame))
+        } else {
+            self.run_framed(id, lowered, frame, false)
+        };
+        let slot = &mut self.memo[id.index()];
+        slot.generation = if slot.keep { KEPT } else { self.generation };
+        let before = std::mem::replace(&mut slot.memo, res);
+        if plain(&before) {
+            // Nothing to drop: skip the drop's dispatch on every variant.
+            std::mem::forget(before);
         }
+    }
+
+    /// Runs rule or function `id` with its locals from `frame` on (a call's
+    /// arguments there already), telling the observer, if any.
+    fn run_framed(&mut self, id: RuleId, lowered: &code::Lowered, frame: usize, call: bool) -> Result<Value> {
         if let Some(o) = &mut self.observer {
-            o.rule_enter(id, None);
+            o.rule_enter(id, call.then(|| &self.stack[frame..]));
         }
-        let res = self.nested(id, |c| body(c, frame));
+        let locals = frame + lowered.locals as usize;
+        if locals > self.stack.len() {
+            self.stack.resize(locals, Value::None);
+        }
+        let res = self.nested(id, |c| lowered.body.run(c, frame));
         if let Some(o) = &mut self.observer {
             o.rule_exit(id, &res);
         }
-        if locals > 0 {
-            self.stack.truncate(frame);
-        }
-        let slot = &mut self.memo[id.index()];
-        slot.generation = if slot.keep { KEPT } else { self.generation };
-        slot.memo = res;
+        self.stack.truncate(frame);
+        res
     }
 
     /// Calls a function with argument values.
@@ -400,21 +419,8 @@ impl<'p> Case<'p> {
 
     /// Calls a function whose arguments are on the stack from `frame` on.
     fn call_at(&mut self, id: RuleId, frame: usize) -> Result<Value> {
-        let (prog, code) = (self.prog, self.code);
-        let body = code.body(prog, id);
-        if let Some(o) = &mut self.observer {
-            o.rule_enter(id, Some(&self.stack[frame..]));
-        }
-        let locals = frame + prog.rules[id].locals as usize;
-        if locals > self.stack.len() {
-            self.stack.resize(locals, Value::None);
-        }
-        let res = self.nested(id, |c| body(c, frame));
-        if let Some(o) = &mut self.observer {
-            o.rule_exit(id, &res);
-        }
-        self.stack.truncate(frame);
-        res
+        let lowered = self.code.body(self.prog, id);
+        self.run_framed(id, lowered, frame, true)
     }
 
     /// Runs the body of rule or function `id` one level deeper, naming the rule

@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant};
-use super::{Code, Value};
+use super::{Body, Code, Value};
 use crate::eval::{Case, ErrorKind, EvalError, MAX_DEPTH, Result, RuntimeError, Slot, builtins, lookup, to_i64};
 use crate::ir::{BranchId, Builtin, CasesId, Expr, ExprKind, FactId, Program, RuleId};
 use crate::syntax::span::Span;
@@ -66,15 +66,15 @@ impl<'a> Lower<'a> {
 
     /// The body of rule or function `id`, computed in the representation of its
     /// declared type and answered as a [`Value`].
-    pub fn rule(&self, id: RuleId) -> Code<Value> {
+    pub fn rule(&self, id: RuleId) -> Body {
         let r = &self.prog.rules[id];
         *self.locals.borrow_mut() = r.params.iter().flatten().map(|(_, t)| Kind::of_type(t)).collect();
         match Kind::of_type(&r.ty) {
-            Kind::Bool => wrap::<Bool>(self.code::<Bool>(&r.body)),
-            Kind::Num => wrap::<Num>(self.code::<Num>(&r.body)),
-            Kind::Day => wrap::<Day>(self.code::<Day>(&r.body)),
-            Kind::Variant => wrap::<Variant>(self.code::<Variant>(&r.body)),
-            _ => self.code::<Val>(&r.body),
+            Kind::Bool => Body::Bool(self.code::<Bool>(&r.body)),
+            Kind::Num => Body::Num(self.code::<Num>(&r.body)),
+            Kind::Day => Body::Day(self.code::<Day>(&r.body)),
+            Kind::Variant => Body::Variant(self.code::<Variant>(&r.body)),
+            _ => Body::Value(self.code::<Val>(&r.body)),
         }
     }
 

@@ -24,17 +24,52 @@ mod reps;
 
 use std::sync::OnceLock;
 
+use rust_decimal::Decimal;
+
 use super::value::Value;
 use super::{Case, Result};
 use crate::ir::{Expr, Program, RuleId};
+use reps::Rep;
 
 /// A lowered expression: runs against a case, with its locals from `frame` on.
 pub(crate) type Code<T> = Box<dyn Fn(&mut Case<'_>, usize) -> Result<T> + Send + Sync>;
 
+/// A rule's or function's lowered body, computing in the representation of
+/// its declared type (so a rule's answer becomes a [`Value`] once, where it
+/// is memoized or returned, not in a closure of its own).
+pub(crate) enum Body {
+    Bool(Code<bool>),
+    Num(Code<Option<Decimal>>),
+    Day(Code<Option<i32>>),
+    Variant(Code<Option<u32>>),
+    Value(Code<Value>),
+}
+
+impl Body {
+    /// Runs the body with its locals from `frame` on: its answer as a value.
+    #[inline]
+    pub(crate) fn run(&self, c: &mut Case<'_>, frame: usize) -> Result<Value> {
+        match self {
+            Body::Bool(code) => code(c, frame).map(reps::Bool::wrap),
+            Body::Num(code) => code(c, frame).map(reps::Num::wrap),
+            Body::Day(code) => code(c, frame).map(reps::Day::wrap),
+            Body::Variant(code) => code(c, frame).map(reps::Variant::wrap),
+            Body::Value(code) => code(c, frame),
+        }
+    }
+}
+
+/// A lowered rule or function: its body and the number of its locals
+/// (parameters first), kept beside it so a call reads one place.
+pub(crate) struct Lowered {
+    pub body: Body,
+    pub locals: u32,
+}
+
 /// The lowered bodies of a program's rules and functions, each lowered on its
 /// first call.
 pub struct Rules {
-    bodies: Box<[OnceLock<Code<Value>>]>,
+    bodies: Box<[OnceLock<Lowered>]>,
 }
 
 impl Rules {
@@ -53,8 +88,12 @@ impl Rules {
     }
 
     /// The body of rule or function `id`, lowered on first use.
-    pub(crate) fn body(&self, prog: &Program, id: RuleId) -> &Code<Value> {
-        self.bodies[id.index()].get_or_init(|| lower::Lower::new(prog).rule(id))
+    #[inline]
+    pub(crate) fn body(&self, prog: &Program, id: RuleId) -> &Lowered {
+        self.bodies[id.index()].get_or_init(|| Lowered {
+            body: lower::Lower::new(prog).rule(id),
+            locals: prog.rules[id].locals,
+        })
     }
 }
 
@@ -78,7 +117,7 @@ mod tests {
         let lowered_in = |prog: &Program| {
             let mut case = Case::new(prog);
             let _ = case.rule(id);
-            Rules::of(prog).body(prog, id) as *const Code<Value> as usize
+            Rules::of(prog).body(prog, id) as *const Lowered as usize
         };
         let here = lowered_in(&prog);
         let there = std::thread::scope(|s| s.spawn(|| lowered_in(&prog)).join().expect("the thread ends"));
