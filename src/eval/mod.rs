@@ -9,6 +9,7 @@ pub mod calendar;
 mod code;
 mod error;
 pub mod format;
+mod given;
 pub mod observe;
 
 use std::cmp::Ordering;
@@ -141,12 +142,8 @@ pub struct Case<'p> {
     /// Facts the fact file gave (rather than defaults).
     pub provided: Vec<bool>,
     /// Records given one after another (see [`Case::give`]): the facts given
-    /// for this record and for the one before, and for each fact the number
-    /// of the last record that gave it.
-    given: Vec<FactId>,
-    given_before: Vec<FactId>,
-    given_in: Vec<u32>,
-    record: u32,
+    /// for this record and for the one before.
+    given: given::Given,
     /// How deeply rules and functions are nested right now.
     depth: u32,
     /// Who watches the evaluation (explanations, coverage), if anyone: see
@@ -196,10 +193,7 @@ impl<'p> Case<'p> {
             defaults_today: None,
             today,
             provided: vec![false; prog.facts.len()],
-            given: Vec::new(),
-            given_before: Vec::new(),
-            given_in: vec![0; prog.facts.len()],
-            record: 1,
+            given: given::Given::new(prog.facts.len()),
             depth: 0,
             observer: None,
             cancel: None,
@@ -240,48 +234,27 @@ impl<'p> Case<'p> {
         let i = f.index();
         self.facts[i] = slot;
         self.provided[i] = provided;
-        if self.given_in[i] != self.record {
-            self.given_in[i] = self.record;
-            self.given.push(f);
-        }
+        self.given.give(i);
     }
 
-    /// The facts given for the record being filled, in the order given.
-    pub fn given(&self) -> &[FactId] {
-        &self.given
+    /// The facts given for the record being filled, in the order of their ids.
+    pub fn given(&self) -> Vec<FactId> {
+        self.given.now().map(FactId::from_index).collect()
     }
 
     /// Ends the filling of a record: the facts the record before gave and this
     /// one did not go back to their defaults, and memoized answers are
     /// forgotten. (A fact both records give is set once, not reset and set.)
     pub fn next_record(&mut self) {
-        let mut before = std::mem::take(&mut self.given_before);
-        for &f in &before {
-            if self.given_in[f.index()] != self.record {
-                self.reset_fact(f);
-            }
-        }
-        before.clear();
+        let mut given = std::mem::take(&mut self.given);
         // The closures read for the record before still hold unless this
         // record gives them (putting them back forgot them already).
-        let closures_kept = self.closures_known
-            && self
-                .closures_fact()
-                .is_none_or(|f| self.given_in[f.index()] != self.record);
-        self.given_before = std::mem::replace(&mut self.given, before);
-        self.count_record();
+        let closures_given = self.closures_fact().is_some_and(|f| given.has(f.index()));
+        given.next(|f| self.reset_fact(FactId::from_index(f)));
+        self.given = given;
+        let closures_kept = self.closures_known && !closures_given;
         self.reset_memo();
         self.closures_known = closures_kept;
-    }
-
-    /// A new number for the next record to be given.
-    fn count_record(&mut self) {
-        self.record = self.record.wrapping_add(1);
-        if self.record == 0 {
-            // Once in four billion records: forget the old numbers for real.
-            self.given_in.iter_mut().for_each(|r| *r = 0);
-            self.record = 1;
-        }
     }
 
     /// Makes the case new again (every fact at its default, nothing memoized)
@@ -291,8 +264,6 @@ impl<'p> Case<'p> {
             self.reset_fact(FactId::from_index(f));
         }
         self.given.clear();
-        self.given_before.clear();
-        self.count_record();
         self.reset_memo();
         self.stack.clear();
         self.depth = 0;
