@@ -331,6 +331,7 @@ impl<'p> Case<'p> {
     }
 
     /// The answer of rule `id` if it is memoized and not an error.
+    #[inline]
     pub(crate) fn answered(&self, id: RuleId) -> Option<&Value> {
         memoized(&self.memo, self.generation, id)?.as_ref().ok()
     }
@@ -408,6 +409,14 @@ impl<'p> Case<'p> {
         if self.interrupted() {
             self.check_interrupt(self.prog.rules[id].span)?;
         }
+        self.deeper(id, f)
+    }
+
+    /// Runs `f` one level deeper, naming rule or function `id` in any error
+    /// that does not name one yet: [`Case::nested`] once the depth and the
+    /// interruption are checked (by it, or by inlined code that checked them).
+    #[inline(always)]
+    pub(crate) fn deeper<T>(&mut self, id: RuleId, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         self.depth += 1;
         let res = f(self).map_err(|e| self.attribute(id, e));
         self.depth -= 1;
@@ -624,14 +633,26 @@ pub(crate) fn shift(case: &mut Case, op: Op, d: i32, n: i64, span: Span) -> Resu
 /// membership (`none` is the empty list); `None` for every other operator.
 pub(crate) fn test_in_place(op: Op, x: &Value, y: &Value) -> Option<bool> {
     Some(match (op, y) {
-        (Op::Eq, _) => x == y,
-        (Op::Ne, _) => x != y,
-        (Op::In, Value::List(xs)) => xs.contains(x),
-        (Op::NotIn, Value::List(xs)) => !xs.contains(x),
+        (Op::Eq, _) => same(x, y),
+        (Op::Ne, _) => !same(x, y),
+        (Op::In, Value::List(xs)) => xs.iter().any(|y| same(x, y)),
+        (Op::NotIn, Value::List(xs)) => !xs.iter().any(|y| same(x, y)),
         (Op::In, Value::None) => false,
         (Op::NotIn, Value::None) => true,
         _ => return None,
     })
+}
+
+/// `x == y`, with a test against `none` and text against text (a subject
+/// against a list of them) made here rather than through the derived
+/// equality's call for each element.
+#[inline]
+fn same(x: &Value, y: &Value) -> bool {
+    match (x, y) {
+        (_, Value::None) => matches!(x, Value::None),
+        (Value::Str(a), Value::Str(b)) => a.as_bytes() == b.as_bytes(),
+        _ => x == y,
+    }
 }
 
 /// Day `d` moved by `n` days, within years 1 to 9999.

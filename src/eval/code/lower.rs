@@ -166,6 +166,10 @@ impl<'a> Lower<'a> {
     pub fn operand<R: Rep>(&self, e: &Expr) -> Operand<R> {
         match e.kind {
             ExprKind::Fact(f) => Operand::Fact(f, self.code::<R>(e)),
+            ExprKind::Rule(r) => match self.inline::<R>(r, e.span) {
+                Some(code) => Operand::Code(code),
+                None => Operand::Rule(r, read_rule::<R>(r, e.span)),
+            },
             _ => Operand::Code(self.code::<R>(e)),
         }
     }
@@ -217,7 +221,7 @@ impl<'a> Lower<'a> {
             if as_written(c) || facts.iter().any(|x| !matches!(c.facts[x.index()], Slot::Value(_))) {
                 return call(c, frame);
             }
-            c.nested(f, |c| code(c, frame))
+            c.deeper(f, |c| code(c, frame))
         }))
     }
 
@@ -248,7 +252,7 @@ impl<'a> Lower<'a> {
             if as_written(c) {
                 return read(c, frame);
             }
-            c.nested(r, |c| body(c, frame))
+            c.deeper(r, |c| body(c, frame))
         }))
     }
 
@@ -614,7 +618,8 @@ fn read_rule<R: Rep>(r: RuleId, span: Span) -> Code<R::T> {
 /// Whether an inlined rule or call must be read or made as written: in a
 /// watched case (the observer sees it entered), and at the depth limit or
 /// interrupted (it fails as the read or call does). Otherwise it runs as
-/// [`Case::nested`] runs a rule's body: one level deeper, errors named by it.
+/// [`Case::nested`] runs a rule's body, with these checks made already
+/// ([`Case::deeper`]): one level deeper, errors named by it.
 fn as_written(c: &Case) -> bool {
     c.observer.is_some() || c.depth >= MAX_DEPTH || c.interrupted()
 }
@@ -678,11 +683,15 @@ fn in_slot<R: Rep>(c: &Case, f: FactId) -> Option<R::T> {
 }
 
 /// An operand its parent reads itself when it can: a fact's value straight
-/// from its slot ([`in_slot`], what [`fact`]'s code does first), without a
-/// call; anything else, and a fact that is watched, missing or bad, by its
-/// code, which reports, fails and converts as every read does.
+/// from its slot ([`in_slot`], what [`fact`]'s code does first), a rule's
+/// answer from the memo, without a call; anything else, and a fact or rule
+/// that is watched, missing, bad, failed or not computed yet, by its code,
+/// which reports, fails, computes and converts as every read does.
 pub(crate) enum Operand<R: Rep> {
     Fact(FactId, Code<R::T>),
+    /// A rule read where it is memoized already (else by its code, which
+    /// computes it, or tells the observer of the memo's answer).
+    Rule(RuleId, Code<R::T>),
     Code(Code<R::T>),
 }
 
@@ -694,6 +703,14 @@ impl<R: Rep> Operand<R> {
                 Some(t) => Ok(t),
                 None => code(c, frame),
             },
+            Operand::Rule(r, code) => {
+                if c.observer.is_none()
+                    && let Some(t) = c.answered(*r).and_then(R::peek)
+                {
+                    return Ok(t);
+                }
+                code(c, frame)
+            }
             Operand::Code(code) => code(c, frame),
         }
     }

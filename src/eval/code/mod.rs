@@ -47,7 +47,7 @@ pub(crate) enum Body {
 
 impl Body {
     /// Runs the body with its locals from `frame` on: its answer as a value.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn run(&self, c: &mut Case<'_>, frame: usize) -> Result<Value> {
         match self {
             Body::Bool(code) => code(c, frame).map(reps::Bool::wrap),

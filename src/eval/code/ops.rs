@@ -59,8 +59,22 @@ pub(crate) fn test(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option
 fn test_values(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool> {
     let values = generic(lw, op, a, b, span);
     let copied: Code<bool> = Box::new(move |c, frame| Bool::from_value(values(c, frame)?, span));
+    if !matches!(op, Op::Eq | Op::Ne | Op::In | Op::NotIn) {
+        return copied;
+    }
     match (Place::of(a), Place::of(b)) {
-        (Some(x), Some(y)) if matches!(op, Op::Eq | Op::Ne | Op::In | Op::NotIn) => {
+        // A fact against a constant (`grievance.subject != none`,
+        // `… == "classification"`): the shape decided here, once.
+        (Some(Place::Fact(f)), Some(Place::Const(y))) => Box::new(move |c, frame| {
+            if c.observer.is_none()
+                && let Slot::Value(x) = &c.facts[f.index()]
+                && let Some(t) = test_in_place(op, x, &y)
+            {
+                return Ok(t);
+            }
+            copied(c, frame)
+        }),
+        (Some(x), Some(y)) => {
             // (`grievance.subject in excluded_subjects` copied the text and
             // the list, and counted references to both, on every test.)
             Box::new(move |c, frame| {
