@@ -224,7 +224,8 @@ fn observing_changes_no_answer() {
 /// called when nobody watches; a watched case makes the call. Both answer
 /// alike, errors included (what failed, where, and which rule or function it
 /// names): a missing or bad argument fails the caller before the body, an
-/// error in the body names the function.
+/// error in the body names the function. So do rules that are
+/// `required(fact)` read where they are inlined (`got`).
 #[test]
 fn an_inlined_call_answers_and_fails_as_the_call() {
     let dir = std::env::temp_dir().join(format!("cba-inline-{}", std::process::id()));
@@ -250,6 +251,15 @@ rule fixed: date  §4
   = inl.start + extra(wire, true)
 rule posted: bool  §5
   = later(inl.opt, inl.way)
+rule got: date  §6
+  = required(inl.opt)
+rule after: bool  §7
+  = got >= inl.start
+rule shifted: date  §8
+  = got + 2 workdays
+rule pick: date  §9
+  when inl.flag => got
+  otherwise     => inl.start
 "#;
     std::fs::write(dir.join("inl.cba"), source).expect("write");
     let prog = checked(Contracts::Paths(vec![dir.clone()]));
@@ -258,10 +268,17 @@ rule posted: bool  §5
         let at = prog.facts.iter().position(|f| f.path == path).expect("a declared fact");
         cba::ir::FactId::from_index(at)
     };
-    let rules: Vec<RuleId> = ["inl.due", "inl.fixed", "inl.posted"]
-        .iter()
-        .map(|r| prog.rule_index[*r])
-        .collect();
+    let rules: Vec<RuleId> = [
+        "inl.due",
+        "inl.fixed",
+        "inl.posted",
+        "inl.after",
+        "inl.shifted",
+        "inl.pick",
+    ]
+    .iter()
+    .map(|r| prog.rule_index[*r])
+    .collect();
     let day = |d: &str| cba::eval::Slot::Value(Value::Date(cba::eval::dates::parse_date(d).expect("a date")));
     let bad = || cba::eval::Slot::Bad("is not what it should be".into());
     let ways = [

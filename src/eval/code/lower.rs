@@ -118,8 +118,14 @@ impl<'a> Lower<'a> {
                 Box::new(move |c, frame| R::peek(&c.stack[frame + i]).ok_or_else(|| R::mismatch(span)))
             }
             ExprKind::If(cond, a, b) => {
-                let (cond, a, b) = (self.code::<Bool>(cond), self.code::<R>(a), self.code::<R>(b));
-                Box::new(move |c, frame| if cond(c, frame)? { a(c, frame) } else { b(c, frame) })
+                let (cond, a, b) = (self.operand::<Bool>(cond), self.operand::<R>(a), self.operand::<R>(b));
+                Box::new(move |c, frame| {
+                    if cond.get(c, frame)? {
+                        a.get(c, frame)
+                    } else {
+                        b.get(c, frame)
+                    }
+                })
             }
             ExprKind::Cases(id, branches, otherwise) => self.cases::<R>(*id, branches, otherwise),
             ExprKind::Let(slot, v, body) => {
@@ -131,10 +137,10 @@ impl<'a> Lower<'a> {
                 })
             }
             ExprKind::Coalesce(a, b) if R::NULLABLE => {
-                let (a, b) = (self.operand::<R>(a), self.code::<R>(b));
+                let (a, b) = (self.operand::<R>(a), self.operand::<R>(b));
                 Box::new(move |c, frame| {
                     let x = a.get(c, frame)?;
-                    if R::is_none(&x) { b(c, frame) } else { Ok(x) }
+                    if R::is_none(&x) { b.get(c, frame) } else { Ok(x) }
                 })
             }
             ExprKind::Coalesce(a, b) => {
@@ -164,11 +170,16 @@ impl<'a> Lower<'a> {
 
     /// `e` as an operand its parent reads (see [`Operand`]).
     pub fn operand<R: Rep>(&self, e: &Expr) -> Operand<R> {
-        match e.kind {
-            ExprKind::Fact(f) => Operand::Fact(f, self.code::<R>(e)),
-            ExprKind::Rule(r) => match self.inline::<R>(r, e.span) {
-                Some(code) => Operand::Code(code),
-                None => Operand::Rule(r, read_rule::<R>(r, e.span)),
+        match &e.kind {
+            ExprKind::Fact(f) => Operand::Fact(*f, self.code::<R>(e)),
+            ExprKind::Const(v) => match R::peek(v) {
+                Some(t) => Operand::Const(t),
+                None => Operand::Code(self.code::<R>(e)),
+            },
+            ExprKind::Rule(r) => match (self.inline::<R>(*r, e.span), required_fact(&self.prog.rules[*r].body)) {
+                (Some(code), Some(f)) => Operand::Required(f, code),
+                (Some(code), None) => Operand::Code(code),
+                (None, _) => Operand::Rule(*r, read_rule::<R>(*r, e.span)),
             },
             _ => Operand::Code(self.code::<R>(e)),
         }
@@ -260,20 +271,20 @@ impl<'a> Lower<'a> {
     /// condition holds, else the `otherwise`; an observer sees each condition
     /// tried and the branch taken. This is the one meaning of `when`.
     fn cases<R: Rep>(&self, id: CasesId, branches: &[(Expr, Expr)], otherwise: &Expr) -> Code<R::T> {
-        type Branch<T> = (Operand<Bool>, Span, Code<T>, Span);
-        let arms: Vec<Branch<R::T>> = branches
+        type Branch<R> = (Operand<Bool>, Span, Operand<R>, Span);
+        let arms: Vec<Branch<R>> = branches
             .iter()
-            .map(|(cond, v)| (self.operand::<Bool>(cond), cond.span, self.code::<R>(v), v.span))
+            .map(|(cond, v)| (self.operand::<Bool>(cond), cond.span, self.operand::<R>(v), v.span))
             .collect();
-        let (last, last_span) = (self.code::<R>(otherwise), otherwise.span);
+        let (last, last_span) = (self.operand::<R>(otherwise), otherwise.span);
         Box::new(move |c, frame| {
             if c.observer.is_none() {
                 for (cond, _, v, _) in &arms {
                     if cond.get(c, frame)? {
-                        return v(c, frame);
+                        return v.get(c, frame);
                     }
                 }
-                return last(c, frame);
+                return last.get(c, frame);
             }
             for (i, (cond, cond_span, v, v_span)) in arms.iter().enumerate() {
                 let b = BranchId {
@@ -682,16 +693,22 @@ fn in_slot<R: Rep>(c: &Case, f: FactId) -> Option<R::T> {
     }
 }
 
-/// An operand its parent reads itself when it can: a fact's value straight
-/// from its slot ([`in_slot`], what [`fact`]'s code does first), a rule's
-/// answer from the memo, without a call; anything else, and a fact or rule
-/// that is watched, missing, bad, failed or not computed yet, by its code,
-/// which reports, fails, computes and converts as every read does.
+/// An operand its parent reads itself when it can: a constant, a fact's value
+/// straight from its slot ([`in_slot`], what [`fact`]'s code does first), a
+/// rule's answer from the memo, without a call; anything else, and a fact or
+/// rule that is watched, missing, bad, failed or not computed yet, by its
+/// code, which reports, fails, computes and converts as every read does.
 pub(crate) enum Operand<R: Rep> {
     Fact(FactId, Code<R::T>),
     /// A rule read where it is memoized already (else by its code, which
     /// computes it, or tells the observer of the memo's answer).
     Rule(RuleId, Code<R::T>),
+    /// An inlined rule that is `required(fact)` (`step1_received`): the fact's
+    /// value when it has one and nothing else is to be checked (else the
+    /// inlined code: watched, at the depth limit, interrupted, or failing).
+    Required(FactId, Code<R::T>),
+    /// A constant, converted once.
+    Const(R::T),
     Code(Code<R::T>),
 }
 
@@ -711,8 +728,29 @@ impl<R: Rep> Operand<R> {
                 }
                 code(c, frame)
             }
+            Operand::Required(f, code) => {
+                if !as_written(c)
+                    && let Some(t) = in_slot::<R>(c, *f)
+                    && !R::is_none(&t)
+                {
+                    return Ok(t);
+                }
+                code(c, frame)
+            }
+            Operand::Const(t) => Ok(t.clone()),
             Operand::Code(code) => code(c, frame),
         }
+    }
+}
+
+/// The fact of a body that is `required(fact)`, if it is one.
+fn required_fact(body: &Expr) -> Option<FactId> {
+    match &body.kind {
+        ExprKind::Builtin(Builtin::Required, args) => match args.first()?.kind {
+            ExprKind::Fact(f) => Some(f),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -729,11 +767,11 @@ fn read_fact<R: Rep>(c: &mut Case, f: FactId, span: Span) -> Result<R::T> {
 }
 
 /// The value of the branch taken, watched.
-fn branch<T>(c: &mut Case, b: BranchId, v: &Code<T>, span: Span, frame: usize) -> Result<T> {
+fn branch<R: Rep>(c: &mut Case, b: BranchId, v: &Operand<R>, span: Span, frame: usize) -> Result<R::T> {
     if let Some(o) = &mut c.observer {
         o.branch_taken(b, span);
     }
-    let res = v(c, frame);
+    let res = v.get(c, frame);
     if let Some(o) = &mut c.observer {
         o.branch_exit(b);
     }
