@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant};
+use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant, Word};
 use super::{Body, Code, Value};
 use crate::eval::{Case, ErrorKind, EvalError, MAX_DEPTH, Result, RuntimeError, Slot, builtins, lookup, to_i64};
 use crate::ir::{BranchId, Builtin, CasesId, Expr, ExprKind, FactId, Program, RuleId};
@@ -568,7 +568,7 @@ impl<'a> Lower<'a> {
         }
     }
 
-    pub fn day_native(&self, e: &Expr) -> Option<Code<Option<i32>>> {
+    pub fn day_native(&self, e: &Expr) -> Option<Code<Word>> {
         match &e.kind {
             ExprKind::Bin(op, a, b) => super::ops::date_shift(self, *op, a, b, e.span),
             ExprKind::Builtin(Builtin::Required, args) => self.required::<Day>(args, e.span),
@@ -576,7 +576,7 @@ impl<'a> Lower<'a> {
         }
     }
 
-    pub fn variant_native(&self, e: &Expr) -> Option<Code<Option<u32>>> {
+    pub fn variant_native(&self, e: &Expr) -> Option<Code<Word>> {
         match &e.kind {
             ExprKind::Builtin(Builtin::Required, args) => self.required::<Variant>(args, e.span),
             _ => None,

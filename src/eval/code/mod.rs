@@ -2,9 +2,9 @@
 //!
 //! Each rule or function body is lowered once, on its first evaluation, into
 //! nested closures ([`Code`]) specialised to what the checker proved about each
-//! expression: a condition computes a `bool`, a date an `Option<i32>` day
-//! number, an amount an `Option<Decimal>`, an enum an `Option<u32>` variant
-//! (`None` is the language's `none`), and only what has no such form (text,
+//! expression: a condition computes a `bool`, a date its day number, an
+//! amount an `Option<Decimal>`, an enum its variant (a date or a variant in
+//! one [`reps::Word`]; `None` and `Word::NONE` are the language's `none`), and only what has no such form (text,
 //! lists, records, locals) a [`Value`]. So the common nodes neither dispatch on
 //! the expression's kind nor wrap, move and unwrap tagged values; a constant
 //! operand (`+ 35 workdays`) is converted once, when lowered.
@@ -40,8 +40,8 @@ pub(crate) type Code<T> = Box<dyn Fn(&mut Case<'_>, usize) -> Result<T> + Send +
 pub(crate) enum Body {
     Bool(Code<bool>),
     Num(Code<Option<Decimal>>),
-    Day(Code<Option<i32>>),
-    Variant(Code<Option<u32>>),
+    Day(Code<reps::Word>),
+    Variant(Code<reps::Word>),
     Value(Code<Value>),
 }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::lower::Lower;
-use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant};
+use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant, Word};
 use super::{Code, Value};
 use crate::eval::{Case, EvalError, RuntimeError, Slot, arithmetic, shift, shift_count, test_in_place};
 use crate::ir::{Expr, ExprKind, FactId, Op, RuleId};
@@ -244,7 +244,7 @@ pub(crate) fn numbers(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Opt
         return Some(Box::new(move |c, frame| {
             let x = a(c, frame)?;
             let y = b(c, frame)?;
-            match (x, y) {
+            match (x.as_day(), y.as_day()) {
                 (Some(x), Some(y)) => Ok(Some(Decimal::from(x as i64 - y as i64))),
                 _ => Err(none_here(span)),
             }
@@ -267,7 +267,7 @@ pub(crate) fn numbers(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Opt
 }
 
 /// A date moved by days, months or workdays.
-pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option<Code<Option<i32>>> {
+pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option<Code<Word>> {
     if !matches!(op, Op::DateAddDays(_) | Op::DateAddMonths(_) | Op::DateAddWorkdays(_))
         || result_kind(op, lw.kind(a), lw.kind(b)) != Kind::Day
     {
@@ -281,13 +281,13 @@ pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> 
         if let Op::DateAddWorkdays(_) = op {
             // The deadlines' shape, decided once here: straight to the workday
             // table, without `shift`'s choice among days, months and workdays.
-            return Some(Box::new(move |c, frame| match a.get(c, frame)? {
-                Some(d) => crate::eval::calendar::add_workdays(c, d, n, span).map(Some),
+            return Some(Box::new(move |c, frame| match a.get(c, frame)?.as_day() {
+                Some(d) => crate::eval::calendar::add_workdays(c, d, n, span).map(Word::day),
                 None => Err(none_here(span)),
             }));
         }
-        return Some(Box::new(move |c, frame| match a.get(c, frame)? {
-            Some(d) => shift(c, op, d, n, span).map(Some),
+        return Some(Box::new(move |c, frame| match a.get(c, frame)?.as_day() {
+            Some(d) => shift(c, op, d, n, span).map(Word::day),
             None => Err(none_here(span)),
         }));
     }
@@ -295,10 +295,10 @@ pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> 
     Some(Box::new(move |c, frame| {
         let x = a.get(c, frame)?;
         let y = b(c, frame)?;
-        let (Some(d), Some(n)) = (x, y) else {
+        let (Some(d), Some(n)) = (x.as_day(), y) else {
             return Err(none_here(span));
         };
-        shift(c, op, d, shift_count(op, n, span)?, span).map(Some)
+        shift(c, op, d, shift_count(op, n, span)?, span).map(Word::day)
     }))
 }
 

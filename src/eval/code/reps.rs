@@ -100,39 +100,68 @@ impl Rep for Bool {
     }
 }
 
-/// The three representations that are a plain `Option` of a copyable value.
+/// A date's day number or an enum's variant index, or none, in one word:
+/// `none` is below every value, as the language orders it. One word, so a
+/// result of it comes back from lowered code in registers, not through
+/// memory as an `Option` would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Word(i64);
+
+impl Word {
+    pub const NONE: Word = Word(i64::MIN);
+
+    pub fn day(d: i32) -> Word {
+        Word(d.into())
+    }
+
+    pub fn variant(v: u32) -> Word {
+        Word(v.into())
+    }
+
+    /// The day number, if it is one (not none).
+    pub fn as_day(self) -> Option<i32> {
+        (self != Word::NONE).then_some(self.0 as i32)
+    }
+
+    /// The variant index, if it is one (not none).
+    pub fn as_variant(self) -> Option<u32> {
+        (self != Word::NONE).then_some(self.0 as u32)
+    }
+}
+
+/// The representations that are an optional copyable value.
 macro_rules! optional_rep {
-    ($rep:ident, $t:ty, $variant:ident, $expected:literal, $native:ident) => {
+    ($rep:ident, $t:ty, $variant:ident, $expected:literal, $native:ident, $some:expr, $none:expr, $get:expr) => {
         impl Rep for $rep {
-            type T = Option<$t>;
+            type T = $t;
             const NULLABLE: bool = true;
             const KIND: Kind = Kind::$rep;
-            fn peek(v: &Value) -> Option<Option<$t>> {
+            fn peek(v: &Value) -> Option<$t> {
                 match v {
-                    Value::$variant(x) => Some(Some(*x)),
-                    Value::None => Some(None),
+                    Value::$variant(x) => Some($some(*x)),
+                    Value::None => Some($none),
                     _ => None,
                 }
             }
-            fn wrap(t: Option<$t>) -> Value {
-                t.map_or(Value::None, Value::$variant)
+            fn wrap(t: $t) -> Value {
+                $get(t).map_or(Value::None, Value::$variant)
             }
-            fn is_none(t: &Option<$t>) -> bool {
-                t.is_none()
+            fn is_none(t: &$t) -> bool {
+                *t == $none
             }
             fn mismatch(span: Span) -> Arc<EvalError> {
                 EvalError::runtime(RuntimeError::Expected($expected), span)
             }
-            fn native(lw: &Lower, e: &Expr) -> Option<Code<Option<$t>>> {
+            fn native(lw: &Lower, e: &Expr) -> Option<Code<$t>> {
                 lw.$native(e)
             }
         }
     };
 }
 
-optional_rep!(Num, Decimal, Num, "a number", num_native);
-optional_rep!(Day, i32, Date, "a date", day_native);
-optional_rep!(Variant, u32, Enum, "an enum value", variant_native);
+optional_rep!(Num, Option<Decimal>, Num, "a number", num_native, Some, None, std::convert::identity);
+optional_rep!(Day, Word, Date, "a date", day_native, Word::day, Word::NONE, Word::as_day);
+optional_rep!(Variant, Word, Enum, "an enum value", variant_native, Word::variant, Word::NONE, Word::as_variant);
 
 /// What the checker proved an expression's value is, as far as lowering cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
