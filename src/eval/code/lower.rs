@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant, Word};
+use super::reps::{Bool, Day, Kind, Num, Rep, Truth, Val, Variant, Word};
 use super::{Body, Code, Value};
 use crate::eval::{Case, ErrorKind, EvalError, MAX_DEPTH, Result, RuntimeError, Slot, builtins, lookup, to_i64};
 use crate::ir::{BranchId, Builtin, CasesId, Expr, ExprKind, FactId, Program, RuleId};
@@ -120,7 +120,7 @@ impl<'a> Lower<'a> {
             ExprKind::If(cond, a, b) => {
                 let (cond, a, b) = (self.operand::<Bool>(cond), self.operand::<R>(a), self.operand::<R>(b));
                 Box::new(move |c, frame| {
-                    if cond.get(c, frame)? {
+                    if cond.get(c, frame)?.holds() {
                         a.get(c, frame)
                     } else {
                         b.get(c, frame)
@@ -280,7 +280,7 @@ impl<'a> Lower<'a> {
         Box::new(move |c, frame| {
             if c.observer.is_none() {
                 for (cond, _, v, _) in &arms {
-                    if cond.get(c, frame)? {
+                    if cond.get(c, frame)?.holds() {
                         return v.get(c, frame);
                     }
                 }
@@ -294,7 +294,7 @@ impl<'a> Lower<'a> {
                 if let Some(o) = &mut c.observer {
                     o.cond_enter(b, *cond_span);
                 }
-                let holds = cond.get(c, frame);
+                let holds = cond.get(c, frame).map(Truth::holds);
                 if let Some(o) = &mut c.observer {
                     o.cond_tested(b, &holds);
                 }
@@ -450,7 +450,7 @@ impl<'a> Lower<'a> {
                         c.check_interrupt(span)?;
                         c.stack[frame + var] = x.clone();
                         if let Some(f) = &filter
-                            && !f(c, frame)?
+                            && !f(c, frame)?.holds()
                         {
                             continue;
                         }
@@ -541,19 +541,19 @@ impl<'a> Lower<'a> {
         })
     }
 
-    pub fn bool_native(&self, e: &Expr) -> Option<Code<bool>> {
+    pub fn bool_native(&self, e: &Expr) -> Option<Code<Truth>> {
         Some(match &e.kind {
             ExprKind::Not(x) => {
                 let x = self.operand::<Bool>(x);
-                Box::new(move |c, frame| Ok(!x.get(c, frame)?))
+                Box::new(move |c, frame| Ok(Truth::of(!x.get(c, frame)?.holds())))
             }
             ExprKind::And(a, b) => {
                 let (a, b) = (self.operand::<Bool>(a), self.operand::<Bool>(b));
-                Box::new(move |c, frame| Ok(a.get(c, frame)? && b.get(c, frame)?))
+                Box::new(move |c, frame| Ok(Truth::of(a.get(c, frame)?.holds() && b.get(c, frame)?.holds())))
             }
             ExprKind::Or(a, b) => {
                 let (a, b) = (self.operand::<Bool>(a), self.operand::<Bool>(b));
-                Box::new(move |c, frame| Ok(a.get(c, frame)? || b.get(c, frame)?))
+                Box::new(move |c, frame| Ok(Truth::of(a.get(c, frame)?.holds() || b.get(c, frame)?.holds())))
             }
             ExprKind::Bin(op, a, b) => return super::ops::test(self, *op, a, b, e.span),
             _ => return None,

@@ -38,7 +38,7 @@ pub(crate) type Code<T> = Box<dyn Fn(&mut Case<'_>, usize) -> Result<T> + Send +
 /// its declared type (so a rule's answer becomes a [`Value`] once, where it
 /// is memoized or returned, not in a closure of its own).
 pub(crate) enum Body {
-    Bool(Code<bool>),
+    Bool(Code<reps::Truth>),
     Num(Code<Option<Decimal>>),
     Day(Code<reps::Word>),
     Variant(Code<reps::Word>),

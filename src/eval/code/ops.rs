@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::lower::Lower;
-use super::reps::{Bool, Day, Kind, Num, Rep, Val, Variant, Word};
+use super::reps::{Bool, Day, Kind, Num, Rep, Truth, Val, Variant, Word};
 use super::{Code, Value};
 use crate::eval::{Case, EvalError, RuntimeError, Slot, arithmetic, shift, shift_count, test_in_place};
 use crate::ir::{Expr, ExprKind, FactId, Op, RuleId};
@@ -39,7 +39,7 @@ pub(crate) fn generic(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Cod
 }
 
 /// Comparisons and membership.
-pub(crate) fn test(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option<Code<bool>> {
+pub(crate) fn test(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option<Code<Truth>> {
     if matches!(op, Op::In | Op::NotIn) {
         return Some(member(lw, op, a, b, span));
     }
@@ -56,9 +56,9 @@ pub(crate) fn test(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Option
 
 /// A comparison or membership on values; equality and membership of facts,
 /// rules and constants without copying them.
-fn test_values(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool> {
+fn test_values(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<Truth> {
     let values = generic(lw, op, a, b, span);
-    let copied: Code<bool> = Box::new(move |c, frame| Bool::from_value(values(c, frame)?, span));
+    let copied: Code<Truth> = Box::new(move |c, frame| Bool::from_value(values(c, frame)?, span));
     if !matches!(op, Op::Eq | Op::Ne | Op::In | Op::NotIn) {
         return copied;
     }
@@ -70,7 +70,7 @@ fn test_values(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool>
                 && let Slot::Value(x) = &c.facts[f.index()]
                 && let Some(t) = test_in_place(op, x, &y)
             {
-                return Ok(t);
+                return Ok(Truth::of(t));
             }
             copied(c, frame)
         }),
@@ -84,7 +84,7 @@ fn test_values(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool>
                     && let (Some(x), Some(y)) = (x.get(c), y.get(c))
                     && let Some(t) = test_in_place(op, x, y)
                 {
-                    return Ok(t);
+                    return Ok(Truth::of(t));
                 }
                 // Watched, failing or mistyped: the long way, which says so.
                 copied(c, frame)
@@ -170,14 +170,16 @@ fn order(op: Op) -> Option<Order> {
     })
 }
 
-fn compare<R: Rep>(lw: &Lower, order: Order, a: &Expr, b: &Expr) -> Code<bool>
+fn compare<R: Rep>(lw: &Lower, order: Order, a: &Expr, b: &Expr) -> Code<Truth>
 where
     R::T: PartialOrd,
 {
-    let holds = move |x: &R::T, y: &R::T| match order {
-        Order::Eq => x == y,
-        Order::Ne => x != y,
-        Order::Cmp(want) => x.partial_cmp(y).is_some_and(|o| want.holds(o)),
+    let holds = move |x: &R::T, y: &R::T| {
+        Truth::of(match order {
+            Order::Eq => x == y,
+            Order::Ne => x != y,
+            Order::Cmp(want) => x.partial_cmp(y).is_some_and(|o| want.holds(o)),
+        })
     };
     // A constant on the right (`x != none`, `current_step == 3`) is converted
     // once, here, not evaluated per test.
@@ -196,7 +198,7 @@ where
 }
 
 /// `a in b`, `a not in b`; a constant list is kept as it is, not copied per test.
-fn member(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool> {
+fn member(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<Truth> {
     let negate = op == Op::NotIn;
     let list = super::lower::constant(b);
     if let Some(Value::List(xs)) = &list {
@@ -214,18 +216,18 @@ fn member(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<bool> {
         Some(Value::List(_)) if Place::of(a).is_some() => test_values(lw, op, a, b, span),
         Some(Value::List(xs)) => {
             let x = lw.code::<Val>(a);
-            Box::new(move |c, frame| Ok(xs.contains(&x(c, frame)?) != negate))
+            Box::new(move |c, frame| Ok(Truth::of(xs.contains(&x(c, frame)?) != negate)))
         }
         Some(Value::None) => {
             let x = lw.code::<Val>(a);
-            Box::new(move |c, frame| x(c, frame).map(|_| negate))
+            Box::new(move |c, frame| x(c, frame).map(|_| Truth::of(negate)))
         }
         _ => test_values(lw, op, a, b, span),
     }
 }
 
 /// `a in [constants]` on `R`'s values, when every constant is one.
-fn member_of<R: Rep>(lw: &Lower, a: &Expr, xs: &[Value], negate: bool) -> Option<Code<bool>>
+fn member_of<R: Rep>(lw: &Lower, a: &Expr, xs: &[Value], negate: bool) -> Option<Code<Truth>>
 where
     R::T: PartialEq,
 {
@@ -233,7 +235,7 @@ where
     let x = lw.operand::<R>(a);
     Some(Box::new(move |c, frame| {
         let v = x.get(c, frame)?;
-        Ok(ys.contains(&v) != negate)
+        Ok(Truth::of(ys.contains(&v) != negate))
     }))
 }
 

@@ -76,26 +76,42 @@ impl Rep for Val {
     }
 }
 
+/// `true` or `false` in one word, so a result of it comes back from lowered
+/// code in registers (a `bool` in a `Result` comes back through memory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Truth(u64);
+
+impl Truth {
+    pub const fn of(b: bool) -> Truth {
+        Truth(b as u64)
+    }
+
+    /// Whether it is `true`.
+    pub fn holds(self) -> bool {
+        self.0 != 0
+    }
+}
+
 impl Rep for Bool {
-    type T = bool;
+    type T = Truth;
     const NULLABLE: bool = false;
     const KIND: Kind = Kind::Bool;
-    fn peek(v: &Value) -> Option<bool> {
+    fn peek(v: &Value) -> Option<Truth> {
         match v {
-            Value::Bool(b) => Some(*b),
+            Value::Bool(b) => Some(Truth::of(*b)),
             _ => None,
         }
     }
-    fn wrap(t: bool) -> Value {
-        Value::Bool(t)
+    fn wrap(t: Truth) -> Value {
+        Value::Bool(t.holds())
     }
-    fn is_none(_: &bool) -> bool {
+    fn is_none(_: &Truth) -> bool {
         false
     }
     fn mismatch(span: Span) -> Arc<EvalError> {
         EvalError::runtime(RuntimeError::Expected("true or false"), span)
     }
-    fn native(lw: &Lower, e: &Expr) -> Option<Code<bool>> {
+    fn native(lw: &Lower, e: &Expr) -> Option<Code<Truth>> {
         lw.bool_native(e)
     }
 }
@@ -159,9 +175,36 @@ macro_rules! optional_rep {
     };
 }
 
-optional_rep!(Num, Option<Decimal>, Num, "a number", num_native, Some, None, std::convert::identity);
-optional_rep!(Day, Word, Date, "a date", day_native, Word::day, Word::NONE, Word::as_day);
-optional_rep!(Variant, Word, Enum, "an enum value", variant_native, Word::variant, Word::NONE, Word::as_variant);
+optional_rep!(
+    Num,
+    Option<Decimal>,
+    Num,
+    "a number",
+    num_native,
+    Some,
+    None,
+    std::convert::identity
+);
+optional_rep!(
+    Day,
+    Word,
+    Date,
+    "a date",
+    day_native,
+    Word::day,
+    Word::NONE,
+    Word::as_day
+);
+optional_rep!(
+    Variant,
+    Word,
+    Enum,
+    "an enum value",
+    variant_native,
+    Word::variant,
+    Word::NONE,
+    Word::as_variant
+);
 
 /// What the checker proved an expression's value is, as far as lowering cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
