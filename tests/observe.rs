@@ -339,17 +339,25 @@ fn inlined_rules_count_their_level_at_the_depth_limit() {
     std::fs::write(dir.join("deep.cba"), source).expect("write");
     let prog = checked(Contracts::Paths(vec![dir.clone()]));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut outcomes = std::collections::BTreeSet::new();
-    for start in 0..40 {
-        let rule = prog.rule_index[&format!("deep.r{start}")];
-        let answer = |observer: Option<Box<dyn Observer>>| {
-            let mut case = Case::new(&prog);
-            case.observer = observer;
-            format!("{:?}", case.rule(rule).map_err(|e| e.message(&prog)))
-        };
-        let plain = answer(None);
-        outcomes.insert(plain.starts_with("Ok"));
-        assert_eq!(plain, answer(Some(Box::new(NoObserver))), "from r{start}");
+    // On a stack as large as the binary gives evaluation (`src/main.rs`): a
+    // debug build's frames for 1,000 levels outgrow a test thread's.
+    let run = move || {
+        let mut outcomes = std::collections::BTreeSet::new();
+        for start in 0..40 {
+            let rule = prog.rule_index[&format!("deep.r{start}")];
+            let answer = |observer: Option<Box<dyn Observer>>| {
+                let mut case = Case::new(&prog);
+                case.observer = observer;
+                format!("{:?}", case.rule(rule).map_err(|e| e.message(&prog)))
+            };
+            let plain = answer(None);
+            outcomes.insert(plain.starts_with("Ok"));
+            assert_eq!(plain, answer(Some(Box::new(NoObserver))), "from r{start}");
+        }
+        assert_eq!(outcomes.len(), 2, "shorter chains answer, longer ones fail");
+    };
+    let thread = std::thread::Builder::new().stack_size(256 << 20).spawn(run);
+    if let Err(e) = thread.expect("a thread starts").join() {
+        std::panic::resume_unwind(e);
     }
-    assert_eq!(outcomes.len(), 2, "shorter chains answer, longer ones fail");
 }
