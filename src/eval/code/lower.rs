@@ -65,7 +65,7 @@ impl<'a> Lower<'a> {
     }
 
     /// The body of rule or function `id`, computed in the representation of its
-    /// declared type and answered as a [`Value`].
+    /// declared type (a [`Value`] only where it is memoized or returned).
     pub fn rule(&self, id: RuleId) -> Body {
         let r = &self.prog.rules[id];
         *self.locals.borrow_mut() = r.params.iter().flatten().map(|(_, t)| Kind::of_type(t)).collect();

@@ -2,10 +2,11 @@
 //!
 //! Each rule or function body is lowered once, on its first evaluation, into
 //! nested closures ([`Code`]) specialised to what the checker proved about each
-//! expression: a condition computes a `bool`, a date its day number, an
-//! amount an `Option<Decimal>`, an enum its variant (a date or a variant in
-//! one [`reps::Word`]; `None` and `Word::NONE` are the language's `none`), and only what has no such form (text,
-//! lists, records, locals) a [`Value`]. So the common nodes neither dispatch on
+//! expression: a condition computes a [`reps::Truth`], a date its day number
+//! and an enum its variant index in a [`reps::Word`] (one machine word each,
+//! so a closure's result comes back in registers), an amount an
+//! `Option<Decimal>` (`None` and `Word::NONE` are the language's `none`), and
+//! only what has no such form (text, lists, records, locals) a [`Value`]. So the common nodes neither dispatch on
 //! the expression's kind nor wrap, move and unwrap tagged values; a constant
 //! operand (`+ 35 workdays`) is converted once, when lowered.
 //!
