@@ -357,10 +357,11 @@ impl<'p> Case<'p> {
         };
         let slot = &mut self.memo[id.index()];
         slot.generation = if slot.keep { KEPT } else { self.generation };
-        let before = std::mem::replace(&mut slot.memo, res);
-        if plain(&before) {
+        if plain(&slot.memo) {
             // Nothing to drop: skip the drop's dispatch on every variant.
-            std::mem::forget(before);
+            std::mem::forget(std::mem::replace(&mut slot.memo, res));
+        } else {
+            slot.memo = res;
         }
     }
 
