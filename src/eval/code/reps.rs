@@ -267,3 +267,49 @@ impl Kind {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A date or variant in one word orders, compares and converts back as the
+    /// `Option` it replaces: `none` before every value (the language's order),
+    /// the values in their own order, the smallest and largest included.
+    #[test]
+    fn one_word_keeps_the_order_and_the_values_of_an_option() {
+        let days = [
+            None,
+            Some(i32::MIN),
+            Some(-719_162),
+            Some(-1),
+            Some(0),
+            Some(20_000),
+            Some(i32::MAX),
+        ];
+        let day = |d: Option<i32>| d.map_or(Value::None, Value::Date);
+        for a in days {
+            let x = Day::peek(&day(a)).expect("a date or none");
+            assert_eq!(Day::wrap(x), day(a));
+            assert_eq!(Day::is_none(&x), a.is_none());
+            for b in days {
+                let y = Day::peek(&day(b)).expect("a date or none");
+                assert_eq!(x.cmp(&y), a.cmp(&b), "{a:?} against {b:?}");
+            }
+        }
+        let variants = [None, Some(0), Some(1), Some(u32::MAX)];
+        let variant = |v: Option<u32>| v.map_or(Value::None, Value::Enum);
+        for a in variants {
+            let x = Variant::peek(&variant(a)).expect("a variant or none");
+            assert_eq!(Variant::wrap(x), variant(a));
+            for b in variants {
+                let y = Variant::peek(&variant(b)).expect("a variant or none");
+                assert_eq!(x.cmp(&y), a.cmp(&b), "{a:?} against {b:?}");
+            }
+        }
+        for (a, b) in [(false, false), (false, true), (true, false), (true, true)] {
+            let (x, y) = (Truth::of(a), Truth::of(b));
+            assert_eq!((x.holds(), x.cmp(&y)), (a, a.cmp(&b)));
+            assert_eq!(Bool::wrap(x), Value::Bool(a));
+        }
+    }
+}
