@@ -113,8 +113,17 @@ fn memoized(memo: &[MemoSlot], generation: u32, id: RuleId) -> Option<&Result<Va
 
 /// Whether dropping `r` does nothing (no text, list, record or error in it).
 #[inline]
-fn plain(r: &Result<Value>) -> bool {
+pub(crate) fn plain(r: &Result<Value>) -> bool {
     !matches!(r, Err(_) | Ok(Value::Str(_) | Value::List(_) | Value::Record(_)))
+}
+
+/// Whether dropping `s` does nothing (no text, list, record or message in it).
+#[inline]
+fn plain_slot(s: &Slot) -> bool {
+    !matches!(
+        s,
+        Slot::Bad(_) | Slot::Value(Value::Str(_) | Value::List(_) | Value::Record(_))
+    )
 }
 
 /// One case: facts and memoized answers.
@@ -214,7 +223,13 @@ impl<'p> Case<'p> {
             self.defaults = self.prog.facts.iter().map(|f| default_slot(f, self.today)).collect();
             self.defaults_today = Some(self.today);
         }
-        self.facts[f.index()] = self.defaults[f.index()].clone();
+        let slot = &mut self.facts[f.index()];
+        if !plain_slot(slot) {
+            *slot = Slot::Missing;
+        }
+        // Nothing to drop now; the default is copied to where it is kept (a
+        // copy through the stack stalls: see `code::memoize`).
+        std::mem::forget(std::mem::replace(slot, self.defaults[f.index()].clone()));
         self.provided[f.index()] = false;
         if Some(f) == self.closures_fact() {
             self.closures_known = false;
@@ -349,12 +364,26 @@ impl<'p> Case<'p> {
     fn compute(&mut self, id: RuleId) {
         let lowered = self.code.body(self.prog, id);
         let frame = self.stack.len();
-        let res = if self.observer.is_none() && lowered.locals == 0 {
+        if self.observer.is_none() && lowered.locals == 0 {
             // The common case: nobody watches and the body needs no frame.
-            self.nested(id, |c| lowered.body.run(c, frame))
+            lowered.body.run_memoized(self, id, frame);
         } else {
-            self.run_framed(id, lowered, frame, false)
-        };
+            let res = self.run_framed(id, lowered, frame, false);
+            self.memoize(id, res);
+        }
+    }
+
+    /// Rule `id`'s memo slot, made current (to be filled by the caller).
+    #[inline(always)]
+    pub(crate) fn memo_slot(&mut self, id: RuleId) -> &mut Result<Value> {
+        let slot = &mut self.memo[id.index()];
+        slot.generation = if slot.keep { KEPT } else { self.generation };
+        &mut slot.memo
+    }
+
+    /// Puts `res` in rule `id`'s memo slot, current from now on.
+    #[inline(always)]
+    pub(crate) fn memoize(&mut self, id: RuleId, res: Result<Value>) {
         let slot = &mut self.memo[id.index()];
         slot.generation = if slot.keep { KEPT } else { self.generation };
         if plain(&slot.memo) {
@@ -398,6 +427,7 @@ impl<'p> Case<'p> {
 
     /// Runs the body of rule or function `id` one level deeper, naming the rule
     /// in any error that does not name one yet.
+    #[inline(always)]
     pub(crate) fn nested<T>(&mut self, id: RuleId, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         if self.depth >= MAX_DEPTH {
             let r = &self.prog.rules[id];
