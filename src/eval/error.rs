@@ -7,6 +7,8 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::workdays::OutOfRange;
+use super::{Case, ErrorKind, EvalError, Slot, format};
+use crate::ir::{FactId, RuleId};
 
 /// A failure of evaluation that is not a missing or bad fact nor an `error("…")`.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +116,47 @@ impl fmt::Display for RuntimeError {
             BadIndex => f.write_str("bad list index"),
             BadOperands => f.write_str("internal: an operator met values it does not combine"),
         }
+    }
+}
+
+/// Words of the runtime errors a fact's value can cause by being out of range
+/// (a date near year 9999, a huge number): such an error names the facts the case
+/// gave that the failing rule reads.
+const RANGE_WORDS: [&str; 5] = [
+    "out of range",
+    "outside the workday calendar",
+    "too large",
+    "there is no date",
+    "years run",
+];
+
+impl Case<'_> {
+    /// For a range error of rule `id`: "`fact` = value" for each fact the case
+    /// gave that the rule reads (directly or through the rules it uses), so the
+    /// user sees which input to fix; `None` for any other error, or none given.
+    pub(super) fn given_facts(&self, id: RuleId, e: &EvalError) -> Option<String> {
+        let ErrorKind::Runtime(err) = &e.kind else { return None };
+        let msg = err.to_string();
+        if matches!(err, RuntimeError::WithGiven(..)) || !RANGE_WORDS.iter().any(|w| msg.contains(w)) {
+            return None;
+        }
+        // The facts the rule reads, directly or through the rules it uses.
+        let mut read: Vec<FactId> = self
+            .prog
+            .facts_read(id)
+            .into_iter()
+            .filter(|&f| self.provided.get(f.index()).copied().unwrap_or(false))
+            .collect();
+        read.sort_unstable();
+        read.dedup();
+        let given: Vec<String> = read
+            .iter()
+            .filter_map(|&f| match &self.facts[f.index()] {
+                Slot::Value(v) => Some(format!("`{}` = {}", self.prog.facts[f].path, format::plain_text(v))),
+                _ => None,
+            })
+            .collect();
+        (!given.is_empty()).then(|| given.join(", "))
     }
 }
 

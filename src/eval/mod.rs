@@ -11,6 +11,7 @@ mod error;
 pub mod format;
 mod given;
 pub mod observe;
+mod slot;
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -22,16 +23,9 @@ use crate::syntax::span::Span;
 pub use crate::values::{dates, value, workdays};
 pub use error::RuntimeError;
 use observe::Observer;
+pub use slot::Slot;
+use slot::plain_slot;
 use value::Value;
-
-/// A fact's state in one case.
-#[derive(Debug, Clone)]
-pub enum Slot {
-    Value(Value),
-    Missing,
-    /// Present but not of the declared type: the message says where and why.
-    Bad(Arc<str>),
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ErrorKind {
@@ -115,15 +109,6 @@ fn memoized(memo: &[MemoSlot], generation: u32, id: RuleId) -> Option<&Result<Va
 #[inline]
 pub(crate) fn plain(r: &Result<Value>) -> bool {
     !matches!(r, Err(_) | Ok(Value::Str(_) | Value::List(_) | Value::Record(_)))
-}
-
-/// Whether dropping `s` does nothing (no text, list, record or message in it).
-#[inline]
-fn plain_slot(s: &Slot) -> bool {
-    !matches!(
-        s,
-        Slot::Bad(_) | Slot::Value(Value::Str(_) | Value::List(_) | Value::Record(_))
-    )
 }
 
 /// One case: facts and memoized answers.
@@ -218,20 +203,31 @@ impl<'p> Case<'p> {
     /// Puts one fact back to its default (or missing), as if no file gave it;
     /// memoized answers are kept (call [`Case::reset_memo`] after a refill).
     pub fn reset_fact(&mut self, f: FactId) {
+        self.know_defaults();
+        self.put_default(f.index());
+    }
+
+    /// Makes the defaults of [`Case::reset_fact`] those of the case's `today`:
+    /// once per case (and again if its `today` changes), not per reset.
+    fn know_defaults(&mut self) {
         if self.defaults_today != Some(self.today) {
-            // Once per case (and again if its `today` changes), not per reset.
             self.defaults = self.prog.facts.iter().map(|f| default_slot(f, self.today)).collect();
             self.defaults_today = Some(self.today);
         }
-        let slot = &mut self.facts[f.index()];
+    }
+
+    /// Puts fact `i` back to its default (known: see [`Case::know_defaults`]).
+    #[inline]
+    fn put_default(&mut self, i: usize) {
+        let slot = &mut self.facts[i];
         if !plain_slot(slot) {
             *slot = Slot::Missing;
         }
         // Nothing to drop now; the default is copied to where it is kept (a
         // copy through the stack stalls: see `code::memoize`).
-        std::mem::forget(std::mem::replace(slot, self.defaults[f.index()].clone()));
-        self.provided[f.index()] = false;
-        if Some(f) == self.closures_fact() {
+        std::mem::forget(std::mem::replace(slot, self.defaults[i].clone()));
+        self.provided[i] = false;
+        if Some(i) == self.closures_fact().map(FactId::index) {
             self.closures_known = false;
         }
     }
@@ -265,7 +261,8 @@ impl<'p> Case<'p> {
         // The closures read for the record before still hold unless this
         // record gives them (putting them back forgot them already).
         let closures_given = self.closures_fact().is_some_and(|f| given.has(f.index()));
-        given.next(|f| self.reset_fact(FactId::from_index(f)));
+        self.know_defaults();
+        given.next(|f| self.put_default(f));
         self.given = given;
         let closures_kept = self.closures_known && !closures_given;
         self.reset_memo();
@@ -762,46 +759,5 @@ pub fn lookup(rows: &TableRows, keys: &[Value]) -> Option<Value> {
         TableCell::Value(v) if rest.is_empty() => Some(v.clone()),
         TableCell::Nested(n) => lookup(n, rest),
         TableCell::Value(_) => None,
-    }
-}
-
-/// Words of the runtime errors a fact's value can cause by being out of range
-/// (a date near year 9999, a huge number): such an error names the facts the case
-/// gave that the failing rule reads.
-const RANGE_WORDS: [&str; 5] = [
-    "out of range",
-    "outside the workday calendar",
-    "too large",
-    "there is no date",
-    "years run",
-];
-
-impl Case<'_> {
-    /// For a range error of rule `id`: "`fact` = value" for each fact the case
-    /// gave that the rule reads (directly or through the rules it uses), so the
-    /// user sees which input to fix; `None` for any other error, or none given.
-    fn given_facts(&self, id: RuleId, e: &EvalError) -> Option<String> {
-        let ErrorKind::Runtime(err) = &e.kind else { return None };
-        let msg = err.to_string();
-        if matches!(err, RuntimeError::WithGiven(..)) || !RANGE_WORDS.iter().any(|w| msg.contains(w)) {
-            return None;
-        }
-        // The facts the rule reads, directly or through the rules it uses.
-        let mut read: Vec<FactId> = self
-            .prog
-            .facts_read(id)
-            .into_iter()
-            .filter(|&f| self.provided.get(f.index()).copied().unwrap_or(false))
-            .collect();
-        read.sort_unstable();
-        read.dedup();
-        let given: Vec<String> = read
-            .iter()
-            .filter_map(|&f| match &self.facts[f.index()] {
-                Slot::Value(v) => Some(format!("`{}` = {}", self.prog.facts[f].path, format::plain_text(v))),
-                _ => None,
-            })
-            .collect();
-        (!given.is_empty()).then(|| given.join(", "))
     }
 }

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 ///
 /// The tag is a whole word (`repr(u32)`), so every payload starts aligned: a
 /// value is copied as three words rather than byte by byte (24 bytes either way).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[repr(u32)]
 pub enum Value {
     Bool(bool),
@@ -29,6 +29,34 @@ pub enum Value {
     List(Arc<[Value]>),
     Record(Arc<[Value]>),
     None,
+}
+
+impl Value {
+    /// Whether the value owns nothing on the heap (no text, list or record):
+    /// copying it copies its words, dropping it does nothing.
+    #[inline]
+    pub fn is_plain(&self) -> bool {
+        !matches!(self, Value::Str(_) | Value::List(_) | Value::Record(_))
+    }
+}
+
+/// A plain value (see [`Value::is_plain`]) is cloned by copying its three
+/// words: one well-predicted test where the derived clone jumps through a
+/// table by variant (an indirect branch that mispredicts as the variants of
+/// the facts and answers copied one after another change).
+impl Clone for Value {
+    #[inline]
+    fn clone(&self) -> Value {
+        match self {
+            Value::Str(s) => Value::Str(s.clone()),
+            Value::List(xs) => Value::List(xs.clone()),
+            Value::Record(xs) => Value::Record(xs.clone()),
+            // SAFETY: every other variant holds only `Copy` data (numbers, a
+            // bool, a `Decimal`) and has no drop glue, so a bitwise copy is a
+            // clone and the two values own nothing to drop twice.
+            _ => unsafe { std::ptr::read(self) },
+        }
+    }
 }
 
 /// A decimal as its 16 bytes ([`Decimal::serialize`]): exact, and readable by
@@ -89,5 +117,39 @@ mod tests {
     fn a_value_is_three_words() {
         assert_eq!(std::mem::size_of::<super::Value>(), 24);
         assert_eq!(std::mem::size_of::<Result<super::Value, std::sync::Arc<u8>>>(), 24);
+    }
+
+    /// A clone equals its value; a plain value's words are copied, and text,
+    /// lists and records share their data (one more owner, none lost when
+    /// either is dropped).
+    #[test]
+    fn a_clone_equals_its_value_and_shares_what_it_owns() {
+        use super::Value;
+        use std::sync::Arc;
+        let text: Arc<str> = Arc::from("classification");
+        let list: Arc<[Value]> = Arc::from(vec![Value::Date(20_000), Value::None]);
+        let all = [
+            Value::Bool(true),
+            Value::Num(rust_decimal::Decimal::new(-12345, 2)),
+            Value::Date(-719_162),
+            Value::Time(1_439),
+            Value::DateTime(i64::MIN),
+            Value::YearMonth(24_300),
+            Value::Str(text.clone()),
+            Value::Enum(4),
+            Value::List(list.clone()),
+            Value::Record(list.clone()),
+            Value::None,
+        ];
+        for v in &all {
+            assert_eq!(&v.clone(), v);
+        }
+        let copies: Vec<Value> = all.to_vec();
+        assert_eq!(Arc::strong_count(&text), 3);
+        assert_eq!(Arc::strong_count(&list), 5);
+        drop(copies);
+        drop(all);
+        assert_eq!(Arc::strong_count(&text), 1);
+        assert_eq!(Arc::strong_count(&list), 1);
     }
 }
