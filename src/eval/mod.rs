@@ -381,14 +381,15 @@ impl<'p> Case<'p> {
     /// Puts `res` in rule `id`'s memo slot, current from now on.
     #[inline(always)]
     pub(crate) fn memoize(&mut self, id: RuleId, res: Result<Value>) {
-        let slot = &mut self.memo[id.index()];
-        slot.generation = if slot.keep { KEPT } else { self.generation };
-        if plain(&slot.memo) {
-            // Nothing to drop: skip the drop's dispatch on every variant.
-            std::mem::forget(std::mem::replace(&mut slot.memo, res));
-        } else {
-            slot.memo = res;
+        let slot = self.memo_slot(id);
+        if !plain(slot) {
+            *slot = Ok(Value::None);
         }
+        // What it replaces has nothing to drop now (the drop's dispatch on
+        // every variant is skipped), and the answer is built where it is
+        // kept: built on the stack and copied, its narrow stores would stall
+        // the wide load that copies it.
+        std::mem::forget(std::mem::replace(slot, res));
     }
 
     /// Runs rule or function `id` with its locals from `frame` on (a call's

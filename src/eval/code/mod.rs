@@ -88,15 +88,9 @@ fn run_memoized<R: Rep>(c: &mut Case<'_>, id: RuleId, frame: usize, code: &Code<
 }
 
 /// Memoizes `res` as rule `id`'s answer (see [`Body::run_memoized`]).
-#[inline(never)]
+#[inline(always)]
 fn memoize<R: Rep>(c: &mut Case<'_>, id: RuleId, res: Result<R::T>) {
-    let slot = c.memo_slot(id);
-    if !super::plain(slot) {
-        *slot = Ok(Value::None);
-    }
-    // What it replaces has nothing to drop now; the answer is built where it
-    // is kept.
-    std::mem::forget(std::mem::replace(slot, res.map(R::wrap)));
+    c.memoize(id, res.map(R::wrap));
 }
 
 /// A lowered rule or function: its body and the number of its locals
