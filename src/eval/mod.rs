@@ -24,7 +24,6 @@ pub use crate::values::{dates, value, workdays};
 pub use error::RuntimeError;
 use observe::Observer;
 pub use slot::Slot;
-use slot::plain_slot;
 use value::Value;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,7 +106,7 @@ fn memoized(memo: &[MemoSlot], generation: u32, id: RuleId) -> Option<&Result<Va
 
 /// Whether dropping `r` does nothing (no text, list, record or error in it).
 #[inline]
-pub(crate) fn plain(r: &Result<Value>) -> bool {
+fn plain(r: &Result<Value>) -> bool {
     !matches!(r, Err(_) | Ok(Value::Str(_) | Value::List(_) | Value::Record(_)))
 }
 
@@ -219,13 +218,7 @@ impl<'p> Case<'p> {
     /// Puts fact `i` back to its default (known: see [`Case::know_defaults`]).
     #[inline]
     fn put_default(&mut self, i: usize) {
-        let slot = &mut self.facts[i];
-        if !plain_slot(slot) {
-            *slot = Slot::Missing;
-        }
-        // Nothing to drop now; the default is copied to where it is kept (a
-        // copy through the stack stalls: see `code::memoize`).
-        std::mem::forget(std::mem::replace(slot, self.defaults[i].clone()));
+        self.facts[i] = self.defaults[i].clone();
         self.provided[i] = false;
         if Some(i) == self.closures_fact().map(FactId::index) {
             self.closures_known = false;
@@ -361,35 +354,20 @@ impl<'p> Case<'p> {
     fn compute(&mut self, id: RuleId) {
         let lowered = self.code.body(self.prog, id);
         let frame = self.stack.len();
-        if self.observer.is_none() && lowered.locals == 0 {
+        let res = if self.observer.is_none() && lowered.locals == 0 {
             // The common case: nobody watches and the body needs no frame.
-            lowered.body.run_memoized(self, id, frame);
+            self.nested(id, |c| lowered.body.run(c, frame))
         } else {
-            let res = self.run_framed(id, lowered, frame, false);
-            self.memoize(id, res);
-        }
-    }
-
-    /// Rule `id`'s memo slot, made current (to be filled by the caller).
-    #[inline(always)]
-    pub(crate) fn memo_slot(&mut self, id: RuleId) -> &mut Result<Value> {
+            self.run_framed(id, lowered, frame, false)
+        };
         let slot = &mut self.memo[id.index()];
         slot.generation = if slot.keep { KEPT } else { self.generation };
-        &mut slot.memo
-    }
-
-    /// Puts `res` in rule `id`'s memo slot, current from now on.
-    #[inline(always)]
-    pub(crate) fn memoize(&mut self, id: RuleId, res: Result<Value>) {
-        let slot = self.memo_slot(id);
-        if !plain(slot) {
-            *slot = Ok(Value::None);
+        if plain(&slot.memo) {
+            // Nothing to drop: skip the drop's dispatch on every variant.
+            std::mem::forget(std::mem::replace(&mut slot.memo, res));
+        } else {
+            slot.memo = res;
         }
-        // What it replaces has nothing to drop now (the drop's dispatch on
-        // every variant is skipped), and the answer is built where it is
-        // kept: built on the stack and copied, its narrow stores would stall
-        // the wide load that copies it.
-        std::mem::forget(std::mem::replace(slot, res));
     }
 
     /// Runs rule or function `id` with its locals from `frame` on (a call's
@@ -425,7 +403,6 @@ impl<'p> Case<'p> {
 
     /// Runs the body of rule or function `id` one level deeper, naming the rule
     /// in any error that does not name one yet.
-    #[inline(always)]
     pub(crate) fn nested<T>(&mut self, id: RuleId, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         if self.depth >= MAX_DEPTH {
             let r = &self.prog.rules[id];

@@ -1,39 +1,16 @@
-//! A fact's state in one case, and its copying.
+//! A fact's state in one case.
 
 use std::sync::Arc;
 
 use super::value::Value;
 
 /// A fact's state in one case.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Slot {
     Value(Value),
     Missing,
     /// Present but not of the declared type: the message says where and why.
     Bad(Arc<str>),
-}
-
-/// Cloned as [`Value`] is: a slot owning nothing is copied as its words.
-impl Clone for Slot {
-    #[inline]
-    fn clone(&self) -> Slot {
-        match self {
-            Slot::Bad(why) => Slot::Bad(why.clone()),
-            Slot::Value(v) if !v.is_plain() => Slot::Value(v.clone()),
-            // SAFETY: `Missing` and a plain value (see `Value::is_plain`) hold
-            // only `Copy` data and have no drop glue: a bitwise copy is a clone.
-            _ => unsafe { std::ptr::read(self) },
-        }
-    }
-}
-
-/// Whether dropping `s` does nothing (no text, list, record or message in it).
-#[inline]
-pub(super) fn plain_slot(s: &Slot) -> bool {
-    !matches!(
-        s,
-        Slot::Bad(_) | Slot::Value(Value::Str(_) | Value::List(_) | Value::Record(_))
-    )
 }
 
 #[cfg(test)]
@@ -56,7 +33,6 @@ mod tests {
         let copies = slots.to_vec();
         for (s, c) in slots.iter().zip(&copies) {
             assert_eq!(format!("{s:?}"), format!("{c:?}"));
-            assert_eq!(plain_slot(s), plain_slot(c));
         }
         assert_eq!((Arc::strong_count(&text), Arc::strong_count(&why)), (3, 3));
         drop(copies);

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 ///
 /// The tag is a whole word (`repr(u32)`), so every payload starts aligned: a
 /// value is copied as three words rather than byte by byte (24 bytes either way).
-#[derive(Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[repr(u32)]
 pub enum Value {
     Bool(bool),
@@ -29,34 +29,6 @@ pub enum Value {
     List(Arc<[Value]>),
     Record(Arc<[Value]>),
     None,
-}
-
-impl Value {
-    /// Whether the value owns nothing on the heap (no text, list or record):
-    /// copying it copies its words, dropping it does nothing.
-    #[inline]
-    pub fn is_plain(&self) -> bool {
-        !matches!(self, Value::Str(_) | Value::List(_) | Value::Record(_))
-    }
-}
-
-/// A plain value (see [`Value::is_plain`]) is cloned by copying its three
-/// words: one well-predicted test where the derived clone jumps through a
-/// table by variant (an indirect branch that mispredicts as the variants of
-/// the facts and answers copied one after another change).
-impl Clone for Value {
-    #[inline]
-    fn clone(&self) -> Value {
-        match self {
-            Value::Str(s) => Value::Str(s.clone()),
-            Value::List(xs) => Value::List(xs.clone()),
-            Value::Record(xs) => Value::Record(xs.clone()),
-            // SAFETY: every other variant holds only `Copy` data (numbers, a
-            // bool, a `Decimal`) and has no drop glue, so a bitwise copy is a
-            // clone and the two values own nothing to drop twice.
-            _ => unsafe { std::ptr::read(self) },
-        }
-    }
 }
 
 /// A decimal as its 16 bytes ([`Decimal::serialize`]): exact, and readable by

@@ -60,39 +60,6 @@ impl Body {
     }
 }
 
-impl Body {
-    /// Runs rule `id`'s body (no locals) and memoizes its answer. A one-word
-    /// answer goes from registers to the memo slot: built on the stack and
-    /// copied, as a path shared by every representation builds it, its narrow
-    /// stores stall the wide load that copies it.
-    #[inline(always)]
-    pub(crate) fn run_memoized(&self, c: &mut Case<'_>, id: RuleId, frame: usize) {
-        match self {
-            Body::Bool(code) => run_memoized::<reps::Bool>(c, id, frame, code),
-            Body::Num(code) => run_memoized::<reps::Num>(c, id, frame, code),
-            Body::Day(code) => run_memoized::<reps::Day>(c, id, frame, code),
-            Body::Variant(code) => run_memoized::<reps::Variant>(c, id, frame, code),
-            Body::Value(code) => {
-                let res = c.nested(id, |c| code(c, frame));
-                c.memoize(id, res)
-            }
-        }
-    }
-}
-
-/// Runs `code`, rule `id`'s body, and memoizes its answer.
-#[inline(always)]
-fn run_memoized<R: Rep>(c: &mut Case<'_>, id: RuleId, frame: usize, code: &Code<R::T>) {
-    let res = c.nested(id, |c| code(c, frame));
-    memoize::<R>(c, id, res);
-}
-
-/// Memoizes `res` as rule `id`'s answer (see [`Body::run_memoized`]).
-#[inline(always)]
-fn memoize<R: Rep>(c: &mut Case<'_>, id: RuleId, res: Result<R::T>) {
-    c.memoize(id, res.map(R::wrap));
-}
-
 /// A lowered rule or function: its body and the number of its locals
 /// (parameters first), kept beside it so a call reads one place.
 pub(crate) struct Lowered {
