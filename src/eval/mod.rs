@@ -11,7 +11,6 @@ mod error;
 pub mod format;
 mod given;
 pub mod observe;
-mod slot;
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -23,8 +22,16 @@ use crate::syntax::span::Span;
 pub use crate::values::{dates, value, workdays};
 pub use error::RuntimeError;
 use observe::Observer;
-pub use slot::Slot;
 use value::Value;
+
+/// A fact's state in one case.
+#[derive(Debug, Clone)]
+pub enum Slot {
+    Value(Value),
+    Missing,
+    /// Present but not of the declared type: the message says where and why.
+    Bad(Arc<str>),
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ErrorKind {
@@ -265,8 +272,9 @@ impl<'p> Case<'p> {
     /// Makes the case new again (every fact at its default, nothing memoized)
     /// without allocating: for evaluating many cases one after another.
     pub fn reset(&mut self) {
+        self.know_defaults();
         for f in 0..self.facts.len() {
-            self.reset_fact(FactId::from_index(f));
+            self.put_default(f);
         }
         self.given.clear();
         self.reset_memo();
