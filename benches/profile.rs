@@ -65,7 +65,7 @@ fn main() {
 #[inline(never)]
 fn rounds_of(
     case: &mut cba::eval::Case,
-    facts: &[Vec<(cba::ir::FactId, cba::eval::Slot, bool)>],
+    facts: &[Vec<(cba::ir::FactId, cba::eval::Held, bool)>],
     queries: &[cba::ir::RuleId],
     rounds: u64,
 ) -> usize {

@@ -51,7 +51,7 @@ struct Named {
 
 fn set(case: &mut Case, facts: &Facts) {
     for (f, slot) in facts {
-        case.facts[f.index()] = slot.clone();
+        case.set_slot(*f, slot.clone());
         case.provided[f.index()] = true;
     }
     case.reset_memo();
@@ -59,9 +59,9 @@ fn set(case: &mut Case, facts: &Facts) {
 
 /// The facts a case gives, read back from a case filled from a fact file.
 fn given(case: &Case) -> Facts {
-    (0..case.facts.len())
+    (0..case.provided.len())
         .filter(|&f| case.provided[f])
-        .map(|f| (FactId::from_index(f), case.facts[f].clone()))
+        .map(|f| (FactId::from_index(f), case.slot(FactId::from_index(f))))
         .collect()
 }
 

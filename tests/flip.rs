@@ -28,7 +28,7 @@ impl Snapshot {
     fn of(name: String, case: &Case) -> Snapshot {
         Snapshot {
             name,
-            facts: case.facts.clone(),
+            facts: case.slots(),
             provided: case.provided.clone(),
             today: case.today,
         }
@@ -36,7 +36,7 @@ impl Snapshot {
 
     fn case<'p>(&self, prog: &'p Program) -> Case<'p> {
         let mut c = Case::new(prog);
-        c.facts = self.facts.clone();
+        c.set_slots(&self.facts);
         c.provided = self.provided.clone();
         c.today = self.today;
         c.reset_memo();
@@ -46,7 +46,7 @@ impl Snapshot {
     fn answer(&self, prog: &Program, q: RuleId, changes: &[(FactId, Value)]) -> cba::eval::Result<Value> {
         let mut c = self.case(prog);
         for (f, v) in changes {
-            c.facts[f.index()] = Slot::Value(v.clone());
+            c.set_slot(*f, Slot::Value(v.clone()));
         }
         c.reset_memo();
         c.rule(q)
@@ -59,7 +59,7 @@ fn cases(prog: &Program) -> Vec<(Snapshot, Vec<RuleId>)> {
     for t in &prog.tests {
         let mut case = Case::new(prog);
         for (f, v, _) in &t.givens {
-            case.facts[f.index()] = Slot::Value(v.clone());
+            case.set_slot(*f, Slot::Value(v.clone()));
             case.provided[f.index()] = true;
         }
         let mut qs: Vec<RuleId> = t.expects.iter().map(|x| x.rule).collect();

@@ -301,10 +301,10 @@ rule pick: date  §9
                 for opt in &opts {
                     let answers = |observer: Option<Box<dyn Observer>>| {
                         let mut case = Case::new(&prog);
-                        case.facts[fact("inl.way").index()] = way.clone();
-                        case.facts[fact("inl.flag").index()] = flag.clone();
-                        case.facts[fact("inl.start").index()] = start.clone();
-                        case.facts[fact("inl.opt").index()] = opt.clone();
+                        case.set_slot(fact("inl.way"), way.clone());
+                        case.set_slot(fact("inl.flag"), flag.clone());
+                        case.set_slot(fact("inl.start"), start.clone());
+                        case.set_slot(fact("inl.opt"), opt.clone());
                         case.observer = observer;
                         rules.iter().map(|&r| format!("{:?}", case.rule(r))).collect::<Vec<_>>()
                     };

@@ -17,7 +17,7 @@ use std::io::{BufRead, Write};
 
 use cba::eval::value::Value;
 use cba::eval::workdays::WorkdayTable;
-use cba::eval::{Case, Slot, dates};
+use cba::eval::{Case, Held, dates};
 use cba::ir::{FactId, Program, RuleId};
 use serde::Deserialize;
 
@@ -84,7 +84,7 @@ pub fn query_ids(prog: &Program) -> Vec<RuleId> {
 // ------------------------------------------------------------------ cba
 
 /// Each record's facts, already typed: what cba evaluates from.
-pub fn cba_facts(prog: &Program, records: &[String]) -> Vec<Vec<(FactId, Slot, bool)>> {
+pub fn cba_facts(prog: &Program, records: &[String]) -> Vec<Vec<(FactId, Held, bool)>> {
     let reader = cba::facts::direct::DirectReader::new(prog, "id");
     let mut case = Case::new(prog);
     records
@@ -96,7 +96,7 @@ pub fn cba_facts(prog: &Program, records: &[String]) -> Vec<Vec<(FactId, Slot, b
             assert!(reader.fill(&mut case, r.as_bytes(), "bench", &mut scratch, &mut id));
             case.given()
                 .iter()
-                .map(|f| (*f, case.facts[f.index()].clone(), case.provided[f.index()]))
+                .map(|f| (*f, case.held(*f), case.provided[f.index()]))
                 .collect()
         })
         .collect()
@@ -110,13 +110,13 @@ pub type Answer<'a> = Result<&'a Value, &'a std::sync::Arc<cba::eval::EvalError>
 /// write it), not copied out.
 pub fn cba_eval(
     case: &mut Case,
-    facts: &[Vec<(FactId, Slot, bool)>],
+    facts: &[Vec<(FactId, Held, bool)>],
     queries: &[RuleId],
     each: &mut impl FnMut(usize, Answer),
 ) {
     for rec in facts {
-        for (f, slot, given) in rec {
-            case.give(*f, slot.clone(), *given);
+        for (f, held, given) in rec {
+            case.give_held(*f, held, *given);
         }
         case.next_record();
         for (i, q) in queries.iter().enumerate() {
@@ -126,7 +126,7 @@ pub fn cba_eval(
 }
 
 /// cba's answers as the JSON values `cba batch` writes, one list a record.
-pub fn cba_answers(prog: &Program, facts: &[Vec<(FactId, Slot, bool)>]) -> Vec<Vec<String>> {
+pub fn cba_answers(prog: &Program, facts: &[Vec<(FactId, Held, bool)>]) -> Vec<Vec<String>> {
     let queries = query_ids(prog);
     let mut case = batch_case(prog);
     facts

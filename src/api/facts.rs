@@ -79,7 +79,7 @@ impl Facts {
     fn from_case(case: &Case) -> Facts {
         Facts {
             data: Arc::new(FactsData {
-                slots: case.facts.clone(),
+                slots: case.slots(),
                 provided: case.provided.clone(),
                 today: case.today,
                 unknown: Vec::new(),
@@ -106,8 +106,8 @@ impl Facts {
     /// A fresh case over these facts, nothing yet answered.
     pub fn case<'p>(&self, prog: &'p Program) -> Case<'p> {
         let mut case = Case::new(prog);
-        if self.data.slots.len() == case.facts.len() {
-            case.facts.clone_from(&self.data.slots);
+        if self.data.slots.len() == self.data.provided.len() && self.data.provided.len() == case.provided.len() {
+            case.set_slots(&self.data.slots);
             case.provided.clone_from(&self.data.provided);
             case.today = self.data.today;
         }
@@ -157,7 +157,7 @@ impl Engine {
         })?;
         Ok(Facts {
             data: Arc::new(FactsData {
-                slots: std::mem::take(&mut case.facts),
+                slots: case.slots(),
                 provided: std::mem::take(&mut case.provided),
                 today: case.today,
                 unknown: crate::facts::load::unknown_facts(self.program(), root, &[]),

@@ -123,7 +123,7 @@ pub fn run_test_traced(
 ) -> (String, Vec<String>, Option<Box<Coverage>>) {
     let mut case = Case::new(prog);
     for (fact, v, _) in &t.givens {
-        case.facts[fact.index()] = Slot::Value(v.clone());
+        case.set_slot(*fact, Slot::Value(v.clone()));
         case.provided[fact.index()] = true;
     }
     case.reset_memo();

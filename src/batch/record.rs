@@ -7,7 +7,7 @@ use super::columns::Columns;
 use super::input::{Chunk, Records};
 use crate::api::select::{DefaultQueries, Query};
 use crate::eval::format::{json_string, write_json};
-use crate::eval::{Case, ErrorKind, Slot, dates};
+use crate::eval::{Case, ErrorKind, dates};
 use crate::facts::direct::{DirectReader, Scratch};
 use crate::facts::load::{Origin, fill_case, parse};
 use crate::facts::{FactNode, FactValue, parse_json};
@@ -236,16 +236,12 @@ impl<'p> Worker<'p> {
     fn place_messages(&mut self, name: &str, line: u64) {
         let at = format!("at {LINE}:1:");
         let within = format!("in {LINE}");
-        for slot in self.case.facts.iter_mut() {
-            if let Slot::Bad(why) = slot
-                && why.contains(LINE)
-            {
-                let placed = why
-                    .replace(&at, &format!("at {name}:{line}:"))
-                    .replace(&within, &format!("in {name}:{line}"));
-                *slot = Slot::Bad(placed.into());
-            }
-        }
+        self.case.rewrite_bad(|_, why| {
+            why.contains(LINE).then(|| {
+                why.replace(&at, &format!("at {name}:{line}:"))
+                    .replace(&within, &format!("in {name}:{line}"))
+            })
+        });
     }
 
     fn fill_file(&mut self, path: &std::path::Path) -> Result<(), RecordError> {
@@ -277,17 +273,13 @@ impl<'p> Worker<'p> {
         self.id = id;
         // A mistyped cell's message names its column: `in data.csv line 3, column 2 (`x.y`)`.
         let within = format!("in {name}");
-        for (f, slot) in self.case.facts.iter_mut().enumerate() {
-            if let Slot::Bad(why) = slot
-                && why.contains(&within)
-                && let Some((n, header)) = columns.column_of(&self.case.prog.facts[f].path)
-            {
-                *slot = Slot::Bad(
-                    why.replace(&within, &format!("{within}, column {n} (`{header}`)"))
-                        .into(),
-                );
-            }
-        }
+        let prog = self.case.prog;
+        self.case.rewrite_bad(|f, why| {
+            let (n, header) = columns
+                .column_of(&prog.facts[f].path)
+                .filter(|_| why.contains(&within))?;
+            Some(why.replace(&within, &format!("{within}, column {n} (`{header}`)")))
+        });
         Ok(())
     }
 

@@ -151,8 +151,8 @@ impl Case<'_> {
         read.dedup();
         let given: Vec<String> = read
             .iter()
-            .filter_map(|&f| match &self.facts[f.index()] {
-                Slot::Value(v) => Some(format!("`{}` = {}", self.prog.facts[f].path, format::plain_text(v))),
+            .filter_map(|&f| match self.slot(f) {
+                Slot::Value(v) => Some(format!("`{}` = {}", self.prog.facts[f].path, format::plain_text(&v))),
                 _ => None,
             })
             .collect();

@@ -11,6 +11,8 @@ mod error;
 pub mod format;
 mod given;
 pub mod observe;
+mod slots;
+pub use slots::Held;
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -122,7 +124,8 @@ pub struct Case<'p> {
     pub prog: &'p Program,
     /// The program's compiled rules.
     code: &'p code::Rules,
-    pub facts: Vec<Slot>,
+    /// The facts, by [`FactId`] (read with [`Case::slot`], set with [`Case::set_slot`]).
+    facts: slots::FactSlots<'p>,
     memo: Vec<MemoSlot>,
     /// The generation of the answers in `memo` that count (others are stale).
     generation: u32,
@@ -135,7 +138,7 @@ pub struct Case<'p> {
     closures_used: bool,
     /// Every fact's slot before any file gives it, and the `today` they were
     /// made for (see [`Case::reset_fact`]).
-    defaults: Vec<Slot>,
+    defaults: slots::FactSlots<'p>,
     defaults_today: Option<i32>,
     /// The date `today()` means (and the default of `as_of`).
     pub today: i32,
@@ -171,10 +174,13 @@ impl<'p> Case<'p> {
     /// A case with every fact at its default (or missing).
     pub fn new(prog: &'p Program) -> Case<'p> {
         let today = calendar::today();
-        let facts = prog.facts.iter().map(|f| default_slot(f, today)).collect();
+        let code = code::Rules::of(prog);
+        let facts = slots::FactSlots::new(code.facts(), prog.facts.iter().map(|f| default_slot(f, today)));
         Case {
             prog,
-            code: code::Rules::of(prog),
+            code,
+            defaults: facts.clone(),
+            defaults_today: Some(today),
             facts,
             memo: vec![
                 MemoSlot {
@@ -189,8 +195,6 @@ impl<'p> Case<'p> {
             closures: Vec::new(),
             closures_known: false,
             closures_used: false,
-            defaults: Vec::new(),
-            defaults_today: None,
             today,
             provided: vec![false; prog.facts.len()],
             given: given::Given::new(prog.facts.len()),
@@ -202,8 +206,52 @@ impl<'p> Case<'p> {
 
     /// Sets a fact, forgetting memoized answers.
     pub fn set_fact(&mut self, f: FactId, slot: Slot) {
-        self.facts[f.index()] = slot;
+        self.facts.set(f.index(), slot);
         self.reset_memo();
+    }
+
+    /// Fact `f`'s state.
+    pub fn slot(&self, f: FactId) -> Slot {
+        self.facts.get(f.index())
+    }
+
+    /// Sets fact `f`, returning what it was; memoized answers are kept (call
+    /// [`Case::reset_memo`] after the changes).
+    pub fn set_slot(&mut self, f: FactId, slot: Slot) -> Slot {
+        let old = self.facts.get(f.index());
+        self.facts.set(f.index(), slot);
+        old
+    }
+
+    /// Every fact's state, by fact index.
+    pub fn slots(&self) -> Vec<Slot> {
+        self.facts.all()
+    }
+
+    /// Sets every fact as `slots` says, by fact index (when there is one a
+    /// fact); memoized answers are kept.
+    pub fn set_slots(&mut self, slots: &[Slot]) {
+        if slots.len() == self.facts.len() {
+            for (i, s) in slots.iter().enumerate() {
+                self.facts.set(i, s.clone());
+            }
+        }
+    }
+
+    /// Rewrites each mistyped fact's message with `f` (given the fact's index
+    /// and the message; `None` keeps it).
+    pub fn rewrite_bad(&mut self, mut f: impl FnMut(usize, &str) -> Option<String>) {
+        for (i, why) in self.facts.bad_mut() {
+            if let Some(new) = f(i, why) {
+                *why = new.into();
+            }
+        }
+    }
+
+    /// Whether fact `f` has a value (is neither missing nor mistyped).
+    #[inline]
+    pub(crate) fn has_value(&self, f: FactId) -> bool {
+        self.facts.has_value(f.index())
     }
 
     /// Puts one fact back to its default (or missing), as if no file gave it;
@@ -217,7 +265,11 @@ impl<'p> Case<'p> {
     /// once per case (and again if its `today` changes), not per reset.
     fn know_defaults(&mut self) {
         if self.defaults_today != Some(self.today) {
-            self.defaults = self.prog.facts.iter().map(|f| default_slot(f, self.today)).collect();
+            let today = self.today;
+            self.defaults = slots::FactSlots::new(
+                self.code.facts(),
+                self.prog.facts.iter().map(|f| default_slot(f, today)),
+            );
             self.defaults_today = Some(self.today);
         }
     }
@@ -225,7 +277,7 @@ impl<'p> Case<'p> {
     /// Puts fact `i` back to its default (known: see [`Case::know_defaults`]).
     #[inline]
     fn put_default(&mut self, i: usize) {
-        self.facts[i] = self.defaults[i].clone();
+        self.facts.copy(i, &self.defaults);
         self.provided[i] = false;
         if Some(i) == self.closures_fact().map(FactId::index) {
             self.closures_known = false;
@@ -243,7 +295,31 @@ impl<'p> Case<'p> {
     #[inline]
     pub fn give(&mut self, f: FactId, slot: Slot, provided: bool) {
         let i = f.index();
-        self.facts[i] = slot;
+        self.facts.set(i, slot);
+        self.provided[i] = provided;
+        self.given.give(i);
+    }
+
+    /// Gives fact `f` the value `v` for the record being filled (see [`Case::give`]).
+    #[inline]
+    pub fn give_value(&mut self, f: FactId, v: Value) {
+        let i = f.index();
+        self.facts.set_value(i, v);
+        self.provided[i] = true;
+        self.given.give(i);
+    }
+
+    /// Fact `f` as the case holds it, to give to other cases of the program
+    /// with [`Case::give_held`] (cheaper than a [`Slot`] to copy and give).
+    pub fn held(&self, f: FactId) -> Held {
+        self.facts.held(f.index())
+    }
+
+    /// Gives fact `f` as `h` holds it for the record being filled (see [`Case::give`]).
+    #[inline(always)]
+    pub fn give_held(&mut self, f: FactId, h: &Held, provided: bool) {
+        let i = f.index();
+        self.facts.set_held(i, h);
         self.provided[i] = provided;
         self.given.give(i);
     }
@@ -273,7 +349,7 @@ impl<'p> Case<'p> {
     /// without allocating: for evaluating many cases one after another.
     pub fn reset(&mut self) {
         self.know_defaults();
-        for f in 0..self.facts.len() {
+        for f in 0..self.prog.facts.len() {
             self.put_default(f);
         }
         self.given.clear();
@@ -482,15 +558,15 @@ impl<'p> Case<'p> {
     }
 
     fn fact(&self, f: FactId, span: Span) -> Result<Value> {
-        match &self.facts[f.index()] {
-            Slot::Value(v) => Ok(v.clone()),
+        match self.facts.get(f.index()) {
+            Slot::Value(v) => Ok(v),
             Slot::Missing => Err(Arc::new(EvalError {
                 kind: ErrorKind::MissingFact(f),
                 span,
                 rule: None,
             })),
             Slot::Bad(why) => Err(Arc::new(EvalError {
-                kind: ErrorKind::BadFact(f, why.clone()),
+                kind: ErrorKind::BadFact(f, why),
                 span,
                 rule: None,
             })),
@@ -504,7 +580,7 @@ impl<'p> Case<'p> {
         if !self.closures_known {
             self.closures.clear();
             if let Some(f) = self.closures_fact() {
-                match &self.facts[f.index()] {
+                match self.facts.in_slot(f.index()) {
                     Slot::Value(Value::List(xs)) => self.closures.extend(xs.iter().filter_map(|v| match v {
                         Value::Date(d) => Some(*d),
                         _ => None,

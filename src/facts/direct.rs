@@ -538,13 +538,13 @@ impl<'t> Reader<'t, '_> {
     }
 
     fn leaf(&mut self, leaf: &Leaf, case: &mut Case, depth: usize) -> Option<()> {
-        let (slot, given) = if self.peek() == Some(b'n') {
+        if self.peek() == Some(b'n') {
             self.word("null")?;
-            (leaf.null.clone(), false)
+            case.give(leaf.fact, leaf.null.clone(), false);
         } else {
-            (Slot::Value(self.value(&leaf.ty, depth)?), true)
-        };
-        case.give(leaf.fact, slot, given);
+            let v = self.value(&leaf.ty, depth)?;
+            case.give_value(leaf.fact, v);
+        }
         Some(())
     }
 

@@ -38,19 +38,19 @@ pub fn fill_case(case: &mut Case, root: &FactNode, origin: &Origin) -> Result<()
         ));
     }
     let prog = case.prog;
-    walk(prog, &prog.fact_tree, root, "", origin, &mut case.facts);
+    walk(prog, &prog.fact_tree, root, "", origin, case);
     mark_provided(&prog.fact_tree, root, &mut case.provided);
     case.reset_memo();
     Ok(())
 }
 
-fn walk(prog: &Program, tree: &FactTree, node: &FactNode, prefix: &str, origin: &Origin, slots: &mut [Slot]) {
+fn walk(prog: &Program, tree: &FactTree, node: &FactNode, prefix: &str, origin: &Origin, case: &mut Case) {
     for (name, kind) in &tree.children {
         let Some(child) = node.get(name) else { continue };
         match kind {
             FactNodeKind::Leaf(id) => {
                 let info = &prog.facts[id.index()];
-                slots[id.index()] = match (&child.value, &info.ty) {
+                let slot = match (&child.value, &info.ty) {
                     (FactValue::Null, Type::Optional(_)) => Slot::Value(Value::None),
                     (FactValue::Null, _) => match &info.default {
                         Default::Value(v) => Slot::Value(v.clone()),
@@ -61,6 +61,7 @@ fn walk(prog: &Program, tree: &FactTree, node: &FactNode, prefix: &str, origin: 
                         Err(why) => Slot::Bad(Arc::from(why)),
                     },
                 };
+                case.set_slot(*id, slot);
             }
             FactNodeKind::Group(sub) => {
                 let path = if prefix.is_empty() {
@@ -69,7 +70,7 @@ fn walk(prog: &Program, tree: &FactTree, node: &FactNode, prefix: &str, origin: 
                     format!("{prefix}.{name}")
                 };
                 match &child.value {
-                    FactValue::Object(_) => walk(prog, sub, child, &path, origin, slots),
+                    FactValue::Object(_) => walk(prog, sub, child, &path, origin, case),
                     FactValue::Null => {}
                     other => {
                         let why: Arc<str> = Arc::from(format!(
@@ -77,7 +78,7 @@ fn walk(prog: &Program, tree: &FactTree, node: &FactNode, prefix: &str, origin: 
                             other.kind(),
                             origin.at(child.offset)
                         ));
-                        mark_bad(sub, &why, slots);
+                        mark_bad(sub, &why, case);
                     }
                 }
             }
@@ -150,11 +151,13 @@ fn mark_all(tree: &FactTree, provided: &mut [bool]) {
     }
 }
 
-fn mark_bad(tree: &FactTree, why: &Arc<str>, slots: &mut [Slot]) {
+fn mark_bad(tree: &FactTree, why: &Arc<str>, case: &mut Case) {
     for (_, kind) in &tree.children {
         match kind {
-            FactNodeKind::Leaf(id) => slots[id.index()] = Slot::Bad(why.clone()),
-            FactNodeKind::Group(g) => mark_bad(g, why, slots),
+            FactNodeKind::Leaf(id) => {
+                case.set_slot(*id, Slot::Bad(why.clone()));
+            }
+            FactNodeKind::Group(g) => mark_bad(g, why, case),
         }
     }
 }

@@ -89,7 +89,7 @@ pub fn lineage(prog: &Program, queries: &[RuleId], case: Option<&Case>) -> Linea
 /// that no fact changes across resets.
 fn copy_case<'p>(case: &Case<'p>) -> Case<'p> {
     let mut c = Case::new(case.prog);
-    c.facts = case.facts.clone();
+    c.set_slots(&case.slots());
     c.provided = case.provided.clone();
     c.today = case.today;
     c.keep_constants(&case.prog.case_independent());
@@ -107,8 +107,8 @@ pub fn flips(case: &Case, query: RuleId, opts: Options) -> FlipReport {
     let original = inner.rule(query);
     let reference = prog
         .as_of_fact
-        .and_then(|f| match &inner.facts[f.index()] {
-            Slot::Value(Value::Date(d)) => Some(*d),
+        .and_then(|f| match inner.slot(f) {
+            Slot::Value(Value::Date(d)) => Some(d),
             _ => None,
         })
         .unwrap_or(inner.today);
@@ -122,7 +122,7 @@ pub fn flips(case: &Case, query: RuleId, opts: Options) -> FlipReport {
     let mut facts = Vec::new();
     for f in read {
         let info = &prog.facts[f];
-        let slot = probe.case.facts[f.index()].clone();
+        let slot = probe.case.slot(f);
         let (raws, notes) = search::fact(&mut probe, f, reference);
         let orig = match &slot {
             Slot::Value(v) => v.clone(),
@@ -180,14 +180,14 @@ pub fn flips(case: &Case, query: RuleId, opts: Options) -> FlipReport {
 
 fn explain(probe: &mut Probe, f: FactId, x: &mut report::Flip, opts: Options) {
     let prog = probe.case.prog;
-    let old = std::mem::replace(&mut probe.case.facts[f.index()], Slot::Value(x.set.clone()));
+    let old = probe.case.set_slot(f, Slot::Value(x.set.clone()));
     // The flipped value is given, not a default, in the explanation.
     let was_given = std::mem::replace(&mut probe.case.provided[f.index()], x.set != Value::None);
     let d = crate::explain::explain_rule(&mut probe.case, probe.query);
     let eo = crate::explain::Options { why_not: opts.why_not };
     x.explanation_text = Some(crate::explain::text::render(prog, &d, eo));
     x.explanation = serde_json::value::to_raw_value(&crate::explain::json::derivation(prog, &d, eo)).ok();
-    probe.case.facts[f.index()] = old;
+    probe.case.set_slot(f, old);
     probe.case.provided[f.index()] = was_given;
     probe.case.reset_memo();
 }
@@ -197,8 +197,8 @@ fn candidates(probe: &Probe, f: FactId, reference: i32) -> Vec<Value> {
     let prog = probe.case.prog;
     let info = &prog.facts[f];
     let ty = info.ty.strip_optional();
-    let cur = match &probe.case.facts[f.index()] {
-        Slot::Value(v) => v.clone(),
+    let cur = match probe.case.slot(f) {
+        Slot::Value(v) => v,
         _ => Value::None,
     };
     let mut out = Vec::new();

@@ -62,12 +62,12 @@ impl<'p> Probe<'p> {
     pub fn with_all(&mut self, changes: &[(FactId, Value)]) -> eval::Result<Value> {
         let old: Vec<Slot> = changes
             .iter()
-            .map(|(f, v)| std::mem::replace(&mut self.case.facts[f.index()], Slot::Value(v.clone())))
+            .map(|(f, v)| self.case.set_slot(*f, Slot::Value(v.clone())))
             .collect();
         self.case.reset_memo();
         let r = self.case.rule(self.query);
         for ((f, _), s) in changes.iter().zip(old) {
-            self.case.facts[f.index()] = s;
+            self.case.set_slot(*f, s);
         }
         self.case.reset_memo();
         self.evaluations += 1;
@@ -233,9 +233,9 @@ pub fn fact(probe: &mut Probe, f: FactId, reference: i32) -> (Vec<Raw>, Vec<Stri
     let ty = info.ty.strip_optional().clone();
     let mut out = Vec::new();
     let mut notes = Vec::new();
-    let current = match &probe.case.facts[f.index()] {
+    let current = match probe.case.slot(f) {
         Slot::Value(Value::None) | Slot::Missing => None,
-        Slot::Value(v) => Some(v.clone()),
+        Slot::Value(v) => Some(v),
         Slot::Bad(why) => {
             notes.push(format!("not searched: the case's value is unusable ({why})"));
             return (out, notes);

@@ -239,9 +239,9 @@ pub fn listing(case: &Case, root: &FactNode) -> String {
         .into_iter()
         .map(|e| match e {
             Entry::Known { path, fact, fields, ty } => {
-                let shown = match &case.facts[fact.index()] {
+                let shown = match case.slot(fact) {
                     Slot::Value(v) => {
-                        field_of(v, &fields).map_or_else(|| "none".into(), |v| crate::eval::format::text(prog, v, &ty))
+                        field_of(&v, &fields).map_or_else(|| "none".into(), |v| crate::eval::format::text(prog, v, &ty))
                     }
                     Slot::Missing => "missing".into(),
                     Slot::Bad(why) => format!("error: it {why}"),

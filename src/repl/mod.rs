@@ -264,7 +264,7 @@ help: nothing was set",
         let _ = fill_case(&mut case, tree, &origin);
         (0..prog.facts.len())
             .filter(|&f| path.is_empty() || is_under(&prog.facts[f].path, path))
-            .filter_map(|f| match &case.facts[f] {
+            .filter_map(|f| match case.slot(crate::ir::FactId::from_index(f)) {
                 crate::eval::Slot::Bad(why) => Some(format!("fact `{}` {why}", prog.facts[f].path)),
                 _ => None,
             })

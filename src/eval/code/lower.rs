@@ -11,12 +11,15 @@ use std::sync::Arc;
 
 use super::reps::{Bool, Day, Kind, Num, Rep, Truth, Val, Variant, Word};
 use super::{Body, Code, Value};
+use crate::eval::slots::{IN_SLOT, WordKind};
 use crate::eval::{Case, ErrorKind, EvalError, MAX_DEPTH, Result, RuntimeError, Slot, builtins, lookup, to_i64};
 use crate::ir::{BranchId, Builtin, CasesId, Expr, ExprKind, FactId, Program, RuleId};
 use crate::syntax::span::Span;
 
 pub(crate) struct Lower<'a> {
     pub prog: &'a Program,
+    /// How a case holds each fact.
+    facts: &'a [Option<WordKind>],
     /// The kind of each local slot where it is being lowered: a function's
     /// parameters by their declared types, a `let` by its value's kind.
     locals: RefCell<Vec<Kind>>,
@@ -43,6 +46,7 @@ impl<'a> Lower<'a> {
     pub fn new(prog: &'a Program) -> Lower<'a> {
         Lower {
             prog,
+            facts: super::Rules::of(prog).facts(),
             locals: RefCell::new(Vec::new()),
             inlining: Cell::new(0),
         }
@@ -111,7 +115,7 @@ impl<'a> Lower<'a> {
                 Some(t) => Box::new(move |_, _| Ok(t.clone())),
                 None => Box::new(move |_, _| Err(R::mismatch(span))),
             },
-            ExprKind::Fact(f) => fact::<R>(*f, span),
+            ExprKind::Fact(f) => fact::<R>(self.at(*f), span),
             ExprKind::Rule(r) => self.inline::<R>(*r, span).unwrap_or_else(|| read_rule::<R>(*r, span)),
             ExprKind::Local(i) => {
                 let i = *i as usize;
@@ -168,16 +172,32 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// Fact `f` and how a case holds it.
+    pub fn at(&self, f: FactId) -> FactAt {
+        FactAt {
+            f,
+            word: self.facts[f.index()],
+        }
+    }
+
+    /// Whether a case holds fact `f` in its slot (not a word).
+    pub fn held_in_slot(&self, f: FactId) -> bool {
+        self.facts[f.index()].is_none()
+    }
+
     /// `e` as an operand its parent reads (see [`Operand`]).
     pub fn operand<R: Rep>(&self, e: &Expr) -> Operand<R> {
         match &e.kind {
-            ExprKind::Fact(f) => Operand::Fact(*f, self.code::<R>(e)),
+            ExprKind::Fact(f) if self.facts[f.index()].is_some_and(|k| R::WORD == Some(k)) => {
+                Operand::Own(*f, self.code::<R>(e))
+            }
+            ExprKind::Fact(f) => Operand::Fact(self.at(*f), self.code::<R>(e)),
             ExprKind::Const(v) => match R::peek(v) {
                 Some(t) => Operand::Const(t),
                 None => Operand::Code(self.code::<R>(e)),
             },
             ExprKind::Rule(r) => match (self.inline::<R>(*r, e.span), required_fact(&self.prog.rules[*r].body)) {
-                (Some(code), Some(f)) => Operand::Required(f, code),
+                (Some(code), Some(f)) => Operand::Required(self.at(f), code),
                 (Some(code), None) => Operand::Code(code),
                 (None, _) => Operand::Rule(*r, read_rule::<R>(*r, e.span)),
             },
@@ -229,7 +249,7 @@ impl<'a> Lower<'a> {
         self.inlining.set(self.inlining.get() - 1);
         let call = self.general::<R>(call);
         Some(Box::new(move |c, frame| {
-            if as_written(c) || facts.iter().any(|x| !matches!(c.facts[x.index()], Slot::Value(_))) {
+            if as_written(c) || facts.iter().any(|x| !c.has_value(*x)) {
                 return call(c, frame);
             }
             c.deeper(f, |c| code(c, frame))
@@ -675,20 +695,60 @@ fn small(e: &Expr, budget: &mut u32) -> bool {
     }
 }
 
-/// A fact's value, read straight from its slot when nobody watches.
-fn fact<R: Rep>(f: FactId, span: Span) -> Code<R::T> {
-    Box::new(move |c, _| match in_slot::<R>(c, f) {
+/// A fact and how a case holds it (see [`crate::eval::slots`]), as lowered.
+#[derive(Clone, Copy)]
+pub(crate) struct FactAt {
+    pub f: FactId,
+    word: Option<WordKind>,
+}
+
+/// A fact's value, read straight from its word or slot when nobody watches.
+fn fact<R: Rep>(at: FactAt, span: Span) -> Code<R::T> {
+    if at.word.is_some() && at.word == R::WORD {
+        // The common shape, decided here: a date, variant or truth value
+        // read where one is wanted.
+        return Box::new(move |c, _| match in_own::<R>(c, at.f) {
+            Some(t) => Ok(t),
+            None => read_fact::<R>(c, at.f, span),
+        });
+    }
+    Box::new(move |c, _| match in_slot::<R>(c, at) {
         Some(t) => Ok(t),
-        None => read_fact::<R>(c, f, span),
+        None => read_fact::<R>(c, at.f, span),
     })
 }
 
-/// Fact `f`'s value straight from its slot, when nobody watches and the slot
+/// Fact `f`'s value straight from its word, a word of `R`'s own kind, when
+/// nobody watches and the word holds it (else `None`: the long way).
+#[inline(always)]
+fn in_own<R: Rep>(c: &Case, f: FactId) -> Option<R::T> {
+    let w = c.facts.word(f.index());
+    if c.observer.is_some() || w == IN_SLOT {
+        return None;
+    }
+    R::of_own_word(w)
+}
+
+/// A fact's value straight from its word or slot, when nobody watches and it
 /// holds a value of `R`'s kind (else `None`: the long way, [`read_fact`]).
 #[inline(always)]
-fn in_slot<R: Rep>(c: &Case, f: FactId) -> Option<R::T> {
-    match &c.facts[f.index()] {
-        Slot::Value(v) if c.observer.is_none() => R::peek(v),
+fn in_slot<R: Rep>(c: &Case, at: FactAt) -> Option<R::T> {
+    if c.observer.is_some() {
+        return None;
+    }
+    let i = at.f.index();
+    if let Some(k) = at.word {
+        let w = c.facts.word(i);
+        if w != IN_SLOT {
+            return if Some(k) == R::WORD {
+                R::of_own_word(w)
+            } else {
+                R::of_word(k, w)
+            };
+        }
+    }
+    match c.facts.in_slot(i) {
+        Slot::Value(v) => R::peek(v),
         _ => None,
     }
 }
@@ -699,14 +759,16 @@ fn in_slot<R: Rep>(c: &Case, f: FactId) -> Option<R::T> {
 /// rule that is watched, missing, bad, failed or not computed yet, by its
 /// code, which reports, fails, computes and converts as every read does.
 pub(crate) enum Operand<R: Rep> {
-    Fact(FactId, Code<R::T>),
+    /// A fact whose word is of `R`'s own kind ([`in_own`]).
+    Own(FactId, Code<R::T>),
+    Fact(FactAt, Code<R::T>),
     /// A rule read where it is memoized already (else by its code, which
     /// computes it, or tells the observer of the memo's answer).
     Rule(RuleId, Code<R::T>),
     /// An inlined rule that is `required(fact)` (`step1_received`): the fact's
     /// value when it has one and nothing else is to be checked (else the
     /// inlined code: watched, at the depth limit, interrupted, or failing).
-    Required(FactId, Code<R::T>),
+    Required(FactAt, Code<R::T>),
     /// A constant, converted once.
     Const(R::T),
     Code(Code<R::T>),
@@ -716,6 +778,10 @@ impl<R: Rep> Operand<R> {
     #[inline(always)]
     pub fn get(&self, c: &mut Case, frame: usize) -> Result<R::T> {
         match self {
+            Operand::Own(f, code) => match in_own::<R>(c, *f) {
+                Some(t) => Ok(t),
+                None => code(c, frame),
+            },
             Operand::Fact(f, code) => match in_slot::<R>(c, *f) {
                 Some(t) => Ok(t),
                 None => code(c, frame),

@@ -27,6 +27,7 @@ use std::sync::OnceLock;
 
 use rust_decimal::Decimal;
 
+use super::slots::WordKind;
 use super::value::Value;
 use super::{Case, Result};
 use crate::ir::{Expr, Program, RuleId};
@@ -71,6 +72,8 @@ pub(crate) struct Lowered {
 /// first call.
 pub struct Rules {
     bodies: Box<[OnceLock<Lowered>]>,
+    /// How a case holds each fact (see [`super::slots`]).
+    facts: Box<[Option<WordKind>]>,
 }
 
 impl Rules {
@@ -79,6 +82,7 @@ impl Rules {
         let any = prog.compiled.0.get_or_init(|| {
             Box::new(Rules {
                 bodies: prog.rules.iter().map(|_| OnceLock::new()).collect(),
+                facts: WordKind::of_facts(prog),
             })
         });
         match any.downcast_ref::<Rules>() {
@@ -86,6 +90,11 @@ impl Rules {
             // Only this function fills the slot, always with `Rules`.
             None => unreachable!("the compiled slot holds the evaluator's rules"),
         }
+    }
+
+    /// How a case holds each fact, by fact index.
+    pub(crate) fn facts(&self) -> &[Option<WordKind>] {
+        &self.facts
     }
 
     /// The body of rule or function `id`, lowered on first use.

@@ -62,12 +62,12 @@ fn test_values(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<Truth
     if !matches!(op, Op::Eq | Op::Ne | Op::In | Op::NotIn) {
         return copied;
     }
-    match (Place::of(a), Place::of(b)) {
+    match (Place::of(lw, a), Place::of(lw, b)) {
         // A fact against a constant (`grievance.subject != none`,
         // `… == "classification"`): the shape decided here, once.
         (Some(Place::Fact(f)), Some(Place::Const(y))) => Box::new(move |c, frame| {
             if c.observer.is_none()
-                && let Slot::Value(x) = &c.facts[f.index()]
+                && let Slot::Value(x) = c.facts.in_slot(f.index())
                 && let Some(t) = test_in_place(op, x, &y)
             {
                 return Ok(Truth::of(t));
@@ -96,15 +96,17 @@ fn test_values(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<Truth
 
 /// Where an operand's value can be read without copying it.
 enum Place {
+    /// A fact its slot holds (not its word: see [`crate::eval::slots`]).
     Fact(FactId),
     Rule(RuleId),
     Const(Value),
 }
 
 impl Place {
-    fn of(e: &Expr) -> Option<Place> {
+    fn of(lw: &Lower, e: &Expr) -> Option<Place> {
         match &e.kind {
-            ExprKind::Fact(f) => Some(Place::Fact(*f)),
+            ExprKind::Fact(f) if lw.held_in_slot(*f) => Some(Place::Fact(*f)),
+            ExprKind::Fact(_) => None,
             ExprKind::Rule(r) => Some(Place::Rule(*r)),
             _ => super::lower::constant(e).map(Place::Const),
         }
@@ -113,7 +115,7 @@ impl Place {
     /// Whether the value can be read: a rule is computed (memoized) first.
     fn ready(&self, c: &mut Case) -> bool {
         match self {
-            Place::Fact(f) => matches!(c.facts[f.index()], Slot::Value(_)),
+            Place::Fact(f) => matches!(c.facts.in_slot(f.index()), Slot::Value(_)),
             Place::Rule(r) => c.answer(*r).is_ok(),
             Place::Const(_) => true,
         }
@@ -121,7 +123,7 @@ impl Place {
 
     fn get<'a>(&'a self, c: &'a Case) -> Option<&'a Value> {
         match self {
-            Place::Fact(f) => match &c.facts[f.index()] {
+            Place::Fact(f) => match c.facts.in_slot(f.index()) {
                 Slot::Value(v) => Some(v),
                 _ => None,
             },
@@ -213,7 +215,7 @@ fn member(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> Code<Truth> {
         }
     }
     match list {
-        Some(Value::List(_)) if Place::of(a).is_some() => test_values(lw, op, a, b, span),
+        Some(Value::List(_)) if Place::of(lw, a).is_some() => test_values(lw, op, a, b, span),
         Some(Value::List(xs)) => {
             let x = lw.code::<Val>(a);
             Box::new(move |c, frame| Ok(Truth::of(xs.contains(&x(c, frame)?) != negate)))

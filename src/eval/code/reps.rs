@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use super::lower::Lower;
 use super::{Code, Value};
+use crate::eval::slots::WordKind;
 use crate::eval::{EvalError, Result, RuntimeError};
 use crate::ir::{Expr, Type};
 use crate::syntax::span::Span;
@@ -25,6 +26,20 @@ pub(crate) trait Rep: Sized + 'static {
         Self::peek(&v).ok_or(v)
     }
     fn wrap(t: Self::T) -> Value;
+    /// The kind of fact word this representation holds as it is (see
+    /// [`Rep::of_own_word`]), if any.
+    const WORD: Option<WordKind> = None;
+    /// The value of a fact's word `w` of kind [`Rep::WORD`].
+    #[inline(always)]
+    fn of_own_word(_w: i64) -> Option<Self::T> {
+        None
+    }
+    /// The value of a fact's word `w` of kind `k` in this representation
+    /// (see [`crate::eval::slots`]), or `None` when it is of another type.
+    #[inline(always)]
+    fn of_word(k: WordKind, w: i64) -> Option<Self::T> {
+        Self::peek(&k.value(w))
+    }
     /// Whether `t` is `none` (never, unless [`Rep::NULLABLE`]).
     fn is_none(t: &Self::T) -> bool;
     /// The error of a value of another type where this one was needed (never
@@ -105,6 +120,11 @@ impl Rep for Bool {
     fn wrap(t: Truth) -> Value {
         Value::Bool(t.holds())
     }
+    const WORD: Option<WordKind> = Some(WordKind::Bool);
+    #[inline(always)]
+    fn of_own_word(w: i64) -> Option<Truth> {
+        Some(Truth(w as u64))
+    }
     fn is_none(_: &Truth) -> bool {
         false
     }
@@ -147,7 +167,7 @@ impl Word {
 
 /// The representations that are an optional copyable value.
 macro_rules! optional_rep {
-    ($rep:ident, $t:ty, $variant:ident, $expected:literal, $native:ident, $some:expr, $none:expr, $get:expr) => {
+    ($rep:ident, $t:ty, $variant:ident, $expected:literal, $native:ident, $some:expr, $none:expr, $get:expr $(, $word:ident)?) => {
         impl Rep for $rep {
             type T = $t;
             const NULLABLE: bool = true;
@@ -162,6 +182,14 @@ macro_rules! optional_rep {
             fn wrap(t: $t) -> Value {
                 $get(t).map_or(Value::None, Value::$variant)
             }
+            $(
+            // A day's or variant's word is this representation's.
+            const WORD: Option<WordKind> = Some(WordKind::$word);
+            #[inline(always)]
+            fn of_own_word(w: i64) -> Option<$t> {
+                Some(Word(w))
+            }
+            )?
             fn is_none(t: &$t) -> bool {
                 *t == $none
             }
@@ -193,7 +221,8 @@ optional_rep!(
     day_native,
     Word::day,
     Word::NONE,
-    Word::as_day
+    Word::as_day,
+    Day
 );
 optional_rep!(
     Variant,
@@ -203,7 +232,8 @@ optional_rep!(
     variant_native,
     Word::variant,
     Word::NONE,
-    Word::as_variant
+    Word::as_variant,
+    Variant
 );
 
 /// What the checker proved an expression's value is, as far as lowering cares.
