@@ -210,50 +210,6 @@ impl<'p> Case<'p> {
         self.reset_memo();
     }
 
-    /// Fact `f`'s state.
-    pub fn slot(&self, f: FactId) -> Slot {
-        self.facts.get(f.index())
-    }
-
-    /// Sets fact `f`, returning what it was; memoized answers are kept (call
-    /// [`Case::reset_memo`] after the changes).
-    pub fn set_slot(&mut self, f: FactId, slot: Slot) -> Slot {
-        let old = self.facts.get(f.index());
-        self.facts.set(f.index(), slot);
-        old
-    }
-
-    /// Every fact's state, by fact index.
-    pub fn slots(&self) -> Vec<Slot> {
-        self.facts.all()
-    }
-
-    /// Sets every fact as `slots` says, by fact index (when there is one a
-    /// fact); memoized answers are kept.
-    pub fn set_slots(&mut self, slots: &[Slot]) {
-        if slots.len() == self.facts.len() {
-            for (i, s) in slots.iter().enumerate() {
-                self.facts.set(i, s.clone());
-            }
-        }
-    }
-
-    /// Rewrites each mistyped fact's message with `f` (given the fact's index
-    /// and the message; `None` keeps it).
-    pub fn rewrite_bad(&mut self, mut f: impl FnMut(usize, &str) -> Option<String>) {
-        for (i, why) in self.facts.bad_mut() {
-            if let Some(new) = f(i, why) {
-                *why = new.into();
-            }
-        }
-    }
-
-    /// Whether fact `f` has a value (is neither missing nor mistyped).
-    #[inline]
-    pub(crate) fn has_value(&self, f: FactId) -> bool {
-        self.facts.has_value(f.index())
-    }
-
     /// Puts one fact back to its default (or missing), as if no file gave it;
     /// memoized answers are kept (call [`Case::reset_memo`] after a refill).
     pub fn reset_fact(&mut self, f: FactId) {
@@ -296,30 +252,6 @@ impl<'p> Case<'p> {
     pub fn give(&mut self, f: FactId, slot: Slot, provided: bool) {
         let i = f.index();
         self.facts.set(i, slot);
-        self.provided[i] = provided;
-        self.given.give(i);
-    }
-
-    /// Gives fact `f` the value `v` for the record being filled (see [`Case::give`]).
-    #[inline]
-    pub fn give_value(&mut self, f: FactId, v: Value) {
-        let i = f.index();
-        self.facts.set_value(i, v);
-        self.provided[i] = true;
-        self.given.give(i);
-    }
-
-    /// Fact `f` as the case holds it, to give to other cases of the program
-    /// with [`Case::give_held`] (cheaper than a [`Slot`] to copy and give).
-    pub fn held(&self, f: FactId) -> Held {
-        self.facts.held(f.index())
-    }
-
-    /// Gives fact `f` as `h` holds it for the record being filled (see [`Case::give`]).
-    #[inline(always)]
-    pub fn give_held(&mut self, f: FactId, h: &Held, provided: bool) {
-        let i = f.index();
-        self.facts.set_held(i, h);
         self.provided[i] = provided;
         self.given.give(i);
     }

@@ -9,10 +9,11 @@ use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use super::read::{FactAt, Operand, as_written, fact, read_rule, required_fact};
 use super::reps::{Bool, Day, Kind, Num, Rep, Truth, Val, Variant, Word};
 use super::{Body, Code, Value};
-use crate::eval::slots::{IN_SLOT, WordKind};
-use crate::eval::{Case, ErrorKind, EvalError, MAX_DEPTH, Result, RuntimeError, Slot, builtins, lookup, to_i64};
+use crate::eval::slots::WordKind;
+use crate::eval::{Case, ErrorKind, EvalError, Result, RuntimeError, builtins, lookup, to_i64};
 use crate::ir::{BranchId, Builtin, CasesId, Expr, ExprKind, FactId, Program, RuleId};
 use crate::syntax::span::Span;
 
@@ -637,24 +638,6 @@ pub(crate) fn constant(e: &Expr) -> Option<Value> {
     }
 }
 
-/// Rule `r`'s answer, computed once a case (memoized) and read in its memo,
-/// not copied out.
-fn read_rule<R: Rep>(r: RuleId, span: Span) -> Code<R::T> {
-    Box::new(move |c, _| match c.answer(r) {
-        Ok(v) => R::peek(v).ok_or_else(|| R::mismatch(span)),
-        Err(e) => Err(e.clone()),
-    })
-}
-
-/// Whether an inlined rule or call must be read or made as written: in a
-/// watched case (the observer sees it entered), and at the depth limit or
-/// interrupted (it fails as the read or call does). Otherwise it runs as
-/// [`Case::nested`] runs a rule's body, with these checks made already
-/// ([`Case::deeper`]): one level deeper, errors named by it.
-fn as_written(c: &Case) -> bool {
-    c.observer.is_some() || c.depth >= MAX_DEPTH || c.interrupted()
-}
-
 /// `e` with each read of parameter `i` replaced by `args[i]` (in the span
 /// of the read, so any error points where it did).
 fn substitute(e: &mut Expr, args: &[Expr]) {
@@ -693,143 +676,6 @@ fn small(e: &Expr, budget: &mut u32) -> bool {
         E::Builtin(Builtin::Required, args) => args.iter().all(|a| small(a, budget)),
         _ => false,
     }
-}
-
-/// A fact and how a case holds it (see [`crate::eval::slots`]), as lowered.
-#[derive(Clone, Copy)]
-pub(crate) struct FactAt {
-    pub f: FactId,
-    word: Option<WordKind>,
-}
-
-/// A fact's value, read straight from its word or slot when nobody watches.
-fn fact<R: Rep>(at: FactAt, span: Span) -> Code<R::T> {
-    if at.word.is_some() && at.word == R::WORD {
-        // The common shape, decided here: a date, variant or truth value
-        // read where one is wanted.
-        return Box::new(move |c, _| match in_own::<R>(c, at.f) {
-            Some(t) => Ok(t),
-            None => read_fact::<R>(c, at.f, span),
-        });
-    }
-    Box::new(move |c, _| match in_slot::<R>(c, at) {
-        Some(t) => Ok(t),
-        None => read_fact::<R>(c, at.f, span),
-    })
-}
-
-/// Fact `f`'s value straight from its word, a word of `R`'s own kind, when
-/// nobody watches and the word holds it (else `None`: the long way).
-#[inline(always)]
-fn in_own<R: Rep>(c: &Case, f: FactId) -> Option<R::T> {
-    let w = c.facts.word(f.index());
-    if c.observer.is_some() || w == IN_SLOT {
-        return None;
-    }
-    R::of_own_word(w)
-}
-
-/// A fact's value straight from its word or slot, when nobody watches and it
-/// holds a value of `R`'s kind (else `None`: the long way, [`read_fact`]).
-#[inline(always)]
-fn in_slot<R: Rep>(c: &Case, at: FactAt) -> Option<R::T> {
-    if c.observer.is_some() {
-        return None;
-    }
-    let i = at.f.index();
-    if let Some(k) = at.word {
-        let w = c.facts.word(i);
-        if w != IN_SLOT {
-            return if Some(k) == R::WORD {
-                R::of_own_word(w)
-            } else {
-                R::of_word(k, w)
-            };
-        }
-    }
-    match c.facts.in_slot(i) {
-        Slot::Value(v) => R::peek(v),
-        _ => None,
-    }
-}
-
-/// An operand its parent reads itself when it can: a constant, a fact's value
-/// straight from its slot ([`in_slot`], what [`fact`]'s code does first), a
-/// rule's answer from the memo, without a call; anything else, and a fact or
-/// rule that is watched, missing, bad, failed or not computed yet, by its
-/// code, which reports, fails, computes and converts as every read does.
-pub(crate) enum Operand<R: Rep> {
-    /// A fact whose word is of `R`'s own kind ([`in_own`]).
-    Own(FactId, Code<R::T>),
-    Fact(FactAt, Code<R::T>),
-    /// A rule read where it is memoized already (else by its code, which
-    /// computes it, or tells the observer of the memo's answer).
-    Rule(RuleId, Code<R::T>),
-    /// An inlined rule that is `required(fact)` (`step1_received`): the fact's
-    /// value when it has one and nothing else is to be checked (else the
-    /// inlined code: watched, at the depth limit, interrupted, or failing).
-    Required(FactAt, Code<R::T>),
-    /// A constant, converted once.
-    Const(R::T),
-    Code(Code<R::T>),
-}
-
-impl<R: Rep> Operand<R> {
-    #[inline(always)]
-    pub fn get(&self, c: &mut Case, frame: usize) -> Result<R::T> {
-        match self {
-            Operand::Own(f, code) => match in_own::<R>(c, *f) {
-                Some(t) => Ok(t),
-                None => code(c, frame),
-            },
-            Operand::Fact(f, code) => match in_slot::<R>(c, *f) {
-                Some(t) => Ok(t),
-                None => code(c, frame),
-            },
-            Operand::Rule(r, code) => {
-                if c.observer.is_none()
-                    && let Some(t) = c.answered(*r).and_then(R::peek)
-                {
-                    return Ok(t);
-                }
-                code(c, frame)
-            }
-            Operand::Required(f, code) => {
-                if !as_written(c)
-                    && let Some(t) = in_slot::<R>(c, *f)
-                    && !R::is_none(&t)
-                {
-                    return Ok(t);
-                }
-                code(c, frame)
-            }
-            Operand::Const(t) => Ok(t.clone()),
-            Operand::Code(code) => code(c, frame),
-        }
-    }
-}
-
-/// The fact of a body that is `required(fact)`, if it is one.
-fn required_fact(body: &Expr) -> Option<FactId> {
-    match &body.kind {
-        ExprKind::Builtin(Builtin::Required, args) => match args.first()?.kind {
-            ExprKind::Fact(f) => Some(f),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// A fact's value the long way: watched, missing or bad (kept out of the
-/// common path, so reading a fact costs a few instructions).
-#[cold]
-#[inline(never)]
-fn read_fact<R: Rep>(c: &mut Case, f: FactId, span: Span) -> Result<R::T> {
-    let res = c.fact(f, span);
-    if let Some(o) = &mut c.observer {
-        o.fact_read(f, &res);
-    }
-    R::from_value(res?, span)
 }
 
 /// The value of the branch taken, watched.

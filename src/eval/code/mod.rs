@@ -21,6 +21,7 @@
 
 mod lower;
 mod ops;
+mod read;
 mod reps;
 
 use std::sync::OnceLock;
