@@ -292,42 +292,35 @@ impl<'a> Lower<'a> {
     /// condition holds, else the `otherwise`; an observer sees each condition
     /// tried and the branch taken. This is the one meaning of `when`.
     fn cases<R: Rep>(&self, id: CasesId, branches: &[(Expr, Expr)], otherwise: &Expr) -> Code<R::T> {
-        type Branch<R> = (Operand<Bool>, Span, Operand<R>, Span);
-        let arms: Vec<Branch<R>> = branches
+        let arms: Arms<R> = branches
             .iter()
             .map(|(cond, v)| (self.operand::<Bool>(cond), cond.span, self.operand::<R>(v), v.span))
             .collect();
-        let (last, last_span) = (self.operand::<R>(otherwise), otherwise.span);
+        let last = (self.operand::<R>(otherwise), otherwise.span);
+        if arms.len() == 1 {
+            // One `when` and the `otherwise` (the common shape): no loop.
+            return Box::new(move |c, frame| {
+                if c.observer.is_some() {
+                    return watched(c, frame, id, &arms, &last);
+                }
+                let (cond, _, v, _) = &arms[0];
+                if cond.get(c, frame)?.holds() {
+                    v.get(c, frame)
+                } else {
+                    last.0.get(c, frame)
+                }
+            });
+        }
         Box::new(move |c, frame| {
-            if c.observer.is_none() {
-                for (cond, _, v, _) in &arms {
-                    if cond.get(c, frame)?.holds() {
-                        return v.get(c, frame);
-                    }
-                }
-                return last.get(c, frame);
+            if c.observer.is_some() {
+                return watched(c, frame, id, &arms, &last);
             }
-            for (i, (cond, cond_span, v, v_span)) in arms.iter().enumerate() {
-                let b = BranchId {
-                    cases: id,
-                    index: i as u32,
-                };
-                if let Some(o) = &mut c.observer {
-                    o.cond_enter(b, *cond_span);
-                }
-                let holds = cond.get(c, frame).map(Truth::holds);
-                if let Some(o) = &mut c.observer {
-                    o.cond_tested(b, &holds);
-                }
-                if holds? {
-                    return branch(c, b, v, *v_span, frame);
+            for (cond, _, v, _) in &arms {
+                if cond.get(c, frame)?.holds() {
+                    return v.get(c, frame);
                 }
             }
-            let b = BranchId {
-                cases: id,
-                index: arms.len() as u32,
-            };
-            branch(c, b, &last, last_span, frame)
+            last.0.get(c, frame)
         })
     }
 
@@ -676,6 +669,42 @@ fn small(e: &Expr, budget: &mut u32) -> bool {
         E::Builtin(Builtin::Required, args) => args.iter().all(|a| small(a, budget)),
         _ => false,
     }
+}
+
+/// The `when` branches of a [`Lower::cases`]: each condition and value, with their spans.
+type Arms<R> = Vec<(Operand<Bool>, Span, Operand<R>, Span)>;
+
+/// `when … otherwise`, watched: the observer sees each condition tried and
+/// the branch taken.
+#[inline(never)]
+fn watched<R: Rep>(
+    c: &mut Case,
+    frame: usize,
+    id: CasesId,
+    arms: &Arms<R>,
+    (last, last_span): &(Operand<R>, Span),
+) -> Result<R::T> {
+    for (i, (cond, cond_span, v, v_span)) in arms.iter().enumerate() {
+        let b = BranchId {
+            cases: id,
+            index: i as u32,
+        };
+        if let Some(o) = &mut c.observer {
+            o.cond_enter(b, *cond_span);
+        }
+        let holds = cond.get(c, frame).map(Truth::holds);
+        if let Some(o) = &mut c.observer {
+            o.cond_tested(b, &holds);
+        }
+        if holds? {
+            return branch(c, b, v, *v_span, frame);
+        }
+    }
+    let b = BranchId {
+        cases: id,
+        index: arms.len() as u32,
+    };
+    branch(c, b, last, *last_span, frame)
 }
 
 /// The value of the branch taken, watched.

@@ -149,17 +149,6 @@ enum Want {
     Ge,
 }
 
-impl Want {
-    fn holds(self, o: std::cmp::Ordering) -> bool {
-        match self {
-            Want::Lt => o.is_lt(),
-            Want::Le => o.is_le(),
-            Want::Gt => o.is_gt(),
-            Want::Ge => o.is_ge(),
-        }
-    }
-}
-
 fn order(op: Op) -> Option<Order> {
     Some(match op {
         Op::Eq => Order::Eq,
@@ -176,26 +165,38 @@ fn compare<R: Rep>(lw: &Lower, order: Order, a: &Expr, b: &Expr) -> Code<Truth>
 where
     R::T: PartialOrd,
 {
-    let holds = move |x: &R::T, y: &R::T| {
-        Truth::of(match order {
-            Order::Eq => x == y,
-            Order::Ne => x != y,
-            Order::Cmp(want) => x.partial_cmp(y).is_some_and(|o| want.holds(o)),
-        })
-    };
+    // One closure for each operator, so a test does not choose among them
+    // (`<` and the rest are `partial_cmp`'s, as the language orders values).
+    match order {
+        Order::Eq => compare_by::<R>(lw, a, b, |x, y| x == y),
+        Order::Ne => compare_by::<R>(lw, a, b, |x, y| x != y),
+        Order::Cmp(Want::Lt) => compare_by::<R>(lw, a, b, |x, y| x < y),
+        Order::Cmp(Want::Le) => compare_by::<R>(lw, a, b, |x, y| x <= y),
+        Order::Cmp(Want::Gt) => compare_by::<R>(lw, a, b, |x, y| x > y),
+        Order::Cmp(Want::Ge) => compare_by::<R>(lw, a, b, |x, y| x >= y),
+    }
+}
+
+/// `a holds b`, for one comparison `holds`.
+fn compare_by<R: Rep>(
+    lw: &Lower,
+    a: &Expr,
+    b: &Expr,
+    holds: impl Fn(&R::T, &R::T) -> bool + Copy + Send + Sync + 'static,
+) -> Code<Truth> {
     // A constant on the right (`x != none`, `current_step == 3`) is converted
     // once, here, not evaluated per test.
     if let ExprKind::Const(v) = &b.kind
         && let Some(y) = R::peek(v)
     {
         let a = lw.operand::<R>(a);
-        return Box::new(move |c, frame| Ok(holds(&a.get(c, frame)?, &y)));
+        return Box::new(move |c, frame| Ok(Truth::of(holds(&a.get(c, frame)?, &y))));
     }
     let (a, b) = (lw.operand::<R>(a), lw.operand::<R>(b));
     Box::new(move |c, frame| {
         let x = a.get(c, frame)?;
         let y = b.get(c, frame)?;
-        Ok(holds(&x, &y))
+        Ok(Truth::of(holds(&x, &y)))
     })
 }
 
