@@ -653,6 +653,7 @@ pub(crate) fn shift(case: &mut Case, op: Op, d: i32, n: i64, span: Span) -> Resu
 
 /// `x op y` for the tests that need neither operand copied: equality and
 /// membership (`none` is the empty list); `None` for every other operator.
+#[inline]
 pub(crate) fn test_in_place(op: Op, x: &Value, y: &Value) -> Option<bool> {
     Some(match (op, y) {
         (Op::Eq, _) => same(x, y),
@@ -717,13 +718,21 @@ pub(crate) fn check_interrupt(span: Span) -> Result<()> {
 pub const INTERRUPTED: &str = "interrupted";
 
 /// A whole number, or an error naming what it counts.
+#[inline]
 pub(crate) fn to_i64(n: Decimal, what: &'static str, span: Span) -> Result<i64> {
-    use rust_decimal::prelude::ToPrimitive;
     if n.scale() == 0
         && let Ok(i) = i64::try_from(n.mantissa())
     {
         return Ok(i);
     }
+    to_i64_long(n, what, span)
+}
+
+/// [`to_i64`] of a number with a fraction or scale, or too large.
+#[cold]
+#[inline(never)]
+fn to_i64_long(n: Decimal, what: &'static str, span: Span) -> Result<i64> {
+    use rust_decimal::prelude::ToPrimitive;
     if !n.fract().is_zero() {
         return Err(EvalError::runtime(RuntimeError::NotWhole { what, value: n }, span));
     }

@@ -163,17 +163,28 @@ impl WorkdayTable {
     /// For `n > 0` the n-th workday strictly after `d`; for `n < 0` the
     /// |n|-th workday strictly before `d`; `d` itself for `n == 0`. `d` need
     /// not be a workday.
-    #[inline]
+    #[inline(always)]
     pub fn add_workdays(&self, d: Day, n: i64, closures: &[Day]) -> Result<Day, OutOfRange> {
-        let i = self.index(d)?;
-        if n > 0 && closures.is_empty() {
+        if n > 0
+            && closures.is_empty()
+            && let Ok(i) = self.index(d)
+            && let Some(&before) = self.prefix.get(i + 1)
+        {
             // No closures: the (n)-th table workday after d, by the table alone
-            // (what `forward` finds in its first round).
-            let k = (self.prefix[i + 1] as i64).saturating_add(n);
+            // (what `forward` finds in its first round), where it is called.
+            let k = (before as i64).saturating_add(n);
             if k <= self.nth.len() as i64 {
                 return Ok(self.nth_day((k - 1) as usize));
             }
         }
+        self.add_workdays_long(d, n, closures)
+    }
+
+    /// [`WorkdayTable::add_workdays`] past its common case: closures, a count
+    /// back or of none, or an answer outside the table.
+    #[inline(never)]
+    fn add_workdays_long(&self, d: Day, n: i64, closures: &[Day]) -> Result<Day, OutOfRange> {
+        let i = self.index(d)?;
         match n.cmp(&0) {
             std::cmp::Ordering::Equal => Ok(d),
             std::cmp::Ordering::Greater => self.forward(d, i, n, closures),

@@ -14,7 +14,7 @@ use super::reps::{Bool, Day, Kind, Num, Rep, Truth, Val, Variant, Word};
 use super::{Body, Code, Value};
 use crate::eval::slots::WordKind;
 use crate::eval::{Case, ErrorKind, EvalError, Result, RuntimeError, builtins, lookup, to_i64};
-use crate::ir::{BranchId, Builtin, CasesId, Expr, ExprKind, FactId, Program, RuleId};
+use crate::ir::{BranchId, Builtin, CasesId, Expr, ExprKind, FactId, Op, Program, RuleId};
 use crate::syntax::span::Span;
 
 pub(crate) struct Lower<'a> {
@@ -193,6 +193,19 @@ impl<'a> Lower<'a> {
                 Operand::Own(*f, self.code::<R>(e))
             }
             ExprKind::Fact(f) => Operand::Fact(self.at(*f), self.code::<R>(e)),
+            ExprKind::Bin(op @ (Op::Eq | Op::Ne), a, b) if R::WORD == Some(WordKind::Bool) => {
+                match self.word_test(a, b) {
+                    // `grievance.filed_by != employer`, `… == none`: the
+                    // fact's word against the constant's, where it is read.
+                    Some((f, w)) => Operand::WordIs {
+                        f,
+                        w,
+                        ne: *op == Op::Ne,
+                        code: self.code::<R>(e),
+                    },
+                    None => Operand::Code(self.code::<R>(e)),
+                }
+            }
             ExprKind::Const(v) => match R::peek(v) {
                 Some(t) => Operand::Const(t),
                 None => Operand::Code(self.code::<R>(e)),
@@ -204,6 +217,15 @@ impl<'a> Lower<'a> {
             },
             _ => Operand::Code(self.code::<R>(e)),
         }
+    }
+
+    /// A fact held in a word and the word of the constant it is tested
+    /// against (`a` the fact, `b` the constant), when there are both.
+    fn word_test(&self, a: &Expr, b: &Expr) -> Option<(FactId, i64)> {
+        let (ExprKind::Fact(f), ExprKind::Const(v)) = (&a.kind, &b.kind) else {
+            return None;
+        };
+        Some((*f, self.facts[f.index()]?.word(v)?))
     }
 
     /// `e` as its representation computes it, else as a value converted.

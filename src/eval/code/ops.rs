@@ -113,6 +113,7 @@ impl Place {
     }
 
     /// Whether the value can be read: a rule is computed (memoized) first.
+    #[inline]
     fn ready(&self, c: &mut Case) -> bool {
         match self {
             Place::Fact(f) => matches!(c.facts.in_slot(f.index()), Slot::Value(_)),
@@ -297,6 +298,17 @@ pub(crate) fn date_shift(lw: &Lower, op: Op, a: &Expr, b: &Expr, span: Span) -> 
         }));
     }
     let b = lw.code::<Num>(b);
+    if let Op::DateAddWorkdays(_) = op {
+        // `+ receipt_extension(…)`: a count computed, straight to the table.
+        return Some(Box::new(move |c, frame| {
+            let x = a.get(c, frame)?;
+            let y = b(c, frame)?;
+            let (Some(d), Some(n)) = (x.as_day(), y) else {
+                return Err(none_here(span));
+            };
+            crate::eval::calendar::add_workdays(c, d, shift_count(op, n, span)?, span).map(Word::day)
+        }));
+    }
     Some(Box::new(move |c, frame| {
         let x = a.get(c, frame)?;
         let y = b(c, frame)?;

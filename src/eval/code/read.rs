@@ -101,6 +101,15 @@ pub(crate) enum Operand<R: Rep> {
     /// value when it has one and nothing else is to be checked (else the
     /// inlined code: watched, at the depth limit, interrupted, or failing).
     Required(FactAt, Code<R::T>),
+    /// `f == w` (`f != w` when `ne`) of a fact held in a word and a constant's
+    /// word: a truth value, computed in place when the word holds the fact
+    /// (else by `code`, the comparison's, which reads the fact the long way).
+    WordIs {
+        f: FactId,
+        w: i64,
+        ne: bool,
+        code: Code<R::T>,
+    },
     /// A constant, converted once.
     Const(R::T),
     Code(Code<R::T>),
@@ -110,6 +119,16 @@ impl<R: Rep> Operand<R> {
     #[inline(always)]
     pub fn get(&self, c: &mut Case, frame: usize) -> Result<R::T> {
         match self {
+            Operand::WordIs { f, w, ne, code } => {
+                let x = c.facts.word(f.index());
+                if c.observer.is_none()
+                    && x != IN_SLOT
+                    && let Some(t) = R::of_own_word(i64::from((x == *w) != *ne))
+                {
+                    return Ok(t);
+                }
+                code(c, frame)
+            }
             Operand::Own(f, code) => match in_own::<R>(c, *f) {
                 Some(t) => Ok(t),
                 None => code(c, frame),
