@@ -210,6 +210,13 @@ impl<'a> Lower<'a> {
                 Some(t) => Operand::Const(t),
                 None => Operand::Code(self.code::<R>(e)),
             },
+            // `required(grievance.step1.answered_on) + 25 workdays`: the
+            // fact's value read in place when it has one, as a rule that is
+            // `required(fact)` is.
+            ExprKind::Builtin(Builtin::Required, _) => match required_fact(e) {
+                Some(f) => Operand::Required(self.at(f), self.code::<R>(e)),
+                None => Operand::Code(self.code::<R>(e)),
+            },
             ExprKind::Rule(r) => match (self.inline::<R>(*r, e.span), required_fact(&self.prog.rules[*r].body)) {
                 (Some(code), Some(f)) => Operand::Required(self.at(f), code),
                 (Some(code), None) => Operand::Code(code),
