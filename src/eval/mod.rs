@@ -219,19 +219,26 @@ impl<'p> Case<'p> {
 
     /// Makes the defaults of [`Case::reset_fact`] those of the case's `today`:
     /// once per case (and again if its `today` changes), not per reset.
+    #[inline]
     fn know_defaults(&mut self) {
         if self.defaults_today != Some(self.today) {
-            let today = self.today;
-            self.defaults = slots::FactSlots::new(
-                self.code.facts(),
-                self.prog.facts.iter().map(|f| default_slot(f, today)),
-            );
-            self.defaults_today = Some(self.today);
+            self.make_defaults();
         }
     }
 
+    #[cold]
+    #[inline(never)]
+    fn make_defaults(&mut self) {
+        let today = self.today;
+        self.defaults = slots::FactSlots::new(
+            self.code.facts(),
+            self.prog.facts.iter().map(|f| default_slot(f, today)),
+        );
+        self.defaults_today = Some(today);
+    }
+
     /// Puts fact `i` back to its default (known: see [`Case::know_defaults`]).
-    #[inline]
+    #[inline(always)]
     fn put_default(&mut self, i: usize) {
         self.facts.copy(i, &self.defaults);
         self.provided[i] = false;
@@ -653,7 +660,7 @@ pub(crate) fn shift(case: &mut Case, op: Op, d: i32, n: i64, span: Span) -> Resu
 
 /// `x op y` for the tests that need neither operand copied: equality and
 /// membership (`none` is the empty list); `None` for every other operator.
-#[inline]
+#[inline(always)]
 pub(crate) fn test_in_place(op: Op, x: &Value, y: &Value) -> Option<bool> {
     Some(match (op, y) {
         (Op::Eq, _) => same(x, y),

@@ -210,6 +210,15 @@ impl<'a> Lower<'a> {
                 Some(t) => Operand::Const(t),
                 None => Operand::Code(self.code::<R>(e)),
             },
+            // `grievance.step1.oral_on ?? step1_received`: the fact's word
+            // read in place, the other operand only when it is none.
+            ExprKind::Coalesce(a, b)
+                if R::NULLABLE
+                    && let ExprKind::Fact(f) = a.kind
+                    && self.facts[f.index()].is_some_and(|k| R::WORD == Some(k)) =>
+            {
+                Operand::OrOwn(f, Box::new(self.operand::<R>(b)), self.code::<R>(e))
+            }
             // `required(grievance.step1.answered_on) + 25 workdays`: the
             // fact's value read in place when it has one, as a rule that is
             // `required(fact)` is.

@@ -113,7 +113,7 @@ impl Place {
     }
 
     /// Whether the value can be read: a rule is computed (memoized) first.
-    #[inline]
+    #[inline(always)]
     fn ready(&self, c: &mut Case) -> bool {
         match self {
             Place::Fact(f) => matches!(c.facts.in_slot(f.index()), Slot::Value(_)),

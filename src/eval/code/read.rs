@@ -110,12 +110,23 @@ pub(crate) enum Operand<R: Rep> {
         ne: bool,
         code: Code<R::T>,
     },
+    /// `f ?? b` of a fact whose word is of `R`'s own kind: the fact's value
+    /// when it is not none, else `b`'s; `code` the whole expression's (watched,
+    /// or the word not holding the fact).
+    OrOwn(FactId, Box<Operand<R>>, Code<R::T>),
     /// A constant, converted once.
     Const(R::T),
     Code(Code<R::T>),
 }
 
 impl<R: Rep> Operand<R> {
+    /// [`Operand::get`] where the compiler may call it rather than inline it
+    /// (an operand within an operand).
+    #[inline]
+    fn get_apart(&self, c: &mut Case, frame: usize) -> Result<R::T> {
+        self.get(c, frame)
+    }
+
     #[inline(always)]
     pub fn get(&self, c: &mut Case, frame: usize) -> Result<R::T> {
         match self {
@@ -129,6 +140,11 @@ impl<R: Rep> Operand<R> {
                 }
                 code(c, frame)
             }
+            Operand::OrOwn(f, b, code) => match in_own::<R>(c, *f) {
+                Some(t) if R::is_none(&t) => b.get_apart(c, frame),
+                Some(t) => Ok(t),
+                None => code(c, frame),
+            },
             Operand::Own(f, code) => match in_own::<R>(c, *f) {
                 Some(t) => Ok(t),
                 None => code(c, frame),
