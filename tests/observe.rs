@@ -225,7 +225,11 @@ fn observing_changes_no_answer() {
 /// alike, errors included (what failed, where, and which rule or function it
 /// names): a missing or bad argument fails the caller before the body, an
 /// error in the body names the function. So do rules that are
-/// `required(fact)` read where they are inlined (`got`).
+/// `required(fact)` read where they are inlined (`got`), and the operands read
+/// in place, facts held in a word among them: `x ?? y`, `and`/`or` of
+/// conditions, a fact against a constant, `required(fact)` in an expression
+/// (`either` … `nest`), also when a word-held fact was set to a value of
+/// another type.
 #[test]
 fn an_inlined_call_answers_and_fails_as_the_call() {
     let dir = std::env::temp_dir().join(format!("cba-inline-{}", std::process::id()));
@@ -260,6 +264,17 @@ rule shifted: date  §8
 rule pick: date  §9
   when inl.flag => got
   otherwise     => inl.start
+rule either: date  §10
+  = (inl.opt ?? inl.start) + 1 workdays
+rule needs: date  §11
+  = required(inl.opt) + 3 workdays
+rule both: int  §12
+  when inl.way == post and inl.flag       => 1
+  when inl.way != wire or inl.opt == none => 2
+  otherwise                               => 3
+rule nest: bool  §13
+  when (inl.flag and inl.way == hand) or (inl.opt ?? inl.start) == inl.start => true
+  otherwise                                                                   => false
 "#;
     std::fs::write(dir.join("inl.cba"), source).expect("write");
     let prog = checked(Contracts::Paths(vec![dir.clone()]));
@@ -275,6 +290,10 @@ rule pick: date  §9
         "inl.after",
         "inl.shifted",
         "inl.pick",
+        "inl.either",
+        "inl.needs",
+        "inl.both",
+        "inl.nest",
     ]
     .iter()
     .map(|r| prog.rule_index[*r])
@@ -286,14 +305,22 @@ rule pick: date  §9
         cba::eval::Slot::Value(Value::Enum(2)),
         cba::eval::Slot::Missing,
         bad(),
+        // Not a Way: held in its slot, not its word.
+        day("2025-03-14"),
     ];
     let flags = [
         cba::eval::Slot::Value(Value::Bool(true)),
+        cba::eval::Slot::Value(Value::Bool(false)),
         cba::eval::Slot::Missing,
         bad(),
     ];
     let starts = [day("2025-03-14"), cba::eval::Slot::Missing];
-    let opts = [day("2025-04-01"), cba::eval::Slot::Value(Value::None), bad()];
+    let opts = [
+        day("2025-04-01"),
+        day("2025-03-14"),
+        cba::eval::Slot::Value(Value::None),
+        bad(),
+    ];
     let mut failures = 0;
     for way in &ways {
         for flag in &flags {

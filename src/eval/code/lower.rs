@@ -210,6 +210,13 @@ impl<'a> Lower<'a> {
                 Some(t) => Operand::Const(t),
                 None => Operand::Code(self.code::<R>(e)),
             },
+            // `x and y`, `x or y` (a condition of `when`): both read where
+            // the condition is, as the `and`'s code reads them.
+            ExprKind::And(a, b) | ExprKind::Or(a, b) if R::WORD == Some(WordKind::Bool) => Operand::Both {
+                and: matches!(e.kind, ExprKind::And(..)),
+                ab: Box::new((self.operand::<Bool>(a), self.operand::<Bool>(b))),
+                code: self.code::<R>(e),
+            },
             // `grievance.step1.oral_on ?? step1_received`: the fact's word
             // read in place, the other operand only when it is none.
             ExprKind::Coalesce(a, b)

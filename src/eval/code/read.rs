@@ -3,7 +3,7 @@
 //! itself when it can, before it calls any code.
 
 use super::Code;
-use super::reps::Rep;
+use super::reps::{Bool, Rep};
 use crate::eval::slots::{IN_SLOT, WordKind};
 use crate::eval::{Case, MAX_DEPTH, Result, Slot};
 use crate::ir::{Builtin, Expr, ExprKind, FactId, RuleId};
@@ -110,6 +110,13 @@ pub(crate) enum Operand<R: Rep> {
         ne: bool,
         code: Code<R::T>,
     },
+    /// `a and b` (`a or b` unless `and`) of two conditions, in a condition
+    /// (`R` is [`Bool`]); `code`, the expression's, when watched.
+    Both {
+        and: bool,
+        ab: Box<(Operand<Bool>, Operand<Bool>)>,
+        code: Code<R::T>,
+    },
     /// `f ?? b` of a fact whose word is of `R`'s own kind: the fact's value
     /// when it is not none, else `b`'s; `code` the whole expression's (watched,
     /// or the word not holding the fact).
@@ -120,15 +127,35 @@ pub(crate) enum Operand<R: Rep> {
 }
 
 impl<R: Rep> Operand<R> {
-    /// [`Operand::get`] where the compiler may call it rather than inline it
-    /// (an operand within an operand).
-    #[inline]
-    fn get_apart(&self, c: &mut Case, frame: usize) -> Result<R::T> {
-        self.get(c, frame)
-    }
-
+    /// The operand's value: read in place when it can be, else by its code.
     #[inline(always)]
     pub fn get(&self, c: &mut Case, frame: usize) -> Result<R::T> {
+        match self {
+            // Watched, the `and`'s own code reads them (and says so).
+            Operand::Both { code, .. } if c.observer.is_some() => code(c, frame),
+            Operand::Both { and, ab, code } => {
+                let (a, b) = &**ab;
+                let x = a.leaf(c, frame)?.holds();
+                // `and` reads `b` when `a` holds, `or` when it does not.
+                let t = if x == *and { b.leaf(c, frame)?.holds() } else { x };
+                match R::of_own_word(i64::from(t)) {
+                    Some(t) => Ok(t),
+                    None => code(c, frame),
+                }
+            }
+            Operand::OrOwn(f, b, code) => match in_own::<R>(c, *f) {
+                Some(t) if R::is_none(&t) => b.leaf(c, frame),
+                Some(t) => Ok(t),
+                None => code(c, frame),
+            },
+            _ => self.leaf(c, frame),
+        }
+    }
+
+    /// [`Operand::get`] of an operand within an operand: inlined but for one
+    /// that holds operands itself, which is called.
+    #[inline(always)]
+    fn leaf(&self, c: &mut Case, frame: usize) -> Result<R::T> {
         match self {
             Operand::WordIs { f, w, ne, code } => {
                 let x = c.facts.word(f.index());
@@ -140,11 +167,6 @@ impl<R: Rep> Operand<R> {
                 }
                 code(c, frame)
             }
-            Operand::OrOwn(f, b, code) => match in_own::<R>(c, *f) {
-                Some(t) if R::is_none(&t) => b.get_apart(c, frame),
-                Some(t) => Ok(t),
-                None => code(c, frame),
-            },
             Operand::Own(f, code) => match in_own::<R>(c, *f) {
                 Some(t) => Ok(t),
                 None => code(c, frame),
@@ -172,7 +194,15 @@ impl<R: Rep> Operand<R> {
             }
             Operand::Const(t) => Ok(t.clone()),
             Operand::Code(code) => code(c, frame),
+            Operand::Both { .. } | Operand::OrOwn(..) => self.nested(c, frame),
         }
+    }
+
+    /// [`Operand::get`], called (not inlined) for an operand within an operand
+    /// within an operand.
+    #[inline(never)]
+    fn nested(&self, c: &mut Case, frame: usize) -> Result<R::T> {
+        self.get(c, frame)
     }
 }
 
