@@ -359,7 +359,7 @@ impl<'p> Case<'p> {
     }
 
     /// The answer of rule `id` if it is memoized and not an error.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn answered(&self, id: RuleId) -> Option<&Value> {
         memoized(&self.memo, self.generation, id)?.as_ref().ok()
     }
