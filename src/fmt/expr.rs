@@ -213,12 +213,17 @@ impl Fmt<'_> {
     pub(super) fn literal(&self, lit: &Literal, span: crate::syntax::span::Span) -> String {
         let canonical = literal_text(lit);
         let keep = matches!(lit, Literal::Int(_) | Literal::Decimal(_) | Literal::Quantity(..));
-        let Some(src) = self
-            .slice(span)
-            .filter(|s| keep && !s.contains("//") && !s.contains('\n'))
-        else {
+        // A comment inside the literal (`1400 // c⏎ h`) is printed after it;
+        // the spelling is the rest's.
+        let Some(src) = self.slice(span).filter(|_| keep).map(|s| {
+            s.lines()
+                .map(|l| l.split("//").next().unwrap_or(l).trim())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }) else {
             return canonical;
         };
+        let src = src.as_str();
         match lit {
             Literal::Quantity(_, Unit::Money | Unit::Percent) if src.starts_with('$') || src.ends_with('%') => {
                 src.to_string()
