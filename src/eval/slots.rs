@@ -27,24 +27,22 @@ pub(crate) enum WordKind {
     Variant,
 }
 
-/// The word of `none` (as [`super::code`]'s one-word values write it).
-const NONE: i64 = i64::MIN;
+/// The word of `none`: below every day and variant, as the language orders
+/// `none` (lowered code's one-word values share it).
+pub(crate) const NONE: i64 = i64::MIN;
 
 impl WordKind {
-    /// How each of a program's facts is held (`None`: in its slot).
+    /// How each of a program's facts is held (`None`: in its slot): as lowered
+    /// code computes its kind, so a read in that kind's representation is the
+    /// word itself.
     pub fn of_facts(prog: &Program) -> Box<[Option<WordKind>]> {
-        use crate::types::Type;
+        use super::code::Kind;
         prog.facts
             .iter()
-            .map(|f| match &f.ty {
-                Type::Bool => Some(WordKind::Bool),
-                Type::Date => Some(WordKind::Day),
-                Type::Enum(_) => Some(WordKind::Variant),
-                Type::Optional(t) => match **t {
-                    Type::Date => Some(WordKind::Day),
-                    Type::Enum(_) => Some(WordKind::Variant),
-                    _ => None,
-                },
+            .map(|f| match Kind::of_type(&f.ty) {
+                Kind::Bool => Some(WordKind::Bool),
+                Kind::Day => Some(WordKind::Day),
+                Kind::Variant => Some(WordKind::Variant),
                 _ => None,
             })
             .collect()

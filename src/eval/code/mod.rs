@@ -24,6 +24,8 @@ mod ops;
 mod read;
 mod reps;
 
+pub(crate) use reps::Kind;
+
 use std::sync::OnceLock;
 
 use rust_decimal::Decimal;

@@ -144,7 +144,7 @@ impl Rep for Bool {
 pub(crate) struct Word(i64);
 
 impl Word {
-    pub const NONE: Word = Word(i64::MIN);
+    pub const NONE: Word = Word(crate::eval::slots::NONE);
 
     pub fn day(d: i32) -> Word {
         Word(d.into())
