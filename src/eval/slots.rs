@@ -138,13 +138,9 @@ impl<'p> FactSlots<'p> {
     /// Sets fact `i`.
     #[inline]
     pub fn set(&mut self, i: usize, slot: Slot) {
-        if let (Some(k), Slot::Value(v)) = (self.kinds[i], &slot)
-            && let Some(w) = k.word(v)
-        {
-            self.set_word(i, w);
-        } else {
-            self.words[i] = IN_SLOT;
-            self.slots[i] = slot;
+        match slot {
+            Slot::Value(v) => self.set_value(i, v),
+            other => self.set_in_slot(i, other),
         }
     }
 
@@ -158,9 +154,15 @@ impl<'p> FactSlots<'p> {
             std::mem::forget(v);
             self.set_word(i, w);
         } else {
-            self.words[i] = IN_SLOT;
-            self.slots[i] = Slot::Value(v);
+            self.set_in_slot(i, Slot::Value(v));
         }
+    }
+
+    /// Sets fact `i` to `slot`, held in its slot (its word [`IN_SLOT`]).
+    #[inline(always)]
+    fn set_in_slot(&mut self, i: usize, slot: Slot) {
+        self.words[i] = IN_SLOT;
+        self.slots[i] = slot;
     }
 
     /// Fact `i` as [`Held`].
