@@ -32,14 +32,6 @@ fn env(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-/// The CPU time this process has used (every thread's).
-fn process_cpu() -> Duration {
-    // SAFETY: clock_gettime writes the struct it is given and nothing else.
-    let mut t: libc::timespec = unsafe { std::mem::zeroed() };
-    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
-    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
-}
-
 /// The CPU time of `f` (the measure of one-thread work: it does not count
 /// the time other processes on a shared machine hold the cores).
 fn time(f: impl FnOnce()) -> Duration {

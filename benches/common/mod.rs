@@ -52,6 +52,14 @@ pub fn program() -> Program {
     prog
 }
 
+/// The CPU time this process has used (every thread's).
+pub fn process_cpu() -> std::time::Duration {
+    // SAFETY: clock_gettime writes the struct it is given and nothing else.
+    let mut t: libc::timespec = unsafe { std::mem::zeroed() };
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
+    std::time::Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
 pub fn workdays(prog: &Program) -> &WorkdayTable {
     match prog.workdays.get() {
         Some(Ok(t)) => t,
