@@ -229,15 +229,7 @@ impl<'p> Lower<'p> {
                         _ => panic!("constant"),
                     })
                     .collect();
-                let a = self.operand(a);
-                Box::new(move |c, sel, out| {
-                    let mut t = c.col();
-                    let sel = fill(c, &a, sel, &mut t);
-                    for &r in sel.iter() {
-                        out[r as u8 as usize] = xs.contains(&t[r as u8 as usize]) as W;
-                    }
-                    c.put(t);
-                })
+                member_of(self.operand(a), xs)
             }
             E::Bin(Op::DateAddWorkdays(sign), a, b) => {
                 let sign = *sign;
@@ -281,48 +273,9 @@ impl<'p> Lower<'p> {
                     other => panic!("op {other:?}"),
                 }
             }
-            E::And(a, b) => {
-                let a = self.code(a);
-                let b = self.code(b);
-                Box::new(move |c, sel, out| {
-                    let before = c.nerr;
-                    a(c, sel, out);
-                    let mut yes = c.sel();
-                    let errs = c.nerr != before;
-                    for &r in sel {
-                        if errs && c.err[r as u8 as usize] != 0 {
-                            continue;
-                        }
-                        if out[r as u8 as usize] != 0 {
-                            yes.push(r);
-                        }
-                    }
-                    b(c, &yes, out);
-                    c.put_sel(yes);
-                })
-            }
-            E::Coalesce(a, b) => {
-                let a = self.code(a);
-                let b = self.code(b);
-                Box::new(move |c, sel, out| {
-                    let before = c.nerr;
-                    a(c, sel, out);
-                    let mut nones = c.sel();
-                    let errs = c.nerr != before;
-                    for &r in sel {
-                        if errs && c.err[r as u8 as usize] != 0 {
-                            continue;
-                        }
-                        if out[r as u8 as usize] == NONE {
-                            nones.push(r);
-                        }
-                    }
-                    if !nones.is_empty() {
-                        b(c, &nones, out);
-                    }
-                    c.put_sel(nones);
-                })
-            }
+            // `a and b`: b where a is true; `a ?? b`: b where a is none.
+            E::And(a, b) => then_where(self.code(a), self.code(b), |x| x != 0),
+            E::Coalesce(a, b) => then_where(self.code(a), self.code(b), |x| x == NONE),
             E::Cases(_, branches, otherwise) => {
                 let branches: Vec<(Code, Code)> = branches.iter().map(|(w, v)| (self.code(w), self.code(v))).collect();
                 let otherwise = self.code(otherwise);
@@ -389,14 +342,7 @@ impl<'p> Lower<'p> {
                         _ => panic!("texts"),
                     })
                     .collect();
-                Box::new(move |c, sel, out| {
-                    let mut t = c.col();
-                    let sel = fill(c, &fact, sel, &mut t);
-                    for &r in sel.iter() {
-                        out[r as u8 as usize] = ids.contains(&t[r as u8 as usize]) as W;
-                    }
-                    c.put(t);
-                })
+                member_of(fact, ids)
             }
             other => panic!("text op {other:?}"),
         }
@@ -425,6 +371,37 @@ fn node<F: Fn(W, W) -> bool + Send + Sync + 'static>(a: Operand, b: Operand, non
         }
         c.put(ta);
         c.put(tb);
+    })
+}
+
+/// `a`, then `b` over the rows (without an error) where `a`'s answer passes `pick`.
+fn then_where(a: Code, b: Code, pick: impl Fn(W) -> bool + Send + Sync + 'static) -> Code {
+    Box::new(move |c, sel, out| {
+        let before = c.nerr;
+        a(c, sel, out);
+        let mut rows = c.sel();
+        let errs = c.nerr != before;
+        for &r in sel {
+            if !(errs && c.err[r as u8 as usize] != 0) && pick(out[r as u8 as usize]) {
+                rows.push(r);
+            }
+        }
+        if !rows.is_empty() {
+            b(c, &rows, out);
+        }
+        c.put_sel(rows);
+    })
+}
+
+/// `a in [xs]`, for a list of constant words.
+fn member_of(a: Operand, xs: Vec<W>) -> Code {
+    Box::new(move |c, sel, out| {
+        let mut t = c.col();
+        let sel = fill(c, &a, sel, &mut t);
+        for &r in sel.iter() {
+            out[r as u8 as usize] = xs.contains(&t[r as u8 as usize]) as W;
+        }
+        c.put(t);
     })
 }
 
