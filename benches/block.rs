@@ -96,7 +96,8 @@ enum Operand {
 struct Lower<'p> {
     prog: &'p Program,
     bodies: std::cell::RefCell<std::collections::HashMap<RuleId, Arc<Code>>>,
-    errors: std::cell::RefCell<Vec<String>>,
+    /// Error codes handed out: each place that can fail has its own.
+    codes: std::cell::Cell<u32>,
     /// Arguments of the inlined call being lowered.
     args: std::cell::RefCell<Vec<Vec<Expr>>>,
     consts: std::collections::HashMap<RuleId, Value>,
@@ -115,10 +116,10 @@ fn word_of(v: &Value) -> Option<W> {
 }
 
 impl<'p> Lower<'p> {
-    fn error(&self, what: String) -> u32 {
-        let mut e = self.errors.borrow_mut();
-        e.push(what);
-        e.len() as u32
+    /// A new error code, for one place that can fail.
+    fn error(&self) -> u32 {
+        self.codes.set(self.codes.get() + 1);
+        self.codes.get()
     }
 
     fn is_str(&self, e: &Expr) -> bool {
@@ -146,9 +147,7 @@ impl<'p> Lower<'p> {
     fn operand(&self, e: &Expr) -> Operand {
         match &e.kind {
             ExprKind::Const(v) => Operand::Const(word_of(v).expect("a word constant")),
-            ExprKind::Fact(f) if self.word_fact(*f) => {
-                Operand::Fact(f.index(), self.error(format!("missing {}", self.prog.facts[*f].path)))
-            }
+            ExprKind::Fact(f) if self.word_fact(*f) => Operand::Fact(f.index(), self.error()),
             ExprKind::Rule(id) => Operand::Rule(*id, self.rule(*id)),
             ExprKind::Local(i) => {
                 let a = self.args.borrow().last().expect("in a call")[*i as usize].clone();
@@ -202,7 +201,7 @@ impl<'p> Lower<'p> {
             }
             E::Builtin(Builtin::Required, args) => {
                 let a = self.operand(&args[0]);
-                let code = self.error("required".into());
+                let code = self.error();
                 Box::new(move |c, sel, out| {
                     let mut t = c.col();
                     let sel = fill(c, &a, sel, &mut t);
@@ -235,8 +234,8 @@ impl<'p> Lower<'p> {
                 let sign = *sign;
                 let a = self.operand(a);
                 let b = self.operand(b);
-                let none = self.error("none here".into());
-                let out_of = self.error("outside the calendar".into());
+                let none = self.error();
+                let out_of = self.error();
                 Box::new(move |c, sel, out| {
                     let mut ta = c.col();
                     let mut tb = c.col();
@@ -262,7 +261,7 @@ impl<'p> Lower<'p> {
                 let op = *op;
                 let a = self.operand(a);
                 let b = self.operand(b);
-                let none = self.error("none compared".into());
+                let none = self.error();
                 match op {
                     Op::Eq => node(a, b, none, false, |x, y| x == y),
                     Op::Ne => node(a, b, none, false, |x, y| x != y),
@@ -325,7 +324,7 @@ impl<'p> Lower<'p> {
         let ExprKind::Fact(f) = a.kind else {
             panic!("a text fact")
         };
-        let fact = Operand::Fact(f.index(), self.error("missing text".into()));
+        let fact = Operand::Fact(f.index(), self.error());
         match (&b.kind, op) {
             (ExprKind::Const(Value::Str(s)), Op::Eq) => {
                 node(fact, Operand::Const(self.intern(s)), 0, false, |x, y| x == y)
@@ -548,7 +547,7 @@ fn spike(prog: &Program) -> Spike {
     let lw = Lower {
         prog,
         bodies: Default::default(),
-        errors: Default::default(),
+        codes: Default::default(),
         args: Default::default(),
         consts,
         strings: Default::default(),
