@@ -22,16 +22,11 @@ use std::sync::Arc;
 
 use cba::eval::value::Value;
 use cba::eval::workdays::WorkdayTable;
-use cba::eval::{Case, Held, Slot};
-use cba::ir::{Builtin, Expr, ExprKind, FactId, Op, Program, RuleId};
+use cba::ir::{Builtin, Expr, ExprKind, Op, Program, RuleId};
+use common::words::*;
 use common::*;
 
 const B: usize = 256;
-const NONE: i64 = i64::MIN;
-const MISSING: i64 = i64::MIN + 1;
-/// A text no rule names.
-const OTHER: i64 = -2;
-type W = i64;
 
 type Col = Box<[W; B]>;
 type Code = Box<dyn Fn(&mut Ctx, &[u16], &mut [W; B]) + Send + Sync>;
@@ -101,18 +96,7 @@ struct Lower<'p> {
     /// Arguments of the inlined call being lowered.
     args: std::cell::RefCell<Vec<Vec<Expr>>>,
     consts: std::collections::HashMap<RuleId, Value>,
-    strings: std::cell::RefCell<std::collections::HashMap<Arc<str>, W>>,
-}
-
-fn word_of(v: &Value) -> Option<W> {
-    Some(match v {
-        Value::Bool(b) => *b as W,
-        Value::Date(d) => *d as W,
-        Value::Enum(i) => *i as W,
-        Value::None => NONE,
-        Value::Num(n) => i64::try_from(*n).ok()?,
-        _ => return None,
-    })
+    texts: std::cell::RefCell<Texts>,
 }
 
 impl<'p> Lower<'p> {
@@ -122,32 +106,10 @@ impl<'p> Lower<'p> {
         self.codes.get()
     }
 
-    fn is_str(&self, e: &Expr) -> bool {
-        match &e.kind {
-            ExprKind::Fact(f) => {
-                matches!(
-                    self.prog.facts[*f].ty,
-                    cba::types::Type::String | cba::types::Type::Optional(_)
-                ) && !self.word_fact(*f)
-            }
-            ExprKind::Const(Value::Str(_)) => true,
-            _ => false,
-        }
-    }
-
-    fn word_fact(&self, f: FactId) -> bool {
-        use cba::types::Type as T;
-        let t = match &self.prog.facts[f].ty {
-            T::Optional(t) => &**t,
-            t => t,
-        };
-        matches!(t, T::Bool | T::Date | T::Enum(_))
-    }
-
     fn operand(&self, e: &Expr) -> Operand {
         match &e.kind {
             ExprKind::Const(v) => Operand::Const(word_of(v).expect("a word constant")),
-            ExprKind::Fact(f) if self.word_fact(*f) => Operand::Fact(f.index(), self.error()),
+            ExprKind::Fact(f) if word_fact(self.prog, *f) => Operand::Fact(f.index(), self.error()),
             ExprKind::Rule(id) => Operand::Rule(*id, self.rule(*id)),
             ExprKind::Local(i) => {
                 let a = self.args.borrow().last().expect("in a call")[*i as usize].clone();
@@ -216,7 +178,7 @@ impl<'p> Lower<'p> {
                     c.put(t);
                 })
             }
-            E::Bin(op, a, b) if self.is_str(a) => self.str_op(*op, a, b),
+            E::Bin(op, a, b) if is_text(self.prog, a) => self.str_op(*op, a, b),
             E::Bin(Op::In, a, b) => {
                 let E::List(xs) = &b.kind else {
                     panic!("in a constant list")
@@ -348,9 +310,7 @@ impl<'p> Lower<'p> {
     }
 
     fn intern(&self, s: &Arc<str>) -> W {
-        let mut m = self.strings.borrow_mut();
-        let n = m.len() as W;
-        *m.entry(s.clone()).or_insert(n)
+        self.texts.borrow_mut().number(s)
     }
 }
 
@@ -528,39 +488,23 @@ struct Spike {
     queries: Vec<(RuleId, Arc<Code>)>,
     defaults_words: Vec<W>,
     /// The texts the rules name, numbered.
-    strings: std::collections::HashMap<Arc<str>, W>,
-}
-
-fn held_word(h: &Held) -> (W, Option<Value>) {
-    match h {
-        Held::Word(w) => (*w, None),
-        Held::Slot(Slot::Value(v)) => (word_of(v).unwrap_or(MISSING), Some(v.clone())),
-        Held::Slot(_) => (MISSING, None),
-    }
+    texts: Texts,
 }
 
 fn spike(prog: &Program) -> Spike {
-    let mut consts = std::collections::HashMap::new();
-    let mut case = Case::new(prog);
-    let ex = prog.rule_index["grievance.excluded_subjects"];
-    consts.insert(ex, case.rule(ex).expect("a constant"));
     let lw = Lower {
         prog,
         bodies: Default::default(),
         codes: Default::default(),
         args: Default::default(),
-        consts,
-        strings: Default::default(),
+        consts: constants(prog),
+        texts: Default::default(),
     };
     let queries = query_ids(prog).into_iter().map(|q| (q, lw.rule(q))).collect();
-    case.reset();
-    let defaults_words = (0..prog.facts.len())
-        .map(|i| held_word(&case.held(FactId::from_index(i))).0)
-        .collect();
     Spike {
-        strings: lw.strings.take(),
+        texts: lw.texts.take(),
         queries,
-        defaults_words,
+        defaults_words: default_words(prog),
     }
 }
 
@@ -585,13 +529,6 @@ fn ctx<'t>(prog: &Program, table: &'t WorkdayTable) -> Ctx<'t> {
     }
 }
 
-/// The records' facts, by the facts each gives (a block's columns are filled
-/// from them).
-struct Rec {
-    words: Vec<(u16, W)>,
-    strs: Vec<(u16, Value)>,
-}
-
 fn block_eval(
     s: &Spike,
     c: &mut Ctx,
@@ -611,9 +548,8 @@ fn block_eval(
             for &(f, w) in &rec.words {
                 c.words[f as usize][r as u8 as usize] = w;
             }
-            for (f, v) in &rec.strs {
-                let Value::Str(t) = v else { unreachable!() };
-                c.words[*f as usize][r as u8 as usize] = s.strings.get(t).copied().unwrap_or(OTHER);
+            for (f, t) in &rec.texts {
+                c.words[*f as usize][r as u8 as usize] = s.texts.word(t);
             }
         }
         let sel = &all[..block.len()];
@@ -637,55 +573,6 @@ fn block_eval(
     }
 }
 
-/// The records' facts as a block takes them.
-fn to_block(prog: &Program, facts: &[Vec<(FactId, Held, bool)>]) -> Vec<Rec> {
-    let closures = prog.calendar.as_ref().and_then(|c| c.closures);
-    facts
-        .iter()
-        .map(|rec| {
-            let mut out = Rec {
-                words: Vec::new(),
-                strs: Vec::new(),
-            };
-            for (f, h, _) in rec {
-                assert!(Some(*f) != closures, "no record gives closures");
-                let (w, v) = held_word(h);
-                match v {
-                    Some(v @ Value::Str(_)) => out.strs.push((f.index() as u16, v)),
-                    _ => out.words.push((f.index() as u16, w)),
-                }
-            }
-            out
-        })
-        .collect()
-}
-
-/// Checks that the block's answers to `facts` are cba's, error for error;
-/// the number of errors.
-fn same_answers(prog: &Program, s: &Spike, c: &mut Ctx, facts: &[Vec<(FactId, Held, bool)>], used: &[usize]) -> usize {
-    let queries = query_ids(prog);
-    let mut want: Vec<Vec<Result<W, ()>>> = Vec::new();
-    let mut case = batch_case(prog);
-    for rec in facts {
-        let mut row = Vec::new();
-        cba_eval(&mut case, std::slice::from_ref(rec), &queries, &mut |_, a| {
-            row.push(a.map(|v| word_of(v).expect("a word answer")).map_err(|_| ()));
-        });
-        want.push(row);
-    }
-    let mut differ = 0;
-    block_eval(s, c, &to_block(prog, facts), used, &mut |r, i, a| {
-        if a.map_err(|_| ()) != want[r][i] {
-            differ += 1;
-            if differ < 10 {
-                eprintln!("record {r} query {}: block {a:?}, cba {:?}", QUERIES[i], want[r][i]);
-            }
-        }
-    });
-    assert_eq!(differ, 0, "the block's answers differ from cba's");
-    want.iter().flatten().filter(|a| a.is_err()).count()
-}
-
 #[inline(never)]
 fn block_rounds(s: &Spike, c: &mut Ctx, facts: &[Rec], used: &[usize], rounds: u64) -> usize {
     let mut sink = 0;
@@ -701,21 +588,15 @@ fn block_rounds(s: &Spike, c: &mut Ctx, facts: &[Rec], used: &[usize], rounds: u
 fn main() {
     let prog = program();
     let table = workdays(&prog);
-    let n: u64 = std::env::var("CBA_BLOCK_RECORDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
-    let rounds: u64 = std::env::var("CBA_BLOCK_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
+    let n = env_count("CBA_BLOCK_RECORDS", 20_000);
+    let rounds = env_count("CBA_BLOCK_ROUNDS", 20);
     let recs = records(n);
     let facts = cba_facts(&prog, &recs);
-    let bfacts = to_block(&prog, &facts);
+    let bfacts = to_words(&prog, &facts);
     let s = spike(&prog);
     let mut used: Vec<usize> = bfacts
         .iter()
-        .flat_map(|r| r.words.iter().map(|(f, _)| *f).chain(r.strs.iter().map(|(f, _)| *f)))
+        .flat_map(|r| r.words.iter().map(|(f, _)| *f).chain(r.texts.iter().map(|(f, _)| *f)))
         .map(usize::from)
         .collect();
     used.sort();
@@ -725,60 +606,27 @@ fn main() {
         col.fill(*d);
     }
 
-    // The same answers as cba's, error for error: on the records, and on the
-    // records with every third one's receipts and answers taken away (the
-    // generated records make no errors; these make `required`'s).
-    let queries = query_ids(&prog);
-    let errs = same_answers(&prog, &s, &mut c, &facts, &used);
-    let cut: Vec<Vec<(FactId, Held, bool)>> = facts
-        .iter()
-        .enumerate()
-        .map(|(i, rec)| {
-            rec.iter()
-                .filter(|(f, _, _)| {
-                    let path = &prog.facts[*f].path;
-                    i % 3 != 0 || !(path.ends_with("received_on") || path.ends_with("answered_on"))
-                })
-                .cloned()
-                .collect()
-        })
-        .collect();
-    let cut_errs = same_answers(&prog, &s, &mut c, &cut, &used);
+    // The same answers as cba's, error for error, on the records and on the
+    // records cut.
+    let mut model = |recs: &[Rec], each: &mut dyn FnMut(usize, usize, Result<W, u32>)| {
+        block_eval(&s, &mut c, recs, &used, &mut |r, i, a| each(r, i, a))
+    };
+    let errs = same_answers(&prog, &facts, &mut model);
+    let cut_errs = same_answers(&prog, &cut(&prog, &facts), &mut model);
     assert!(cut_errs > 0, "the cut records make errors");
     println!("{n} records, same answers as cba ({errs} errors; {cut_errs} with every third record cut)");
 
+    let mut timed = || black_box(block_rounds(&s, &mut c, &bfacts, &used, rounds));
     if std::env::var("CBA_BLOCK_ONLY").is_ok() {
         let t = process_cpu();
-        black_box(block_rounds(&s, &mut c, &bfacts, &used, rounds));
+        timed();
         println!(
             "block: {:.1} ns",
             (process_cpu() - t).as_nanos() as f64 / (n * rounds) as f64
         );
         return;
     }
-    let limit = limit_records(&recs);
-    let mut case = batch_case(&prog);
-    let per = |d: std::time::Duration| d.as_nanos() as f64 / (n * rounds) as f64;
-    for _ in 0..5 {
-        let t = process_cpu();
-        black_box(block_rounds(&s, &mut c, &bfacts, &used, rounds));
-        let tb = per(process_cpu() - t);
-        let t = process_cpu();
-        for _ in 0..rounds {
-            cba_eval(&mut case, &facts, &queries, &mut |_, a| {
-                let _ = black_box(a);
-            });
-        }
-        let tc = per(process_cpu() - t);
-        let t = process_cpu();
-        for _ in 0..rounds {
-            limit_eval(table, &limit);
-        }
-        let th = per(process_cpu() - t);
-        println!(
-            "ns a record: block {tb:.1}  cba {tc:.1}  hand {th:.1}   block/hand {:.2}  cba/hand {:.2}",
-            tb / th,
-            tc / th
-        );
-    }
+    five_runs(&prog, &recs, &facts, rounds, "block", &mut || {
+        timed();
+    });
 }

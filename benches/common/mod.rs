@@ -21,6 +21,8 @@ use cba::eval::{Case, Held, dates};
 use cba::ir::{FactId, Program, RuleId};
 use serde::Deserialize;
 
+pub mod words;
+
 /// The Article 10 queries of the interface spec.
 pub const QUERIES: [&str; 15] = [
     "grievance.step1_deadline",
