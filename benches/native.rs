@@ -691,7 +691,9 @@ fn main() {
     let recs = records(n);
     let facts = cba_facts(&prog, &recs);
     let words = to_words(&prog, &facts);
+    let t = process_cpu();
     let code = native(&prog, false);
+    println!("compiled in {:.2} ms of CPU", (process_cpu() - t).as_secs_f64() * 1e3);
     let mut st = State {
         facts: code.defaults.clone(),
         stamps: vec![0; prog.rules.len()],
