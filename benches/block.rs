@@ -179,19 +179,7 @@ impl<'p> Lower<'p> {
                 })
             }
             E::Bin(op, a, b) if is_text(self.prog, a) => self.str_op(*op, a, b),
-            E::Bin(Op::In, a, b) => {
-                let E::List(xs) = &b.kind else {
-                    panic!("in a constant list")
-                };
-                let xs: Vec<W> = xs
-                    .iter()
-                    .map(|x| match &x.kind {
-                        E::Const(v) => word_of(v).expect("word"),
-                        _ => panic!("constant"),
-                    })
-                    .collect();
-                member_of(self.operand(a), xs)
-            }
+            E::Bin(Op::In, a, b) => member_of(self.operand(a), constant_words(b)),
             E::Bin(Op::DateAddWorkdays(sign), a, b) => {
                 let sign = *sign;
                 let a = self.operand(a);
@@ -292,19 +280,7 @@ impl<'p> Lower<'p> {
                 node(fact, Operand::Const(self.intern(s)), 0, false, |x, y| x == y)
             }
             (ExprKind::Const(Value::None), Op::Ne) => node(fact, Operand::Const(NONE), 0, false, |x, y| x != y),
-            (ExprKind::Rule(r), Op::In) => {
-                let Value::List(xs) = self.consts[r].clone() else {
-                    panic!("a list")
-                };
-                let ids: Vec<W> = xs
-                    .iter()
-                    .map(|x| match x {
-                        Value::Str(s) => self.intern(s),
-                        _ => panic!("texts"),
-                    })
-                    .collect();
-                member_of(fact, ids)
-            }
+            (ExprKind::Rule(r), Op::In) => member_of(fact, self.texts.borrow_mut().numbers(&self.consts[r])),
             other => panic!("text op {other:?}"),
         }
     }

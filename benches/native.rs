@@ -402,18 +402,8 @@ impl<'p> Lower<'p> {
             }
             E::Bin(op, a, x) if is_text(self.prog, a) => self.text_op(b, fx, *op, a, x),
             E::Bin(Op::In, a, list) => {
-                let E::List(xs) = &list.kind else {
-                    panic!("in a constant list")
-                };
-                let xs: Vec<W> = xs
-                    .iter()
-                    .map(|x| match &x.kind {
-                        E::Const(v) => word_of(v).expect("a word"),
-                        _ => panic!("a constant"),
-                    })
-                    .collect();
                 let a = self.expr(b, fx, a);
-                member_of(b, a, &xs)
+                member_of(b, a, &constant_words(list))
             }
             E::Bin(Op::DateAddWorkdays(sign), a, n) => {
                 let sign = *sign;
@@ -457,31 +447,8 @@ impl<'p> Lower<'p> {
                 b.ins().bxor_imm_s(a, 1)
             }
             // `a and b`: b where a is true; `a ?? b`: b where a is none.
-            E::And(x, y) => {
-                let x = self.expr(b, fx, x);
-                let then = b.create_block();
-                let join = b.create_block();
-                let out = b.append_block_param(join, types::I64);
-                b.ins().brif(x, then, &[], join, &[BlockArg::Value(x)]);
-                b.switch_to_block(then);
-                let y = self.expr(b, fx, y);
-                b.ins().jump(join, &[BlockArg::Value(y)]);
-                b.switch_to_block(join);
-                out
-            }
-            E::Coalesce(x, y) => {
-                let x = self.expr(b, fx, x);
-                let then = b.create_block();
-                let join = b.create_block();
-                let out = b.append_block_param(join, types::I64);
-                let none = b.ins().icmp_imm_s(IntCC::Equal, x, NONE);
-                b.ins().brif(none, then, &[], join, &[BlockArg::Value(x)]);
-                b.switch_to_block(then);
-                let y = self.expr(b, fx, y);
-                b.ins().jump(join, &[BlockArg::Value(y)]);
-                b.switch_to_block(join);
-                out
-            }
+            E::And(x, y) => self.then_where(b, fx, x, y, |_, x| x),
+            E::Coalesce(x, y) => self.then_where(b, fx, x, y, |b, x| b.ins().icmp_imm_s(IntCC::Equal, x, NONE)),
             E::Cases(_, branches, otherwise) => {
                 let join = b.create_block();
                 let out = b.append_block_param(join, types::I64);
@@ -502,6 +469,28 @@ impl<'p> Lower<'p> {
             }
             other => panic!("not in the model: {other:?}"),
         }
+    }
+
+    /// `x`, or `y` where `pick` of `x` holds.
+    fn then_where(
+        &mut self,
+        b: &mut FunctionBuilder,
+        fx: &mut Fx,
+        x: &Expr,
+        y: &Expr,
+        pick: impl Fn(&mut FunctionBuilder, V) -> V,
+    ) -> V {
+        let x = self.expr(b, fx, x);
+        let then = b.create_block();
+        let join = b.create_block();
+        let out = b.append_block_param(join, types::I64);
+        let picked = pick(b, x);
+        b.ins().brif(picked, then, &[], join, &[BlockArg::Value(x)]);
+        b.switch_to_block(then);
+        let y = self.expr(b, fx, y);
+        b.ins().jump(join, &[BlockArg::Value(y)]);
+        b.switch_to_block(join);
+        out
     }
 
     /// A rule's answer: from its memo when stamped with the record's stamp,
@@ -557,19 +546,7 @@ impl<'p> Lower<'p> {
                 b.ins().icmp_imm_s(IntCC::Equal, s, n)
             }
             (ExprKind::Const(Value::None), Op::Ne) => b.ins().icmp_imm_s(IntCC::NotEqual, s, NONE),
-            (ExprKind::Rule(r), Op::In) => {
-                let Value::List(xs) = self.consts[r].clone() else {
-                    panic!("a list")
-                };
-                let xs: Vec<W> = xs
-                    .iter()
-                    .map(|x| match x {
-                        Value::Str(t) => self.texts.number(t),
-                        _ => panic!("texts"),
-                    })
-                    .collect();
-                return member_of(b, s, &xs);
-            }
+            (ExprKind::Rule(r), Op::In) => return member_of(b, s, &self.texts.numbers(&self.consts[r])),
             other => panic!("text op {other:?}"),
         };
         b.ins().uextend(types::I64, t)

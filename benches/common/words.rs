@@ -248,3 +248,29 @@ pub fn five_runs(
         );
     }
 }
+
+/// The words of a constant list (`method in {mail, commercial}`).
+pub fn constant_words(list: &cba::ir::Expr) -> Vec<W> {
+    let ExprKind::List(xs) = &list.kind else {
+        panic!("in a constant list")
+    };
+    xs.iter()
+        .map(|x| match &x.kind {
+            ExprKind::Const(v) => word_of(v).expect("a word"),
+            _ => panic!("a constant"),
+        })
+        .collect()
+}
+
+impl Texts {
+    /// The numbers of the texts of a constant list of texts.
+    pub fn numbers(&mut self, list: &Value) -> Vec<W> {
+        let Value::List(xs) = list else { panic!("a list") };
+        xs.iter()
+            .map(|x| match x {
+                Value::Str(t) => self.number(t),
+                _ => panic!("texts"),
+            })
+            .collect()
+    }
+}
