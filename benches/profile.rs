@@ -64,7 +64,7 @@ fn main() {
 
 #[inline(never)]
 fn rounds_of(
-    case: &mut cba::eval::Case,
+    case: &mut Batch,
     facts: &[Vec<(cba::ir::FactId, cba::eval::Held, bool)>],
     queries: &[cba::ir::RuleId],
     rounds: u64,

@@ -80,11 +80,25 @@ pub fn records(count: u64) -> Vec<String> {
         .collect()
 }
 
-/// A case for evaluating one record after another, as `cba batch` keeps one.
-pub fn batch_case(prog: &Program) -> Case<'_> {
+/// What `cba batch` evaluates records with: one case, reused, and the native
+/// plan of the fifteen queries.
+pub struct Batch<'p> {
+    pub case: Case<'p>,
+    pub native: Option<cba::eval::Native>,
+}
+
+/// A case for evaluating one record after another, as `cba batch` keeps one,
+/// with the queries' native plan.
+pub fn batch_case(prog: &Program) -> Batch<'_> {
     let mut case = Case::new(prog);
     case.keep_constants(&prog.case_independent());
-    case
+    let native = cba::eval::Native::compile(prog, &query_ids(prog));
+    assert_eq!(
+        native.as_ref().map(|n| n.covered()),
+        Some(QUERIES.len()),
+        "the plan covers every query"
+    );
+    Batch { case, native }
 }
 
 pub fn query_ids(prog: &Program) -> Vec<RuleId> {
@@ -119,18 +133,32 @@ pub type Answer<'a> = Result<&'a Value, &'a std::sync::Arc<cba::eval::EvalError>
 /// and hand each answer to `each` where it is (as `cba batch` reads it, to
 /// write it), not copied out.
 pub fn cba_eval(
-    case: &mut Case,
+    batch: &mut Batch,
     facts: &[Vec<(FactId, Held, bool)>],
     queries: &[RuleId],
     each: &mut impl FnMut(usize, Answer),
 ) {
+    let case = &mut batch.case;
     for rec in facts {
         for (f, held, given) in rec {
             case.give_held(*f, held, *given);
         }
         case.next_record();
-        for (i, q) in queries.iter().enumerate() {
-            each(i, case.answer(*q));
+        let ran = batch.native.as_mut().is_some_and(|n| n.run(case));
+        match batch.native.as_ref().filter(|_| ran) {
+            Some(n) => {
+                for (i, q) in queries.iter().enumerate() {
+                    match n.answer(i) {
+                        Some(v) => each(i, Ok(v)),
+                        None => each(i, case.answer(*q)),
+                    }
+                }
+            }
+            None => {
+                for (i, q) in queries.iter().enumerate() {
+                    each(i, case.answer(*q));
+                }
+            }
         }
     }
 }
@@ -142,7 +170,7 @@ pub fn cba_answers(prog: &Program, facts: &[Vec<(FactId, Held, bool)>]) -> Vec<V
     facts
         .iter()
         .map(|rec| {
-            case.reset();
+            case.case.reset();
             let mut out = vec![String::new(); queries.len()];
             cba_eval(&mut case, std::slice::from_ref(rec), &queries, &mut |i, a| {
                 let v = a.unwrap_or(&Value::None);

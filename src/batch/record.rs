@@ -92,6 +92,9 @@ pub struct Done {
 pub struct Worker<'p> {
     plan: &'p Plan<'p>,
     case: Case<'p>,
+    /// The native plan of the queries (see [`crate::eval::Native`]), which
+    /// answers a record before the closures are asked what it leaves.
+    native: Option<crate::eval::Native>,
     id: Option<String>,
     errors: String,
     scratch: String,
@@ -114,9 +117,11 @@ impl<'p> Worker<'p> {
     pub fn new(plan: &'p Plan<'p>) -> Worker<'p> {
         let mut case = Case::new(plan.prog);
         case.keep_constants(&plan.constant);
+        let ids: Option<Vec<RuleId>> = plan.queries.as_ref().map(|qs| qs.iter().map(|q| q.id).collect());
         Worker {
             plan,
             case,
+            native: ids.and_then(|ids| crate::eval::Native::compile(plan.prog, &ids)),
             id: None,
             errors: String::new(),
             scratch: String::new(),
@@ -381,10 +386,17 @@ impl<'p> Worker<'p> {
             (None, None) => {}
         }
         let names = plan.queries.as_ref();
+        // The plan is compiled for the named queries: `rules` are those.
+        let ran = names.is_some() && self.native.as_mut().is_some_and(|n| n.run(&mut self.case));
+        let native = self.native.as_ref().filter(|_| ran);
         for (i, &rule) in rules.iter().enumerate() {
             let r = &prog.rules[rule];
             let name = names.map_or(r.qualified.as_str(), |qs| qs[i].name.as_str());
-            match self.case.answer(rule) {
+            let answer = match native.and_then(|n| n.answer(i)) {
+                Some(v) => Ok(v),
+                None => self.case.answer(rule),
+            };
+            match answer {
                 Ok(v) if csv => {
                     out.push(',');
                     csv_value(out, &mut self.scratch, prog, v, &r.ty);

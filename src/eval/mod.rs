@@ -10,8 +10,10 @@ mod code;
 mod error;
 pub mod format;
 mod given;
+mod native;
 pub mod observe;
 mod slots;
+pub use native::Native;
 pub use slots::Held;
 
 use std::cmp::Ordering;

@@ -115,6 +115,12 @@ impl<'p> FactSlots<'p> {
         self.words[i]
     }
 
+    /// The facts' words, by fact index, for generated code to read (see
+    /// [`super::native`]); valid while the facts are neither added nor set.
+    pub fn words_ptr(&self) -> *const i64 {
+        self.words.as_ptr()
+    }
+
     /// Fact `i`'s slot, when its word is [`IN_SLOT`] (else [`Slot::Missing`]).
     #[inline(always)]
     pub fn in_slot(&self, i: usize) -> &Slot {
