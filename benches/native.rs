@@ -14,7 +14,7 @@
 //! answers are cba's on every record, error for error, watched or not.
 //!
 //! ```text
-//! cargo bench --features bench-native --bench native   # native, cba and hand-written, 5 runs
+//! cargo bench --bench native   # native, cba and hand-written, 5 runs
 //! CBA_NATIVE_ONLY=1 CBA_NATIVE_RECORDS=2000 CBA_NATIVE_ROUNDS=10 valgrind --tool=callgrind \
 //!     --toggle-collect='native::native_rounds*' target/release/deps/native-<hash>
 //! ```

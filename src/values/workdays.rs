@@ -180,6 +180,13 @@ impl WorkdayTable {
         self.add_workdays_long(d, n, closures)
     }
 
+    /// The table's parts [`WorkdayTable::add_workdays`]'s common case reads:
+    /// its first day, `prefix` and `nth` (for code generated to repeat that
+    /// case where it is, see `eval/native`).
+    pub fn parts(&self) -> (Day, &[u32], &[u32]) {
+        (self.first, &self.prefix, &self.nth)
+    }
+
     /// [`WorkdayTable::add_workdays`] past its common case: closures, a count
     /// back or of none, or an answer outside the table.
     #[inline(never)]

@@ -27,11 +27,18 @@ use crate::ir::{Builtin, Expr, ExprKind, FactId, Op, Program, RuleId};
 
 type V = cranelift_codegen::ir::Value;
 
-// The offsets of `Ctx`'s fields.
-const WORDS: i32 = 0;
-const STAMPS: i32 = 8;
-const VALS: i32 = 16;
-const STAMP: i32 = 40;
+// The offsets of the fields of `Ctx` the code reads.
+const WORDS: i32 = std::mem::offset_of!(super::Ctx, words) as i32;
+const STAMPS: i32 = std::mem::offset_of!(super::Ctx, stamps) as i32;
+const VALS: i32 = std::mem::offset_of!(super::Ctx, vals) as i32;
+const STAMP: i32 = std::mem::offset_of!(super::Ctx, stamp) as i32;
+const TEXT_WORDS: i32 = std::mem::offset_of!(super::Ctx, text_words) as i32;
+const FIRST: i32 = std::mem::offset_of!(super::Ctx, first) as i32;
+const PREFIX: i32 = std::mem::offset_of!(super::Ctx, prefix) as i32;
+const PREFIX_LEN: i32 = std::mem::offset_of!(super::Ctx, prefix_len) as i32;
+const NTH: i32 = std::mem::offset_of!(super::Ctx, nth) as i32;
+const NTH_LEN: i32 = std::mem::offset_of!(super::Ctx, nth_len) as i32;
+const COUNTED: i32 = std::mem::offset_of!(super::Ctx, counted) as i32;
 
 /// How deep calls are inlined before a body is left to the closures (the
 /// language's functions may recurse).
@@ -43,6 +50,8 @@ pub(super) struct Lowered {
     pub plan: *const u8,
     pub answers: Vec<(RuleId, WordKind)>,
     pub texts: Texts,
+    /// The text facts the plan tests, by index.
+    pub text_facts: Vec<usize>,
 }
 
 /// Where a function being lowered stands: its context, where it stops, and
@@ -71,6 +80,7 @@ pub(super) struct Lower<'p> {
     rule_sig: Signature,
     helper_sig: Signature,
     texts: Texts,
+    text_facts: Vec<usize>,
     independent: Vec<bool>,
 }
 
@@ -119,6 +129,7 @@ impl<'p> Lower<'p> {
             rule_sig,
             helper_sig,
             texts: Texts::default(),
+            text_facts: Vec::new(),
             independent: prog.case_independent(),
         })
     }
@@ -149,6 +160,7 @@ impl<'p> Lower<'p> {
             plan,
             answers,
             texts: self.texts,
+            text_facts: self.text_facts,
         })
     }
 

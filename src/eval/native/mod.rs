@@ -49,18 +49,25 @@ struct Ctx {
     vals: *mut i64,
     /// The case, for the helpers the code calls.
     case: *mut (),
-    texts: *const Texts,
     /// The record's stamp.
     stamp: u32,
     /// The workday table, when the case has no closures of its own and has
     /// read that it has none (as [`super::calendar::add_workdays`]'s common
     /// case asks): a count is then a lookup here.
     table: *const super::workdays::WorkdayTable,
-    /// Whether a workday was counted by the table above.
-    counted: bool,
-    /// Each text fact's word this record, by fact index, with the stamp of
-    /// the record it was found for (a rule may test the fact several times).
-    text_memo: *mut (u32, i64),
+    /// Its parts, for the code to count in line (see
+    /// [`super::workdays::WorkdayTable::parts`]); `prefix` is null when
+    /// `table` is.
+    first: i64,
+    prefix: *const u32,
+    prefix_len: i64,
+    nth: *const u32,
+    nth_len: i64,
+    /// Whether a workday was counted by the table above (nonzero).
+    counted: i64,
+    /// The word of each text fact the plan tests, by fact index: its number
+    /// among the texts the rules name, found once a record before the plan.
+    text_words: *const i64,
 }
 
 /// A word no value has: what a helper returns when the plan must stop.
@@ -111,7 +118,9 @@ pub struct Native {
     /// The answers of the last record the plan answered, by place.
     values: Vec<Value>,
     texts: Texts,
-    text_memo: Vec<(u32, i64)>,
+    /// The text facts the plan tests, and their words this record.
+    text_facts: Vec<usize>,
+    text_words: Vec<i64>,
     stamps: Vec<u32>,
     vals: Vec<i64>,
     stamp: u32,
@@ -137,7 +146,8 @@ impl Native {
             prog,
             answers: lowered.answers,
             texts: lowered.texts,
-            text_memo: vec![(0, 0); prog.facts.len()],
+            text_facts: lowered.text_facts,
+            text_words: vec![STOP; prog.facts.len()],
             stamps: vec![0; prog.rules.len()],
             vals: vec![0; prog.rules.len()],
             stamp: 0,
@@ -160,23 +170,38 @@ impl Native {
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
             self.stamps.fill(0);
-            self.text_memo.fill((0, 0));
             self.stamp = 1;
         }
+        for &f in &self.text_facts {
+            self.text_words[f] = match case.facts.in_slot(f) {
+                super::Slot::Value(Value::Str(s)) => self.texts.word(s),
+                super::Slot::Value(Value::None) => NONE,
+                _ => STOP,
+            };
+        }
         let table = match case.prog.workdays.get() {
-            Some(Ok(t)) if case.closures_known && case.closures.is_empty() => t as *const _,
-            _ => std::ptr::null(),
+            Some(Ok(t)) if case.closures_known && case.closures.is_empty() => Some(t),
+            _ => None,
         };
+        let (first, prefix, nth) = table.map_or((0, &[][..], &[][..]), |t| t.parts());
         let mut ctx = Ctx {
             words: case.facts.words_ptr(),
             stamps: self.stamps.as_mut_ptr(),
             vals: self.vals.as_mut_ptr(),
             case: (case as *mut Case).cast(),
-            texts: &self.texts,
             stamp: self.stamp,
-            table,
-            counted: false,
-            text_memo: self.text_memo.as_mut_ptr(),
+            table: table.map_or(std::ptr::null(), |t| t as *const _),
+            first: i64::from(first),
+            prefix: if table.is_some() {
+                prefix.as_ptr()
+            } else {
+                std::ptr::null()
+            },
+            prefix_len: prefix.len() as i64,
+            nth: nth.as_ptr(),
+            nth_len: nth.len() as i64,
+            counted: 0,
+            text_words: self.text_words.as_ptr(),
         };
         // SAFETY: the context's pointers are valid for the call: the case is
         // borrowed mutably for it (the helpers reach it only through
@@ -187,12 +212,13 @@ impl Native {
         if stopped != 0 {
             return false;
         }
-        if ctx.counted {
+        if ctx.counted != 0 {
             // As the closures' count would have.
             case.closures_used = true;
         }
         for ((&(_, kind), &w), v) in self.answers.iter().zip(&self.out).zip(&mut self.values) {
-            *v = kind.value(w);
+            // A word's value holds nothing to drop: skip the drop's dispatch.
+            std::mem::forget(std::mem::replace(v, kind.value(w)));
         }
         true
     }
@@ -224,31 +250,10 @@ extern "C" fn add_workdays(ctx: *mut Ctx, d: i64, n: i64) -> i64 {
     if let Some(t) = unsafe { (*ctx).table.as_ref() }
         && let Ok(x) = t.add_workdays(d, n, &[])
     {
-        unsafe { (*ctx).counted = true };
+        unsafe { (*ctx).counted = 1 };
         return i64::from(x);
     }
     // SAFETY: as above.
     let case = unsafe { case_of(ctx) };
     super::calendar::add_workdays(case, d, n, Span::default()).map_or(STOP, i64::from)
-}
-
-/// Text fact `fact`'s number among the texts the rules name, [`OTHER_TEXT`]
-/// for another text, `none`'s word for none, [`STOP`] when it is missing
-/// or mistyped.
-extern "C" fn text_word(ctx: *mut Ctx, fact: i64, _: i64) -> i64 {
-    // SAFETY: the generated code calls this with its own context, whose text
-    // memo is as long as the program's facts.
-    let (memo, stamp) = unsafe { (&mut *(*ctx).text_memo.add(fact as usize), (*ctx).stamp) };
-    if memo.0 == stamp {
-        return memo.1;
-    }
-    // SAFETY: as above.
-    let (case, texts) = unsafe { (case_of(ctx), &*(*ctx).texts) };
-    let w = match case.facts.in_slot(fact as usize) {
-        super::Slot::Value(Value::Str(s)) => texts.word(s),
-        super::Slot::Value(Value::None) => NONE,
-        _ => STOP,
-    };
-    *memo = (stamp, w);
-    w
 }

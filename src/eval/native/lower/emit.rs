@@ -174,8 +174,7 @@ impl Lower<'_> {
                 let d = self.stop_at(b, fx, d, NONE);
                 let n = self.stop_at(b, fx, n, NONE);
                 let n = if *sign == 1 { n } else { b.ins().imul_imm_s(n, *sign) };
-                let moved = self.helper(b, fx, super::super::add_workdays, d, n);
-                self.stop_at(b, fx, moved, STOP)
+                self.add_workdays(b, fx, d, n)
             }
             E::Bin(op, x, y) => {
                 let x = self.expr(b, fx, x);
@@ -230,6 +229,56 @@ impl Lower<'_> {
             }
             _ => unreachable!("covered: {:?}", e.kind),
         }
+    }
+
+    /// `d` moved `n` workdays: the workday table's common case in line (a
+    /// count forward, no closures, the answer in the table: as
+    /// [`crate::eval::workdays::WorkdayTable::add_workdays`] takes it),
+    /// anything else by the helper, which goes the closures' way.
+    fn add_workdays(&mut self, b: &mut FunctionBuilder, fx: &Fx, d: V, n: V) -> V {
+        let (slow, fast, done) = (b.create_block(), b.create_block(), b.create_block());
+        let out = b.append_block_param(done, types::I64);
+        let prefix = self.field(b, fx, PREFIX);
+        let positive = b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n, 0);
+        let table = b.ins().icmp_imm_s(IntCC::NotEqual, prefix, 0);
+        let go = b.ins().band(positive, table);
+        b.ins().brif(go, fast, &[], slow, &[]);
+        // i = d - first, a day of the table when 0 <= i < prefix's length - 1;
+        // before = prefix[i + 1].
+        b.switch_to_block(fast);
+        let first = self.field(b, fx, FIRST);
+        let i = b.ins().isub(d, first);
+        let i1 = b.ins().iadd_imm_s(i, 1);
+        let prefix_len = self.field(b, fx, PREFIX_LEN);
+        let days = b.ins().iadd_imm_s(prefix_len, -1);
+        let inside = b.ins().icmp(IntCC::UnsignedLessThan, i, days);
+        let (look, found) = (b.create_block(), b.create_block());
+        b.ins().brif(inside, look, &[], slow, &[]);
+        b.switch_to_block(look);
+        let at = b.ins().ishl_imm_u(i1, 2);
+        let at = b.ins().iadd(prefix, at);
+        let before = b.ins().uload32(flags(), at, 0);
+        // k = before + n; the k-th workday when 1 <= k <= nth's length.
+        let k = b.ins().iadd(before, n);
+        let nth_len = self.field(b, fx, NTH_LEN);
+        let k1 = b.ins().iadd_imm_s(k, -1);
+        let fits = b.ins().icmp(IntCC::UnsignedLessThan, k1, nth_len);
+        b.ins().brif(fits, found, &[], slow, &[]);
+        b.switch_to_block(found);
+        let nth = self.field(b, fx, NTH);
+        let at = b.ins().ishl_imm_u(k1, 2);
+        let at = b.ins().iadd(nth, at);
+        let offset = b.ins().uload32(flags(), at, 0);
+        let day = b.ins().iadd(first, offset);
+        let one = b.ins().iconst(types::I64, 1);
+        b.ins().store(flags(), one, fx.ctx, COUNTED);
+        b.ins().jump(done, &[BlockArg::Value(day)]);
+        b.switch_to_block(slow);
+        let moved = self.helper(b, fx, super::super::add_workdays, d, n);
+        let moved = self.stop_at(b, fx, moved, STOP);
+        b.ins().jump(done, &[BlockArg::Value(moved)]);
+        b.switch_to_block(done);
+        out
     }
 
     /// `when` holds: `value` to `join`; else on, in the block after.
@@ -306,9 +355,11 @@ impl Lower<'_> {
     /// A test of text fact `f` (`== "s"`, `!= none`, `in <constant list>`)
     /// on its number among the texts the rules name.
     fn text_op(&mut self, b: &mut FunctionBuilder, fx: &mut Fx, op: Op, f: FactId, x: &Expr) -> V {
-        let fact = b.ins().iconst(types::I64, f.index() as i64);
-        let unused = b.ins().iconst(types::I64, 0);
-        let s = self.helper(b, fx, super::super::text_word, fact, unused);
+        if !self.text_facts.contains(&f.index()) {
+            self.text_facts.push(f.index());
+        }
+        let words = self.field(b, fx, TEXT_WORDS);
+        let s = b.ins().load(types::I64, flags(), words, (f.index() * 8) as i32);
         let s = self.stop_at(b, fx, s, STOP);
         let w = match &x.kind {
             ExprKind::Const(Value::Str(t)) => self.texts.number(t),
