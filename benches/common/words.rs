@@ -1,7 +1,7 @@
-//! What the models of other lowerings (`benches/block.rs`, `benches/native.rs`)
-//! share: a fact or an answer as one machine word, the records' facts as
-//! (fact, word) pairs, the texts the rules name numbered, and the check that
-//! a model answers as cba does, error for error.
+//! The word model of `benches/block.rs` (and, until the native plans were
+//! built, of the native model): a fact or an answer as one machine word, the
+//! records' facts as (fact, word) pairs, the texts the rules name numbered,
+//! and the check that a model answers as cba does, error for error.
 
 use std::collections::HashMap;
 use std::sync::Arc;
