@@ -105,8 +105,9 @@ type PlanFn = unsafe extern "C" fn(*mut Ctx, *mut i64) -> i32;
 
 /// The compiled plan of a list of queries (see the module's documentation).
 pub struct Native {
-    /// Owns the generated code.
-    _module: JITModule,
+    /// Owns the generated code, freed when the plan is dropped (see the
+    /// `Drop` below).
+    module: Option<JITModule>,
     plan: PlanFn,
     /// The program compiled: a case of another is never answered.
     prog: *const Program,
@@ -140,7 +141,7 @@ impl Native {
         Some(Native {
             places,
             values: vec![Value::None; n],
-            _module: lowered.module,
+            module: Some(lowered.module),
             // SAFETY: the plan was defined with the signature of `PlanFn`.
             plan: unsafe { std::mem::transmute::<*const u8, PlanFn>(lowered.plan) },
             prog,
@@ -231,6 +232,20 @@ impl Native {
     }
 }
 
+impl Drop for Native {
+    /// Frees the generated code: Cranelift keeps a module's code alive until
+    /// told (its function pointers may be anywhere), and a server that runs
+    /// a batch for each request would otherwise keep every plan's.
+    fn drop(&mut self) {
+        if let Some(module) = self.module.take() {
+            // SAFETY: the plan's one pointer into the code is `self.plan`,
+            // private to this plan and never called again; no call is
+            // running (`run` borrows the plan mutably).
+            unsafe { module.free_memory() };
+        }
+    }
+}
+
 /// The case of a plan's context.
 ///
 /// # Safety
@@ -256,4 +271,24 @@ extern "C" fn add_workdays(ctx: *mut Ctx, d: i64, n: i64) -> i64 {
     // SAFETY: as above.
     let case = unsafe { case_of(ctx) };
     super::calendar::add_workdays(case, d, n, Span::default()).map_or(STOP, i64::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Plans compiled and dropped one after another each answer, and
+    /// dropping one frees its code without disturbing the next.
+    #[test]
+    fn plans_are_dropped_with_their_code() {
+        let loaded = crate::load::load(&crate::load::Contracts::Embedded).expect("the Agreement loads");
+        let prog = loaded.program.unwrap_or_else(|_| panic!("the Agreement checks"));
+        let q = prog.rule_index["grievance.step1_method_allowed"];
+        for _ in 0..20 {
+            let mut plan = Native::compile(&prog, &[q]).expect("a plan");
+            let mut case = Case::new(&prog);
+            assert!(plan.run(&mut case));
+            assert_eq!(plan.answer(0), Some(&Value::Bool(true)));
+        }
+    }
 }
