@@ -386,8 +386,8 @@ impl<'p> Worker<'p> {
             (None, None) => {}
         }
         let names = plan.queries.as_ref();
-        // The plan is compiled for the named queries: `rules` are those.
-        let ran = names.is_some() && self.native.as_mut().is_some_and(|n| n.run(&mut self.case));
+        // A plan is compiled only for named queries: `rules` are those.
+        let ran = self.native.as_mut().is_some_and(|n| n.run(&mut self.case));
         let native = self.native.as_ref().filter(|_| ran);
         for (i, &rule) in rules.iter().enumerate() {
             let r = &prog.rules[rule];

@@ -51,19 +51,17 @@ struct Ctx {
     case: *mut (),
     /// The record's stamp.
     stamp: u32,
-    /// The workday table, when the case has no closures of its own and has
-    /// read that it has none (as [`super::calendar::add_workdays`]'s common
-    /// case asks): a count is then a lookup here.
-    table: *const super::workdays::WorkdayTable,
-    /// Its parts, for the code to count in line (see
-    /// [`super::workdays::WorkdayTable::parts`]); `prefix` is null when
-    /// `table` is.
+    /// The workday table's parts, for the code to count in line (see
+    /// [`super::workdays::WorkdayTable::parts`]), when the case has no
+    /// closures of its own and has read that it has none (as
+    /// [`super::calendar::add_workdays`]'s common case asks); `prefix` is
+    /// null otherwise, and every count goes to that function.
     first: i64,
     prefix: *const u32,
     prefix_len: i64,
     nth: *const u32,
     nth_len: i64,
-    /// Whether a workday was counted by the table above (nonzero).
+    /// Whether a workday was counted in line (nonzero).
     counted: i64,
     /// The word of each text fact the plan tests, by fact index: its number
     /// among the texts the rules name, found once a record before the plan.
@@ -75,28 +73,27 @@ const STOP: i64 = i64::MIN + 1;
 
 /// The texts the rules compare text facts with, numbered by their place; a
 /// text no rule names is [`OTHER_TEXT`]. They are few (a list of subjects),
-/// so a given text is found by its length and then its bytes, not hashed.
+/// so a given text is compared with each (its length first), not hashed.
 #[derive(Default)]
 struct Texts(Vec<Arc<str>>);
 
 const OTHER_TEXT: i64 = -2;
 
 impl Texts {
+    /// Text `s`'s number, numbering it if it has none yet.
     fn number(&mut self, s: &Arc<str>) -> i64 {
-        match self.0.iter().position(|t| t == s) {
-            Some(i) => i as i64,
-            None => {
+        match self.word(s) {
+            OTHER_TEXT => {
                 self.0.push(s.clone());
                 self.0.len() as i64 - 1
             }
+            n => n,
         }
     }
 
+    /// A given text's word: its number, or [`OTHER_TEXT`].
     fn word(&self, s: &str) -> i64 {
-        self.0
-            .iter()
-            .position(|t| t.len() == s.len() && **t == *s)
-            .map_or(OTHER_TEXT, |i| i as i64)
+        self.0.iter().position(|t| **t == *s).map_or(OTHER_TEXT, |i| i as i64)
     }
 }
 
@@ -191,7 +188,6 @@ impl Native {
             vals: self.vals.as_mut_ptr(),
             case: (case as *mut Case).cast(),
             stamp: self.stamp,
-            table: table.map_or(std::ptr::null(), |t| t as *const _),
             first: i64::from(first),
             prefix: if table.is_some() {
                 prefix.as_ptr()
@@ -260,15 +256,7 @@ unsafe fn case_of<'a>(ctx: *mut Ctx) -> &'a mut Case<'a> {
 /// would fail).
 extern "C" fn add_workdays(ctx: *mut Ctx, d: i64, n: i64) -> i64 {
     let Ok(d) = i32::try_from(d) else { return STOP };
-    // SAFETY: the generated code calls this with its own context, whose
-    // table (when not null) is the program's, alive for the call.
-    if let Some(t) = unsafe { (*ctx).table.as_ref() }
-        && let Ok(x) = t.add_workdays(d, n, &[])
-    {
-        unsafe { (*ctx).counted = 1 };
-        return i64::from(x);
-    }
-    // SAFETY: as above.
+    // SAFETY: the generated code calls this with its own context.
     let case = unsafe { case_of(ctx) };
     super::calendar::add_workdays(case, d, n, Span::default()).map_or(STOP, i64::from)
 }
